@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { z } from 'zod';
+import { CcBridgeError } from './errors.ts';
+import type { LogLevel } from './logger.ts';
+
+const booleanText = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((text) => ['1', 'true', 'yes', 'on'].includes(text));
+const listText = z.string().transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean));
+
+/** The config file, in the snake_case keys of the original cc-bridge's TOML. Unknown keys are errors. */
+const fileSchema = z.strictObject({
+  docker: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      auto_discovery: z.boolean().optional(),
+      container_label: z.string().min(1).optional(),
+      image_patterns: z.array(z.string().min(1)).optional(),
+      network: z.string().min(1).optional(),
+      preferred: z.boolean().optional(),
+      host: z.string().min(1).optional(),
+      process_scan: z.boolean().optional(),
+    })
+    .optional(),
+  database: z.strictObject({ url: z.string().min(1).optional(), data_dir: z.string().min(1).optional() }).optional(),
+  tmux: z
+    .strictObject({
+      socket: z.string().min(1).optional(),
+      command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    })
+    .optional(),
+  startup: z
+    .strictObject({ cleanup_stopped: z.boolean().optional(), skip_discovery: z.boolean().optional() })
+    .optional(),
+  log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+});
+type FileConfig = z.infer<typeof fileSchema>;
+
+const databaseUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgresql:// URL (leave it unset for the embedded database)' });
+
+/** Environment variables this package reads; nothing else in core reads process.env. */
+const envSchema = z.object({
+  CC_BRIDGE_CONFIG: z.string().min(1).optional(),
+  CC_BRIDGE_DOCKER_ENABLED: booleanText.optional(),
+  CC_BRIDGE_AUTO_DISCOVERY: booleanText.optional(),
+  CC_BRIDGE_CONTAINER_LABEL: z.string().min(1).optional(),
+  CC_BRIDGE_IMAGE_PATTERNS: listText.optional(),
+  CC_BRIDGE_DOCKER_NETWORK: z.string().min(1).optional(),
+  CC_BRIDGE_PROCESS_SCAN: booleanText.optional(),
+  CC_BRIDGE_DATA_DIR: z.string().min(1).optional(),
+  CC_BRIDGE_TMUX_SOCKET: z.string().min(1).optional(),
+  CC_BRIDGE_TMUX_COMMAND: z.string().min(1).optional(),
+  CC_BRIDGE_SKIP_DISCOVERY: booleanText.optional(),
+  CC_BRIDGE_CLEANUP_STOPPED: booleanText.optional(),
+  CC_BRIDGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+  DOCKER_HOST: z.string().min(1).optional(),
+  DATABASE_URL: databaseUrl.optional(),
+  HOME: z.string().optional(),
+  XDG_CONFIG_HOME: z.string().optional(),
+  XDG_DATA_HOME: z.string().optional(),
+});
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  docker: {
+    enabled: boolean;
+    autoDiscovery: boolean;
+    containerLabel: string;
+    imagePatterns: string[];
+    network: string | null;
+    preferred: boolean;
+    /** DOCKER_HOST form (`unix:///path`, `tcp://host:port`); null: the default socket. */
+    host: string | null;
+    /** Look for a Claude process inside each candidate container: one call per container. */
+    processScan: boolean;
+  };
+  database: {
+    /** A PostgreSQL server; null: the embedded database in `dataDir`. */
+    url: string | null;
+    dataDir: string;
+  };
+  tmux: {
+    /** Path of the tmux server socket (`tmux -S`); null: tmux's default server. */
+    socket: string | null;
+    /** argv a new session runs. */
+    command: string[];
+  };
+  startup: { skipDiscovery: boolean; cleanupStopped: boolean };
+  logLevel: LogLevel;
+  /** The config file that was read, if any. */
+  source: string | null;
+}
+
+/** The strongest source: what the command line (or the caller) says. */
+export interface ConfigOverrides {
+  configFile?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  tmuxSocket?: string;
+  dockerEnabled?: boolean;
+  skipDiscovery?: boolean;
+  cleanupStopped?: boolean;
+  logLevel?: LogLevel;
+}
+
+export const defaultImagePatterns = ['cc-bridge', 'claude-code'];
+
+/** Splits a command line on blanks; no shell is involved, so quotes are not special. */
+function commandArgv(command: string | string[]): string[] {
+  return Array.isArray(command) ? command : command.split(/\s+/).filter(Boolean);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
+}
+
+function readEnv(env: NodeJS.ProcessEnv): Env {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new CcBridgeError('CONFIG_INVALID', `Invalid environment: ${describeIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+function readConfigFile(path: string, isExplicit: boolean): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (!isExplicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new CcBridgeError('CONFIG_INVALID', `Cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    const where = error instanceof TomlError ? ` (line ${error.line}, column ${error.column})` : '';
+    throw new CcBridgeError('CONFIG_INVALID', `${path}${where}: not valid TOML`, { cause: error });
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new CcBridgeError('CONFIG_INVALID', `${path}: ${describeIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Resolves the configuration: overrides (CLI flags), then the environment, then the config file
+ * (`overrides.configFile`, CC_BRIDGE_CONFIG, else ~/.config/cc-bridge/config.toml), then defaults.
+ */
+export function loadConfig(overrides: ConfigOverrides = {}, environment: NodeJS.ProcessEnv = process.env): Config {
+  const env = readEnv(environment);
+  if (overrides.databaseUrl !== undefined) {
+    const url = databaseUrl.safeParse(overrides.databaseUrl);
+    if (!url.success) throw new CcBridgeError('CONFIG_INVALID', `--database-url ${url.error.issues[0]?.message}`);
+  }
+  const home = env.HOME ?? homedir();
+  const explicitFile = overrides.configFile ?? env.CC_BRIDGE_CONFIG;
+  const configHome = env.XDG_CONFIG_HOME ?? join(home, '.config');
+  const path = resolve(explicitFile ?? join(configHome, 'cc-bridge', 'config.toml'));
+  const file = readConfigFile(path, explicitFile !== undefined);
+  const isFileRead = explicitFile !== undefined || Object.keys(file).length > 0;
+
+  if (file.database?.url !== undefined) {
+    const url = databaseUrl.safeParse(file.database.url);
+    if (!url.success) throw new CcBridgeError('CONFIG_INVALID', `${path}: database.url ${url.error.issues[0]?.message}`);
+  }
+  const dataHome = env.XDG_DATA_HOME ?? join(home, '.local', 'share');
+
+  return {
+    docker: {
+      enabled: overrides.dockerEnabled ?? env.CC_BRIDGE_DOCKER_ENABLED ?? file.docker?.enabled ?? true,
+      autoDiscovery: env.CC_BRIDGE_AUTO_DISCOVERY ?? file.docker?.auto_discovery ?? true,
+      containerLabel: env.CC_BRIDGE_CONTAINER_LABEL ?? file.docker?.container_label ?? 'cc-bridge.instance',
+      imagePatterns: env.CC_BRIDGE_IMAGE_PATTERNS ?? file.docker?.image_patterns ?? defaultImagePatterns,
+      network: env.CC_BRIDGE_DOCKER_NETWORK ?? file.docker?.network ?? null,
+      preferred: file.docker?.preferred ?? false,
+      host: env.DOCKER_HOST ?? file.docker?.host ?? null,
+      processScan: env.CC_BRIDGE_PROCESS_SCAN ?? file.docker?.process_scan ?? false,
+    },
+    database: {
+      url: overrides.databaseUrl ?? env.DATABASE_URL ?? file.database?.url ?? null,
+      dataDir: resolve(overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db')),
+    },
+    tmux: {
+      socket: overrides.tmuxSocket ?? env.CC_BRIDGE_TMUX_SOCKET ?? file.tmux?.socket ?? null,
+      command: commandArgv(env.CC_BRIDGE_TMUX_COMMAND ?? file.tmux?.command ?? 'claude'),
+    },
+    startup: {
+      skipDiscovery: overrides.skipDiscovery ?? env.CC_BRIDGE_SKIP_DISCOVERY ?? file.startup?.skip_discovery ?? false,
+      cleanupStopped: overrides.cleanupStopped ?? env.CC_BRIDGE_CLEANUP_STOPPED ?? file.startup?.cleanup_stopped ?? false,
+    },
+    logLevel: overrides.logLevel ?? env.CC_BRIDGE_LOG_LEVEL ?? file.log_level ?? 'warn',
+    source: isFileRead ? path : null,
+  };
+}

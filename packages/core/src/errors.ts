@@ -1,0 +1,49 @@
+export const errorCodes = [
+  'INVALID_INPUT',
+  'NAME_TAKEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'DOCKER_UNAVAILABLE',
+  'DOCKER_ERROR',
+  'TMUX_ERROR',
+  'DATABASE_BUSY',
+  'DATABASE_ERROR',
+  'CONFIG_INVALID',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Field-level messages for INVALID_INPUT, keyed by the field's path (`name`, `containerId`). */
+export type FieldErrors = Record<string, string[]>;
+
+/** The one error type core throws on purpose; anything else is a bug (code INTERNAL at the edges). */
+export class CcBridgeError extends Error {
+  readonly code: ErrorCode;
+  readonly fieldErrors: FieldErrors | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; fieldErrors?: FieldErrors } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'CcBridgeError';
+    this.code = code;
+    this.fieldErrors = options.fieldErrors;
+  }
+}
+
+export function isCcBridgeError(error: unknown, code?: ErrorCode): error is CcBridgeError {
+  return error instanceof CcBridgeError && (code === undefined || error.code === code);
+}
+
+/** A plain object that crosses process and network boundaries (server actions, `--json`). */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  fieldErrors?: FieldErrors;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof CcBridgeError) {
+    return { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
+  }
+  return { code: 'INTERNAL', message: 'Unexpected error; see the server log' };
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+export const instanceTypes = ['tmux', 'docker'] as const;
+export const instanceStatuses = ['created', 'running', 'stopped', 'unknown', 'error'] as const;
+export const instanceOrigins = ['manual', 'discovered'] as const;
+export const sortFields = ['name', 'type', 'status', 'createdAt', 'updatedAt', 'lastSeenAt'] as const;
+export const sortOrders = ['asc', 'desc'] as const;
+
+export type InstanceType = (typeof instanceTypes)[number];
+export type InstanceStatus = (typeof instanceStatuses)[number];
+export type InstanceOrigin = (typeof instanceOrigins)[number];
+export type SortField = (typeof sortFields)[number];
+export type SortOrder = (typeof sortOrders)[number];
+
+/** Words the original cc-bridge CLI used as sub-commands or that read as values; refused in any case. */
+export const reservedNames: ReadonlySet<string> = new Set([
+  'all', 'list', 'status', 'help', 'start', 'stop', 'restart', 'attach', 'default', 'null', 'none', 'true', 'false',
+]);
+
+export const instanceType = z.enum(instanceTypes);
+export const instanceStatus = z.enum(instanceStatuses);
+export const instanceOrigin = z.enum(instanceOrigins);
+
+export const instanceName = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, {
+    message: 'must start with a letter and hold only letters, digits, "-" and "_", 64 characters at most',
+  })
+  .refine((name) => !reservedNames.has(name.toLowerCase()), { message: 'is a reserved word; choose another name' });
+
+// tmux rewrites "." and ":" in session names, so they are refused rather than silently changed.
+export const tmuxSessionName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,127}$/, { message: 'must hold only letters, digits, "-" and "_"' });
+export const processId = z.number().int().positive().max(2 ** 31 - 1);
+export const workingDirectory = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((path) => path.startsWith('/') && !path.includes('\0'), { message: 'must be an absolute path' });
+export const containerId = z
+  .string()
+  .regex(/^[a-f0-9]{12,64}$/, { message: 'must be a Docker container id: 12 to 64 lowercase hex characters' });
+export const containerName = z
+  .string()
+  .transform((name) => name.replace(/^\//, ''))
+  .pipe(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { message: 'is not a valid Docker container name' }));
+export const imageName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, { message: 'is not a valid Docker image reference' });
+export const dockerNetwork = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { message: 'is not a valid Docker network name' });
+
+export const tmuxFields = ['tmuxSession', 'pid', 'cwd'] as const;
+export const dockerFields = ['containerId', 'containerName', 'imageName', 'dockerNetwork'] as const;
+type RuntimeField = (typeof tmuxFields)[number] | (typeof dockerFields)[number];
+
+const runtimeFieldShape = {
+  tmuxSession: tmuxSessionName.nullish(),
+  pid: processId.nullish(),
+  cwd: workingDirectory.nullish(),
+  containerId: containerId.nullish(),
+  containerName: containerName.nullish(),
+  imageName: imageName.nullish(),
+  dockerNetwork: dockerNetwork.nullish(),
+};
+
+/**
+ * Adds an issue for each field of the other type that holds a value, and for a Docker field
+ * that must be there. Shared by create (whole record) and update (record merged with patch).
+ */
+export function checkFieldsMatchType(
+  type: InstanceType,
+  fields: Partial<Record<RuntimeField, unknown>>,
+  ctx: z.RefinementCtx,
+  { requireDocker = true }: { requireDocker?: boolean } = {},
+): void {
+  const foreign = type === 'tmux' ? dockerFields : tmuxFields;
+  for (const field of foreign) {
+    if (fields[field] !== undefined && fields[field] !== null) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `is a ${type === 'tmux' ? 'Docker' : 'tmux'} field; a ${type} instance cannot have it` });
+    }
+  }
+  if (type === 'docker' && requireDocker) {
+    for (const field of ['containerId', 'containerName'] as const) {
+      if (fields[field] === undefined || fields[field] === null) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'is required for a Docker instance' });
+      }
+    }
+  }
+}
+
+export const createInstanceInput = z
+  .strictObject({
+    name: instanceName,
+    type: instanceType.default('tmux'),
+    ...runtimeFieldShape,
+  })
+  .superRefine((input, ctx) => checkFieldsMatchType(input.type, input, ctx));
+export type CreateInstanceInput = z.input<typeof createInstanceInput>;
+export type ValidCreateInstanceInput = z.output<typeof createInstanceInput>;
+
+/** A patch: absent fields stay as they are, `null` clears one. The type never changes. */
+export const updateInstancePatch = z.strictObject({
+  name: instanceName.optional(),
+  ...runtimeFieldShape,
+});
+export type UpdateInstancePatch = z.input<typeof updateInstancePatch>;
+export type ValidUpdateInstancePatch = z.output<typeof updateInstancePatch>;
+
+export const expectedVersion = z.number().int().positive();
+
+const statusList = z
+  .union([instanceStatus, z.array(instanceStatus)])
+  .transform((value) => (Array.isArray(value) ? value : [value]));
+
+export const listInstancesQuery = z.strictObject({
+  type: instanceType.optional(),
+  status: statusList.optional(),
+  origin: instanceOrigin.optional(),
+  search: z.string().trim().max(200).optional(),
+  sort: z.enum(sortFields).default('name'),
+  order: z.enum(sortOrders).default('asc'),
+  /** Absent: every matching record. */
+  limit: z.number().int().min(1).max(10_000).optional(),
+  offset: z.number().int().min(0).optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().uuid().optional(),
+});
+export type ListInstancesQuery = z.input<typeof listInstancesQuery>;
+export type ValidListInstancesQuery = z.output<typeof listInstancesQuery>;
+
+export interface Instance {
+  id: string;
+  name: string;
+  type: InstanceType;
+  status: InstanceStatus;
+  origin: InstanceOrigin;
+  createdAt: Date;
+  updatedAt: Date;
+  lastSeenAt: Date | null;
+  lastActivityAt: Date | null;
+  tmuxSession: string | null;
+  pid: number | null;
+  cwd: string | null;
+  containerId: string | null;
+  containerName: string | null;
+  imageName: string | null;
+  dockerNetwork: string | null;
+  version: number;
+}
+
+export type DockerInstance = Instance & { type: 'docker'; containerId: string; containerName: string };
+export type TmuxInstance = Instance & { type: 'tmux' };
+
+export interface ListInstancesResult {
+  items: Instance[];
+  /** Records matching the filters (all pages). */
+  matched: number;
+  /** Records in the registry, unfiltered. */
+  total: number;
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export const eventKinds = [
+  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported',
+] as const;
+export type EventKind = (typeof eventKinds)[number];
+
+export interface InstanceEvent {
+  id: number;
+  instanceId: string | null;
+  instanceName: string;
+  kind: EventKind;
+  from: unknown;
+  to: unknown;
+  actor: string;
+  message: string | null;
+  at: Date;
+}
+
+/** The short form Docker prints (`docker ps`). */
+export function shortContainerId(id: string): string {
+  return id.slice(0, 12);
+}
