@@ -185,3 +185,19 @@ export interface InstanceEvent {
 export function shortContainerId(id: string): string {
   return id.slice(0, 12);
 }
+
+/** A record brought in from elsewhere (the original cc-bridge's instances.json), before validation. */
+export interface ImportRecord {
+  name: string;
+  type: InstanceType;
+  status: InstanceStatus;
+  createdAt: Date | null;
+  lastActivityAt: Date | null;
+  tmuxSession: string | null;
+  pid: number | null;
+  cwd: string | null;
+  containerId: string | null;
+  containerName: string | null;
+  imageName: string | null;
+  dockerNetwork: string | null;
+}

@@ -1,0 +1,95 @@
+import type { SerializedError } from './errors.ts';
+import type { Instance, InstanceStatus, InstanceType } from './instance.ts';
+
+/** Who did something, as recorded in events: `cli:alice`, `web`, `discovery`, `system`. */
+export interface ActorOption {
+  actor?: string;
+}
+
+export interface CreateOptions extends ActorOption {
+  /**
+   * Also start the runtime: a tmux session running the configured command, or (Docker, with
+   * `imageName`) a new container labelled with the instance name. Container id and name may
+   * then be left out: they come from the new container.
+   */
+  start?: boolean;
+}
+
+export interface UpdateOptions extends ActorOption {
+  /** The `version` the caller read; a newer version in the database fails with CONFLICT. */
+  expectedVersion?: number;
+}
+
+export interface DeleteOptions extends ActorOption {
+  /** Also kill the tmux session, or stop and remove the container. */
+  removeRuntime?: boolean;
+}
+
+export interface DeleteResult {
+  instance: Instance;
+  runtimeRemoved: boolean;
+}
+
+export interface StatusResult {
+  instance: Instance;
+  status: InstanceStatus;
+  checkedAt: Date;
+  /** Whether the runtime was asked now (false: the short cache or the stored status answered). */
+  isFresh: boolean;
+  /** Set when the runtime could not be asked (status is then `unknown`). */
+  error: SerializedError | null;
+}
+
+export interface StatusChange {
+  name: string;
+  from: InstanceStatus;
+  to: InstanceStatus;
+}
+
+export interface RefreshReport {
+  checked: number;
+  changed: StatusChange[];
+  errors: SerializedError[];
+}
+
+export interface NameConflict {
+  containerId: string;
+  containerName: string;
+  wanted: string;
+  assigned: string;
+  /** What held the wanted name: a tmux record or another container's. */
+  heldBy: InstanceType;
+}
+
+export interface DiscoveryReport {
+  /** Containers that matched the label or the image patterns. */
+  found: number;
+  added: string[];
+  updated: string[];
+  markedStopped: string[];
+  conflicts: NameConflict[];
+  errors: SerializedError[];
+}
+
+export interface CleanupOptions {
+  type?: InstanceType;
+  /** Only records whose last update is older than this many milliseconds. */
+  olderThanMs?: number;
+  dryRun?: boolean;
+}
+
+export interface RemovalReport {
+  dryRun: boolean;
+  removed: Instance[];
+}
+
+export interface DockerHealth {
+  enabled: boolean;
+  reachable: boolean;
+  error: SerializedError | null;
+}
+
+export interface ImportReport {
+  imported: string[];
+  skipped: { name: string; reason: string }[];
+}
