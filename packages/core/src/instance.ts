@@ -91,15 +91,30 @@ export function checkFieldsMatchType(
   }
 }
 
-export const createInstanceInput = z
-  .strictObject({
-    name: instanceName,
-    type: instanceType.default('tmux'),
-    ...runtimeFieldShape,
-  })
-  .superRefine((input, ctx) => checkFieldsMatchType(input.type, input, ctx));
+const createInstanceShape = z.strictObject({
+  name: instanceName,
+  type: instanceType.default('tmux'),
+  ...runtimeFieldShape,
+});
+
+/** A record of a runtime that exists already: a Docker record names its container. */
+export const createInstanceInput = createInstanceShape.superRefine((input, ctx) => checkFieldsMatchType(input.type, input, ctx));
 export type CreateInstanceInput = z.input<typeof createInstanceInput>;
 export type ValidCreateInstanceInput = z.output<typeof createInstanceInput>;
+
+/**
+ * A record whose runtime cc-bridge starts now: the container's id (and, if not given, its name)
+ * come from the new container, which needs an image.
+ */
+export const startInstanceInput = createInstanceShape.superRefine((input, ctx) => {
+  checkFieldsMatchType(input.type, input, ctx, { requireDocker: false });
+  if (input.type === 'docker' && !input.imageName) {
+    ctx.addIssue({ code: 'custom', path: ['imageName'], message: 'is required to start a Docker instance' });
+  }
+  if (input.containerId) {
+    ctx.addIssue({ code: 'custom', path: ['containerId'], message: 'comes from the new container; leave it out when starting one' });
+  }
+});
 
 /** A patch: absent fields stay as they are, `null` clears one. The type never changes. */
 export const updateInstancePatch = z.strictObject({

@@ -57,8 +57,8 @@ export interface NameConflict {
   containerName: string;
   wanted: string;
   assigned: string;
-  /** What held the wanted name: a tmux record or another container's. */
-  heldBy: InstanceType;
+  /** What held the wanted name: a tmux record or another container's; null: the name is not allowed. */
+  heldBy: InstanceType | null;
 }
 
 export interface DiscoveryReport {

@@ -79,9 +79,6 @@ CREATE INDEX "InstanceEvent_instanceId_at_idx" ON "InstanceEvent"("instanceId", 
 -- CreateIndex
 CREATE INDEX "InstanceEvent_instanceName_at_idx" ON "InstanceEvent"("instanceName", "at");
 
--- AddForeignKey
-ALTER TABLE "InstanceEvent" ADD CONSTRAINT "InstanceEvent_instanceId_fkey" FOREIGN KEY ("instanceId") REFERENCES "Instance"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
 
 -- Written by hand (Prisma does not model CHECK constraints): a record never carries the other
 -- type's fields, and a Docker record always names its container, whatever wrote the row.

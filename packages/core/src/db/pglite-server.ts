@@ -1,0 +1,173 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+// PostgreSQL wire protocol codes (https://www.postgresql.org/docs/current/protocol-message-formats.html).
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+const TERMINATE = 0x58; // 'X'
+const READY_FOR_QUERY = 0x5a; // 'Z'
+const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
+const IDLE = 0x49; // 'I'
+
+/** A FIFO lock: PGlite has one backend session, so one client at a time may hold it. */
+class SessionLock {
+  #tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => held);
+    return acquired;
+  }
+}
+
+/** The status byte of the last ReadyForQuery in a backend response, if it holds one. */
+export function lastReadyStatus(response: Uint8Array): number | null {
+  const view = new DataView(response.buffer, response.byteOffset, response.byteLength);
+  let status: number | null = null;
+  for (let offset = 0; offset + 5 <= response.length; ) {
+    const type = response[offset];
+    const length = view.getInt32(offset + 1);
+    if (type === READY_FOR_QUERY && offset + 5 < response.length) status = response[offset + 5] ?? null;
+    offset += 1 + length;
+  }
+  return status;
+}
+
+export interface FrontendMessage {
+  bytes: Buffer;
+  /** Startup, SSL, GSS and cancel requests carry no type byte. */
+  isUntyped: boolean;
+}
+
+/**
+ * Splits complete frontend messages off the front of `buffer`. A connection opens with untyped
+ * messages (an SSL or GSS request, then the startup message); `isStartup` says whether we are
+ * still there, and the result says whether we still are after these messages.
+ */
+export function takeMessages(
+  buffer: Buffer,
+  isStartup: boolean,
+): { messages: FrontendMessage[]; rest: Buffer; isStartup: boolean } {
+  const messages: FrontendMessage[] = [];
+  let offset = 0;
+  let expectUntyped = isStartup;
+  while (true) {
+    const header = expectUntyped ? 4 : 5;
+    if (buffer.length - offset < header) break;
+    const length = expectUntyped ? buffer.readInt32BE(offset) : 1 + buffer.readInt32BE(offset + 1);
+    if (length < header - 1 || buffer.length - offset < length) break;
+    const bytes = buffer.subarray(offset, offset + length);
+    messages.push({ bytes, isUntyped: expectUntyped });
+    offset += length;
+    if (expectUntyped) expectUntyped = isNegotiation(bytes);
+  }
+  return { messages, rest: buffer.subarray(offset), isStartup: expectUntyped };
+}
+
+function untypedCode(message: Buffer): number {
+  return message.length >= 8 ? message.readInt32BE(4) : 0;
+}
+
+function isNegotiation(message: Buffer): boolean {
+  const code = untypedCode(message);
+  return code === SSL_REQUEST || code === GSSENC_REQUEST;
+}
+
+export interface PGliteServer {
+  close(): Promise<void>;
+}
+
+/**
+ * Serves one PGlite over a Unix socket so other processes can share the embedded data folder
+ * (two PGlite instances on one folder corrupt it). Unlike a per-message queue, a client keeps
+ * the session from its first message until PGlite reports the session idle again: an extended
+ * query (Parse…Sync) or a transaction (BEGIN…COMMIT) is never interleaved with another client's.
+ */
+export async function servePGlite(
+  db: PGlite,
+  path: string,
+  onError: (error: unknown) => void,
+): Promise<PGliteServer> {
+  const lock = new SessionLock();
+  const sockets = new Set<Socket>();
+
+  const serveConnection = (socket: Socket) => {
+    sockets.add(socket);
+    let buffer: Buffer = Buffer.alloc(0);
+    let isStartup = true;
+    let release: (() => void) | null = null;
+    let work: Promise<void> = Promise.resolve();
+
+    const run = async ({ bytes, isUntyped }: FrontendMessage) => {
+      if (isUntyped) {
+        const code = untypedCode(bytes);
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+          socket.write('N');
+          return;
+        }
+        if (code === CANCEL_REQUEST) {
+          socket.end();
+          return;
+        }
+      } else if (bytes[0] === TERMINATE) {
+        // Never forwarded: PGlite's single backend would end for every client.
+        socket.end();
+        return;
+      }
+      release ??= await lock.acquire();
+      const response = await db.runExclusive(() => db.execProtocolRaw(bytes));
+      if (!socket.destroyed) socket.write(response);
+      if (lastReadyStatus(response) === IDLE) {
+        release();
+        release = null;
+      }
+    };
+
+    // A client that leaves mid-query or mid-transaction must not leave the session dirty.
+    const cleanUp = async () => {
+      if (!release) return;
+      const status = lastReadyStatus(await db.runExclusive(() => db.execProtocolRaw(SYNC)));
+      if (status !== IDLE) await db.runExclusive(() => db.exec('ROLLBACK'));
+      release();
+      release = null;
+    };
+
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const taken = takeMessages(buffer, isStartup);
+      buffer = taken.rest;
+      isStartup = taken.isStartup;
+      const { messages } = taken;
+      for (const message of messages) work = work.then(() => run(message));
+      work = work.catch((error: unknown) => {
+        onError(error);
+        socket.destroy();
+      });
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      work = work.then(cleanUp).catch((error: unknown) => onError(error));
+    });
+  };
+
+  const server: Server = createServer(serveConnection);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,39 @@
+import { CcBridgeError } from '../errors.ts';
+
+interface UniqueViolation {
+  fields: string[];
+}
+
+/** Prisma reports a unique violation as P2002, or through the adapter as PostgreSQL's 23505. */
+function uniqueViolation(error: unknown): UniqueViolation | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, meta, cause } = error as { code?: unknown; meta?: { target?: unknown; driverAdapterError?: unknown }; cause?: unknown };
+  if (code === 'P2002') {
+    const target = meta?.target;
+    const text = JSON.stringify(meta ?? {});
+    const fields = Array.isArray(target) ? target.map(String) : ['name', 'containerId'].filter((field) => text.includes(field));
+    return { fields };
+  }
+  const original = (cause ?? {}) as { code?: unknown; originalCode?: unknown; constraint?: unknown; message?: unknown };
+  if (original.code === '23505' || original.originalCode === '23505') {
+    const text = String(original.constraint ?? original.message ?? '');
+    return { fields: ['name', 'containerId'].filter((field) => text.includes(field)) };
+  }
+  return null;
+}
+
+/**
+ * The one place database errors become domain errors: a taken name is NAME_TAKEN, a container
+ * registered twice is CONFLICT. Anything else goes on unchanged.
+ */
+export function translateDatabaseError(error: unknown, context: { name?: string; containerId?: string | null }): unknown {
+  const violation = uniqueViolation(error);
+  if (!violation) return error;
+  if (violation.fields.includes('containerId')) {
+    return new CcBridgeError('CONFLICT', `Container ${context.containerId ?? ''} is already registered under another name`.replace('  ', ' '), { cause: error });
+  }
+  return new CcBridgeError('NAME_TAKEN', `An instance named "${context.name ?? ''}" already exists`, {
+    cause: error,
+    fieldErrors: { name: ['is taken by another instance'] },
+  });
+}

@@ -1,0 +1,60 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { ContainerInfo, DockerRuntime } from '../runtimes/runtime.ts';
+import type { Candidate } from './merge.ts';
+
+export interface Discovery {
+  /** Every container the Engine has, from one list call. */
+  containers: ContainerInfo[];
+  /** The containers that are Claude Code instances. */
+  candidates: Candidate[];
+}
+
+/** `cc-bridge` matches `cc-bridge:latest`, `registry.local/cc-bridge-dev:1` and so on. */
+export function matchesImagePattern(image: string, patterns: readonly string[]): boolean {
+  const repository = image.replace(/[:@][^/]*$/, '').split('/').pop() ?? image;
+  return patterns.some((pattern) => repository.includes(pattern));
+}
+
+const claudeProcess = /(^|\/|\s)claude(\s|$)/;
+
+/**
+ * Finds Claude Code containers: labelled with the instance label (its value names the instance;
+ * empty: the container name), or made from an image matching the configured patterns, or (when
+ * the process scan is on, one call per running container) running a `claude` process.
+ */
+export class DockerDiscoverer {
+  readonly #docker: DockerRuntime;
+  readonly #config: Config['docker'];
+  readonly #logger: Logger;
+
+  constructor(docker: DockerRuntime, config: Config['docker'], logger: Logger) {
+    this.#docker = docker;
+    this.#config = config;
+    this.#logger = logger;
+  }
+
+  async discover(): Promise<Discovery> {
+    const containers = await this.#docker.listContainers();
+    const candidates: Candidate[] = [];
+    const unmatched: ContainerInfo[] = [];
+    for (const container of containers) {
+      const label = container.labels[this.#config.containerLabel];
+      if (label !== undefined) {
+        candidates.push({ container, wantedName: label.trim() || container.name });
+      } else if (matchesImagePattern(container.image, this.#config.imagePatterns)) {
+        candidates.push({ container, wantedName: container.name });
+      } else {
+        unmatched.push(container);
+      }
+    }
+    if (this.#config.processScan) {
+      for (const container of unmatched.filter((c) => c.state === 'running')) {
+        const processes = await this.#docker.listProcesses(container.id);
+        if (processes.some((command) => claudeProcess.test(command))) candidates.push({ container, wantedName: container.name });
+      }
+    }
+    this.#logger.debug('docker discovery', { containers: containers.length, candidates: candidates.length });
+    return { containers, candidates };
+  }
+}

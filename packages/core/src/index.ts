@@ -1,0 +1,9 @@
+export * from './instance.ts';
+export * from './errors.ts';
+export * from './reports.ts';
+export { loadConfig, defaultImagePatterns, type Config, type ConfigOverrides } from './config.ts';
+export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
+export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
+export { InstanceManager } from './instance-manager.ts';
+export { parseInput } from './validation.ts';
+export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';

@@ -1,0 +1,696 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.ts';
+import { translateDatabaseError } from './db/prisma-errors.ts';
+import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
+import { planMerge, type RegistryEntry } from './discovery/merge.ts';
+import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from './errors.ts';
+import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
+import {
+  checkFieldsMatchType,
+  createInstanceInput,
+  dockerFields,
+  expectedVersion as expectedVersionSchema,
+  listInstancesQuery,
+  shortContainerId,
+  startInstanceInput,
+  tmuxFields,
+  updateInstancePatch,
+  type CreateInstanceInput,
+  type DockerInstance,
+  type EventKind,
+  type ImportRecord,
+  type Instance,
+  type InstanceEvent,
+  type InstanceStatus,
+  type ListInstancesQuery,
+  type ListInstancesResult,
+  type UpdateInstancePatch,
+} from './instance.ts';
+import type { Logger } from './logger.ts';
+import type {
+  ActorOption,
+  CleanupOptions,
+  CreateOptions,
+  DeleteOptions,
+  DeleteResult,
+  DiscoveryReport,
+  DockerHealth,
+  ImportReport,
+  RefreshReport,
+  RemovalReport,
+  StatusChange,
+  StatusResult,
+  UpdateOptions,
+} from './reports.ts';
+import {
+  statusFromContainerState,
+  statusFromTmuxSession,
+  type ContainerInfo,
+  type DockerRuntime,
+  type TmuxRuntime,
+  type TmuxSessionInfo,
+} from './runtimes/runtime.ts';
+import { parseInput } from './validation.ts';
+import { z } from 'zod';
+
+export interface InstanceManagerDeps {
+  prisma: PrismaClient;
+  tmux: TmuxRuntime;
+  /** Null when Docker support is disabled in the configuration. */
+  docker: DockerRuntime | null;
+  discoverer: DockerDiscoverer | null;
+  config: Config;
+  logger: Logger;
+  /** Recorded in events when a call names no actor. */
+  actor: string;
+  /** How long a probed status answers `getInstanceStatus` without asking the runtime again. */
+  statusCacheMs?: number;
+  now?: () => Date;
+}
+
+type Tx = Prisma.TransactionClient;
+type EventInput = { instanceId: string | null; instanceName: string; kind: EventKind; from?: unknown; to?: unknown; message?: string; actor: string };
+
+const dockerDisabled = () =>
+  new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
+
+/** `undefined` keeps a JSON column empty; Prisma wants its own marker for null JSON. */
+function json(value: unknown): Prisma.InputJsonValue | undefined {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+}
+
+function eventData(event: EventInput): Prisma.InstanceEventCreateManyInput {
+  return {
+    instanceId: event.instanceId,
+    instanceName: event.instanceName,
+    kind: event.kind,
+    from: json(event.from),
+    to: json(event.to),
+    message: event.message ?? null,
+    actor: event.actor,
+  };
+}
+
+const nameArgument = z.string().min(1).max(200);
+
+/**
+ * The registry of Claude Code instances of both types: records in the database, their status from
+ * the real runtimes (a tmux server, the Docker Engine), and discovery of containers.
+ */
+export class InstanceManager {
+  readonly #prisma: PrismaClient;
+  readonly #tmux: TmuxRuntime;
+  readonly #docker: DockerRuntime | null;
+  readonly #discoverer: DockerDiscoverer | null;
+  readonly #config: Config;
+  readonly #logger: Logger;
+  readonly #actor: string;
+  readonly #statusCacheMs: number;
+  readonly #now: () => Date;
+  readonly #statusCache = new Map<string, { status: InstanceStatus; checkedAt: Date }>();
+
+  constructor(deps: InstanceManagerDeps) {
+    this.#prisma = deps.prisma;
+    this.#tmux = deps.tmux;
+    this.#docker = deps.docker;
+    this.#discoverer = deps.discoverer;
+    this.#config = deps.config;
+    this.#logger = deps.logger;
+    this.#actor = deps.actor;
+    this.#statusCacheMs = deps.statusCacheMs ?? 2_000;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  get isDockerEnabled(): boolean {
+    return this.#docker !== null;
+  }
+
+  // ---- create -------------------------------------------------------------------------------
+
+  async createInstance(input: CreateInstanceInput, options: CreateOptions = {}): Promise<Instance> {
+    const actor = options.actor ?? this.#actor;
+    if (options.start) return this.#createAndStart(input, actor);
+    const valid = parseInput(createInstanceInput, input, 'instance');
+    const data = { ...valid, tmuxSession: valid.type === 'tmux' ? (valid.tmuxSession ?? valid.name) : null };
+    return this.#insert(data, 'manual', actor);
+  }
+
+  async createDockerInstance(input: Omit<CreateInstanceInput, 'type'>, options: CreateOptions = {}): Promise<DockerInstance> {
+    const instance = await this.createInstance({ ...input, type: 'docker' }, options);
+    return instance as DockerInstance;
+  }
+
+  async #createAndStart(input: CreateInstanceInput, actor: string): Promise<Instance> {
+    const valid = parseInput(startInstanceInput, input, 'instance');
+    // Checked before the runtime starts, so a taken name leaves no session or container behind.
+    if (await this.getInstance(valid.name)) throw translateDatabaseError({ code: 'P2002', meta: { target: ['name'] } }, valid);
+    const now = this.#now();
+    if (valid.type === 'tmux') {
+      const tmuxSession = valid.tmuxSession ?? valid.name;
+      const session = await this.#tmux.startSession({ name: tmuxSession, cwd: valid.cwd, command: this.#config.tmux.command });
+      const data = { ...valid, tmuxSession, pid: session.panePid, status: statusFromTmuxSession(session), lastSeenAt: now };
+      return this.#insertOrUndo(data, actor, () => this.#tmux.killSession(tmuxSession));
+    }
+    const docker = this.#requireDocker();
+    const container = await docker.runContainer({
+      name: valid.containerName ?? valid.name,
+      image: valid.imageName ?? '',
+      labels: { [this.#config.docker.containerLabel]: valid.name },
+      network: valid.dockerNetwork ?? this.#config.docker.network,
+    });
+    const data = {
+      ...valid,
+      containerId: container.id,
+      containerName: container.name,
+      dockerNetwork: container.networks[0] ?? valid.dockerNetwork ?? null,
+      status: statusFromContainerState(container.state),
+      lastSeenAt: now,
+    };
+    return this.#insertOrUndo(data, actor, () => docker.removeContainer(container.id));
+  }
+
+  async #insertOrUndo(data: Prisma.InstanceCreateInput, actor: string, undo: () => Promise<void>): Promise<Instance> {
+    try {
+      return await this.#insert(data, 'manual', actor);
+    } catch (error) {
+      await undo().catch((undoError: unknown) =>
+        this.#logger.error('could not undo a started runtime after the record failed', { name: data.name, error: String(undoError) }),
+      );
+      throw error;
+    }
+  }
+
+  async #insert(data: Prisma.InstanceCreateInput, origin: 'manual' | 'discovered', actor: string): Promise<Instance> {
+    try {
+      return await this.#prisma.$transaction(async (tx) => {
+        const instance = await tx.instance.create({ data: { ...data, origin } });
+        await this.#record(tx, { instanceId: instance.id, instanceName: instance.name, kind: 'created', to: instance, actor });
+        return instance;
+      });
+    } catch (error) {
+      throw translateDatabaseError(error, { name: data.name, containerId: data.containerId ?? null });
+    }
+  }
+
+  // ---- read ---------------------------------------------------------------------------------
+
+  async listInstances(query: ListInstancesQuery = {}): Promise<ListInstancesResult> {
+    const valid = parseInput(listInstancesQuery, query, 'list query');
+    const search = valid.search || undefined;
+    const where: Prisma.InstanceWhereInput = {
+      ...(valid.type ? { type: valid.type } : {}),
+      ...(valid.status && valid.status.length > 0 ? { status: { in: valid.status } } : {}),
+      ...(valid.origin ? { origin: valid.origin } : {}),
+      ...(search
+        ? {
+            OR: [
+              { name: { contains: search, mode: 'insensitive' } },
+              { tmuxSession: { contains: search, mode: 'insensitive' } },
+              { containerName: { contains: search, mode: 'insensitive' } },
+              { imageName: { contains: search, mode: 'insensitive' } },
+              { cwd: { contains: search, mode: 'insensitive' } },
+              { containerId: { startsWith: search.toLowerCase() } },
+            ],
+          }
+        : {}),
+    };
+    // Nulls last either way, then name and id: a stable order makes pages and cursors exact.
+    const primary: Prisma.InstanceOrderByWithRelationInput =
+      valid.sort === 'lastSeenAt' ? { lastSeenAt: { sort: valid.order, nulls: 'last' } } : { [valid.sort]: valid.order };
+    const orderBy: Prisma.InstanceOrderByWithRelationInput[] = [primary];
+    if (valid.sort !== 'name') orderBy.push({ name: 'asc' });
+    orderBy.push({ id: 'asc' });
+
+    const take = valid.limit === undefined ? undefined : valid.limit + 1;
+    const [rows, matched, total] = await Promise.all([
+      this.#prisma.instance.findMany({
+        where,
+        orderBy,
+        ...(take === undefined ? {} : { take }),
+        ...(valid.cursor ? { cursor: { id: valid.cursor }, skip: 1 } : valid.offset ? { skip: valid.offset } : {}),
+      }),
+      this.#prisma.instance.count({ where }),
+      this.#prisma.instance.count(),
+    ]);
+    const hasMore = valid.limit !== undefined && rows.length > valid.limit;
+    const items = hasMore ? rows.slice(0, valid.limit) : rows;
+    return { items, matched, total, nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  listTmuxInstances(query: Omit<ListInstancesQuery, 'type'> = {}): Promise<ListInstancesResult> {
+    return this.listInstances({ ...query, type: 'tmux' });
+  }
+
+  listDockerInstances(query: Omit<ListInstancesQuery, 'type'> = {}): Promise<ListInstancesResult> {
+    return this.listInstances({ ...query, type: 'docker' });
+  }
+
+  async getInstance(name: string): Promise<Instance | null> {
+    const valid = parseInput(nameArgument, name, 'name');
+    return this.#prisma.instance.findUnique({ where: { name: valid } });
+  }
+
+  async getInstanceOrThrow(name: string): Promise<Instance> {
+    const instance = await this.getInstance(name);
+    if (!instance) throw new CcBridgeError('NOT_FOUND', `No instance named "${name}"`);
+    return instance;
+  }
+
+  async getDockerInstance(name: string): Promise<DockerInstance | null> {
+    const instance = await this.getInstance(name);
+    return instance?.type === 'docker' ? (instance as DockerInstance) : null;
+  }
+
+  /**
+   * The instance's history, oldest first, across renames. A deleted instance's history is found
+   * by the name it had last.
+   */
+  async listEvents(name: string): Promise<InstanceEvent[]> {
+    const valid = parseInput(nameArgument, name, 'name');
+    const instance = await this.#prisma.instance.findUnique({ where: { name: valid }, select: { id: true } });
+    const last = instance ? null : await this.#prisma.instanceEvent.findFirst({ where: { instanceName: valid }, orderBy: { id: 'desc' } });
+    const instanceId = instance?.id ?? last?.instanceId ?? null;
+    return this.#prisma.instanceEvent.findMany({
+      where: instanceId ? { instanceId } : { instanceName: valid },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  // ---- update -------------------------------------------------------------------------------
+
+  async updateInstance(name: string, patch: UpdateInstancePatch, options: UpdateOptions = {}): Promise<Instance> {
+    const valid = parseInput(updateInstancePatch, patch, 'update');
+    const expected = options.expectedVersion === undefined ? undefined : parseInput(expectedVersionSchema, options.expectedVersion, 'expected version');
+    const current = await this.getInstanceOrThrow(name);
+    if (expected !== undefined && expected !== current.version) throw this.#conflict(current);
+
+    const merged = { ...current, ...valid };
+    const fieldCheck = z.object({}).superRefine((_, ctx) => checkFieldsMatchType(current.type, merged, ctx));
+    parseInput(fieldCheck, {}, 'update');
+
+    const changes: Record<string, unknown> = {};
+    const before: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(valid) as [keyof typeof valid, unknown][]) {
+      if (value !== undefined && value !== current[field]) {
+        changes[field] = value;
+        before[field] = current[field];
+      }
+    }
+    if (Object.keys(changes).length === 0) return current;
+
+    const actor = options.actor ?? this.#actor;
+    try {
+      return await this.#prisma.$transaction(async (tx) => {
+        // The version in the WHERE makes the write fail if anyone wrote since we read.
+        const { count } = await tx.instance.updateMany({
+          where: { id: current.id, version: current.version },
+          data: { ...changes, version: { increment: 1 }, updatedAt: this.#now() },
+        });
+        if (count === 0) throw this.#conflict(current);
+        const updated = await tx.instance.findUniqueOrThrow({ where: { id: current.id } });
+        await this.#record(tx, { instanceId: current.id, instanceName: updated.name, kind: 'updated', from: before, to: changes, actor });
+        return updated;
+      });
+    } catch (error) {
+      throw translateDatabaseError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null });
+    }
+  }
+
+  async updateDockerInstance(name: string, patch: UpdateInstancePatch, options: UpdateOptions = {}): Promise<DockerInstance> {
+    const current = await this.getInstanceOrThrow(name);
+    if (current.type !== 'docker') throw new CcBridgeError('INVALID_INPUT', `"${name}" is a ${current.type} instance, not a Docker one`);
+    return (await this.updateInstance(name, patch, options)) as DockerInstance;
+  }
+
+  #conflict(current: Instance): CcBridgeError {
+    return new CcBridgeError('CONFLICT', `"${current.name}" was changed by someone else since you read it; reload and try again`);
+  }
+
+  // ---- delete -------------------------------------------------------------------------------
+
+  async deleteInstance(name: string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    const instance = await this.getInstanceOrThrow(name);
+    // The runtime goes first: if tmux or Docker fails, the record stays and the error is reported.
+    if (options.removeRuntime) await this.#removeRuntime(instance);
+    const actor = options.actor ?? this.#actor;
+    await this.#deleteRecords([instance], actor, options.removeRuntime ? 'record and runtime removed' : 'record removed');
+    this.#statusCache.delete(instance.id);
+    return { instance, runtimeRemoved: options.removeRuntime ?? false };
+  }
+
+  async #removeRuntime(instance: Instance): Promise<void> {
+    if (instance.type === 'tmux') {
+      await this.#tmux.killSession(instance.tmuxSession ?? instance.name);
+      return;
+    }
+    const docker = this.#requireDocker();
+    if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" names no container`);
+    await docker.removeContainer(instance.containerId);
+  }
+
+  async #deleteRecords(instances: Instance[], actor: string, message: string): Promise<void> {
+    if (instances.length === 0) return;
+    await this.#prisma.$transaction(async (tx) => {
+      await tx.instanceEvent.createMany({
+        data: instances.map((instance) =>
+          eventData({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor }),
+        ),
+      });
+      await tx.instance.deleteMany({ where: { id: { in: instances.map((instance) => instance.id) } } });
+    });
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  async getInstanceStatus(name: string, options: { refresh?: boolean } = {}): Promise<StatusResult> {
+    const instance = await this.getInstanceOrThrow(name);
+    const cached = this.#statusCache.get(instance.id);
+    const now = this.#now();
+    if (!options.refresh && cached && now.getTime() - cached.checkedAt.getTime() < this.#statusCacheMs) {
+      return { instance, status: cached.status, checkedAt: cached.checkedAt, isFresh: false, error: null };
+    }
+    let observation: Observation;
+    let error: SerializedError | null = null;
+    try {
+      observation = await this.#observe(instance);
+    } catch (caught) {
+      if (!isCcBridgeError(caught)) throw caught;
+      error = serializeError(caught);
+      observation = { status: 'unknown', isSeen: false };
+    }
+    const [updated] = await this.#applyObservations([{ instance, observation }], this.#actor);
+    const result = updated ?? instance;
+    this.#statusCache.set(instance.id, { status: result.status, checkedAt: now });
+    return { instance: result, status: result.status, checkedAt: now, isFresh: true, error };
+  }
+
+  async #observe(instance: Instance): Promise<Observation> {
+    if (instance.type === 'tmux') {
+      return observeTmux(instance, await this.#tmux.getSession(instance.tmuxSession ?? instance.name));
+    }
+    if (!this.#docker) throw dockerDisabled();
+    if (!instance.containerId) return { status: 'error', isSeen: false };
+    return observeContainer(await this.#docker.getContainer(instance.containerId));
+  }
+
+  /**
+   * Every record's status at once: one `tmux list-sessions` and one container list, never a call
+   * per instance. A runtime that cannot be asked makes its records `unknown`, never `stopped`.
+   */
+  async refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
+    const instances = await this.#prisma.instance.findMany();
+    const errors: SerializedError[] = [];
+    const wants = (type: Instance['type']) => instances.some((instance) => instance.type === type);
+    const [sessions, containers] = await Promise.all([
+      wants('tmux') ? this.#tmux.listSessions().catch((error: unknown) => this.#failed(error, errors)) : new Map<string, TmuxSessionInfo>(),
+      wants('docker')
+        ? this.#docker
+          ? this.#docker.listContainers().catch((error: unknown) => this.#failed(error, errors))
+          : this.#failed(dockerDisabled(), errors)
+        : [],
+    ]);
+    const byId = containers ? indexContainers(containers) : null;
+    const observations = instances.map((instance) => {
+      let observation: Observation;
+      if (instance.type === 'tmux') {
+        observation = sessions ? observeTmux(instance, sessions.get(instance.tmuxSession ?? instance.name) ?? null) : { status: 'unknown', isSeen: false };
+      } else {
+        observation = byId ? observeContainer(findContainer(byId, instance.containerId)) : { status: 'unknown', isSeen: false };
+      }
+      return { instance, observation };
+    });
+    const before = new Map(instances.map((instance) => [instance.id, instance.status]));
+    const updated = await this.#applyObservations(observations, options.actor ?? this.#actor);
+    const checkedAt = this.#now();
+    const changed: StatusChange[] = [];
+    for (const instance of updated) {
+      this.#statusCache.set(instance.id, { status: instance.status, checkedAt });
+      const from = before.get(instance.id);
+      if (from !== undefined && from !== instance.status) changed.push({ name: instance.name, from, to: instance.status });
+    }
+    return { checked: instances.length, changed, errors };
+  }
+
+  #failed(error: unknown, errors: SerializedError[]): null {
+    if (!isCcBridgeError(error)) throw error;
+    this.#logger.warn(error.message);
+    errors.push(serializeError(error));
+    return null;
+  }
+
+  /** Writes what the runtimes said; only a real change of status writes the status and an event. */
+  async #applyObservations(items: { instance: Instance; observation: Observation }[], actor: string): Promise<Instance[]> {
+    const now = this.#now();
+    const changed = items.filter(({ instance, observation }) => observation.status !== instance.status || (observation.pid !== undefined && observation.pid !== instance.pid));
+    const seen = items.filter(({ observation }) => observation.isSeen).map(({ instance }) => instance.id);
+    if (changed.length === 0 && seen.length === 0) return items.map(({ instance }) => instance);
+    await this.#prisma.$transaction(async (tx) => {
+      if (seen.length > 0) await tx.instance.updateMany({ where: { id: { in: seen } }, data: { lastSeenAt: now } });
+      for (const { instance, observation } of changed) {
+        await tx.instance.update({
+          where: { id: instance.id },
+          data: { status: observation.status, updatedAt: now, ...(observation.pid !== undefined ? { pid: observation.pid } : {}) },
+        });
+      }
+      const statusEvents = changed.filter(({ instance, observation }) => observation.status !== instance.status);
+      if (statusEvents.length > 0) {
+        await tx.instanceEvent.createMany({
+          data: statusEvents.map(({ instance, observation }) =>
+            eventData({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from: instance.status, to: observation.status, actor }),
+          ),
+        });
+      }
+    });
+    const ids = items.map(({ instance }) => instance.id);
+    const fresh = await this.#prisma.instance.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(fresh.map((instance) => [instance.id, instance]));
+    return items.map(({ instance }) => byId.get(instance.id) ?? instance);
+  }
+
+  // ---- discovery ----------------------------------------------------------------------------
+
+  /**
+   * Finds Claude Code containers and merges them into the registry in one transaction. When the
+   * Engine cannot be reached the report carries the error and no record changes.
+   */
+  async refreshDiscovery(options: ActorOption = {}): Promise<DiscoveryReport> {
+    const report: DiscoveryReport = { found: 0, added: [], updated: [], markedStopped: [], conflicts: [], errors: [] };
+    if (!this.#discoverer) {
+      report.errors.push(serializeError(dockerDisabled()));
+      return report;
+    }
+    let discovery;
+    try {
+      discovery = await this.#discoverer.discover();
+    } catch (error) {
+      this.#failed(error, report.errors);
+      return report;
+    }
+    report.found = discovery.candidates.length;
+    const actor = options.actor ?? 'discovery';
+    const entries: RegistryEntry[] = await this.#prisma.instance.findMany({
+      select: { id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true },
+    });
+    const plan = planMerge(entries, discovery.candidates, discovery.containers);
+    const now = this.#now();
+
+    await this.#prisma.$transaction(
+      async (tx) => {
+        const events: EventInput[] = [];
+        if (plan.creates.length > 0) {
+          const rows = plan.creates.map((create) => ({
+            id: randomUUID(),
+            name: create.name,
+            type: 'docker' as const,
+            status: create.status,
+            origin: 'discovered' as const,
+            containerId: create.container.id,
+            containerName: create.container.name,
+            imageName: create.container.image,
+            dockerNetwork: create.container.networks[0] ?? null,
+            lastSeenAt: now,
+            createdAt: now,
+            updatedAt: now,
+          }));
+          await tx.instance.createMany({ data: rows });
+          plan.creates.forEach((create, index) => {
+            const row = rows[index];
+            if (!row) return;
+            events.push({ instanceId: row.id, instanceName: row.name, kind: 'discovered', to: row, actor });
+            report.added.push(create.name);
+            if (create.conflict) {
+              const message = `name "${create.conflict.wanted}" ${create.conflict.heldBy ? `is held by a ${create.conflict.heldBy} instance` : 'is not allowed'}; registered as "${create.name}"`;
+              this.#logger.warn(`container ${create.container.name}: ${message}`);
+              events.push({ instanceId: row.id, instanceName: row.name, kind: 'renamed_on_conflict', from: create.conflict.wanted, to: create.name, message, actor });
+              report.conflicts.push({
+                containerId: create.container.id,
+                containerName: create.container.name,
+                wanted: create.conflict.wanted,
+                assigned: create.name,
+                heldBy: create.conflict.heldBy,
+              });
+            }
+          });
+        }
+        for (const update of plan.updates) {
+          const hasFields = Object.keys(update.fields).length > 0;
+          await tx.instance.update({
+            where: { id: update.entry.id },
+            data: { ...update.fields, status: update.status, updatedAt: now, ...(hasFields ? { version: { increment: 1 } } : {}) },
+          });
+          if (hasFields) {
+            const from = Object.fromEntries(Object.keys(update.fields).map((field) => [field, update.entry[field as keyof RegistryEntry]]));
+            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'merged', from, to: update.fields, actor });
+          }
+          if (update.status !== update.entry.status) {
+            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'status_changed', from: update.entry.status, to: update.status, actor });
+          }
+          report.updated.push(update.entry.name);
+        }
+        if (plan.markStopped.length > 0) {
+          await tx.instance.updateMany({ where: { id: { in: plan.markStopped.map((entry) => entry.id) } }, data: { status: 'stopped', updatedAt: now } });
+          for (const entry of plan.markStopped) {
+            events.push({ instanceId: entry.id, instanceName: entry.name, kind: 'status_changed', from: entry.status, to: 'stopped', message: 'container no longer exists', actor });
+            report.markedStopped.push(entry.name);
+          }
+        }
+        if (plan.seen.length > 0) await tx.instance.updateMany({ where: { id: { in: plan.seen } }, data: { lastSeenAt: now } });
+        if (events.length > 0) await tx.instanceEvent.createMany({ data: events.map(eventData) });
+      },
+      { timeout: 60_000 },
+    );
+    return report;
+  }
+
+  async getDockerHealth(): Promise<DockerHealth> {
+    if (!this.#docker) return { enabled: false, reachable: false, error: null };
+    try {
+      await this.#docker.ping();
+      return { enabled: true, reachable: true, error: null };
+    } catch (error) {
+      if (!isCcBridgeError(error)) throw error;
+      return { enabled: true, reachable: false, error: serializeError(error) };
+    }
+  }
+
+  // ---- cleanup ------------------------------------------------------------------------------
+
+  /** Removes stopped records (never runtimes), optionally of one type and older than a duration. */
+  async cleanupStoppedInstances(options: CleanupOptions & ActorOption = {}): Promise<RemovalReport> {
+    const olderThan = options.olderThanMs === undefined ? undefined : parseInput(z.number().int().min(0), options.olderThanMs, 'age');
+    const where: Prisma.InstanceWhereInput = {
+      status: 'stopped',
+      ...(options.type ? { type: options.type } : {}),
+      ...(olderThan !== undefined ? { updatedAt: { lt: new Date(this.#now().getTime() - olderThan) } } : {}),
+    };
+    const removed = await this.#prisma.instance.findMany({ where, orderBy: { name: 'asc' } });
+    if (!options.dryRun) await this.#deleteRecords(removed, options.actor ?? this.#actor, 'cleanup of stopped instances');
+    return { dryRun: options.dryRun ?? false, removed };
+  }
+
+  /**
+   * Removes discovered records whose container is gone. Asks the Engine first: when it cannot be
+   * reached nothing is removed (DOCKER_UNAVAILABLE), since "gone" cannot be told from "unknown".
+   */
+  async pruneDiscoveredInstances(options: { dryRun?: boolean } & ActorOption = {}): Promise<RemovalReport> {
+    const docker = this.#requireDocker();
+    const containers = indexContainers(await docker.listContainers());
+    const discovered = await this.#prisma.instance.findMany({ where: { origin: 'discovered', type: 'docker' }, orderBy: { name: 'asc' } });
+    const removed = discovered.filter((instance) => !findContainer(containers, instance.containerId));
+    if (!options.dryRun) await this.#deleteRecords(removed, options.actor ?? this.#actor, 'prune: container no longer exists');
+    return { dryRun: options.dryRun ?? false, removed };
+  }
+
+  // ---- import -------------------------------------------------------------------------------
+
+  /**
+   * Imports records written elsewhere (the original cc-bridge). Each is validated like a new
+   * record; invalid ones and names already registered are skipped with the reason. Re-running
+   * an import adds nothing twice.
+   */
+  async importInstances(records: ImportRecord[], options: ActorOption = {}): Promise<ImportReport> {
+    const report: ImportReport = { imported: [], skipped: [] };
+    const existing = await this.#prisma.instance.findMany({ select: { name: true, containerId: true } });
+    const names = new Set(existing.map((instance) => instance.name));
+    const containerIds = new Set(existing.flatMap((instance) => (instance.containerId ? [instance.containerId] : [])));
+    const rows: Prisma.InstanceCreateManyInput[] = [];
+    for (const record of records) {
+      const fields = record.type === 'tmux' ? tmuxFields : dockerFields;
+      const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
+      const parsed = createInstanceInput.safeParse(input);
+      if (!parsed.success) {
+        report.skipped.push({ name: record.name, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ') });
+      } else if (names.has(parsed.data.name)) {
+        report.skipped.push({ name: record.name, reason: 'an instance with this name is already registered' });
+      } else if (parsed.data.containerId && containerIds.has(parsed.data.containerId)) {
+        report.skipped.push({ name: record.name, reason: `container ${shortContainerId(parsed.data.containerId)} is already registered` });
+      } else {
+        names.add(parsed.data.name);
+        if (parsed.data.containerId) containerIds.add(parsed.data.containerId);
+        rows.push({
+          ...parsed.data,
+          id: randomUUID(),
+          tmuxSession: parsed.data.type === 'tmux' ? (parsed.data.tmuxSession ?? parsed.data.name) : null,
+          status: record.status,
+          origin: 'manual',
+          createdAt: record.createdAt ?? this.#now(),
+          updatedAt: this.#now(),
+          lastActivityAt: record.lastActivityAt,
+        });
+        report.imported.push(parsed.data.name);
+      }
+    }
+    const actor = options.actor ?? this.#actor;
+    await this.#prisma.$transaction(async (tx) => {
+      await tx.instance.createMany({ data: rows });
+      await tx.instanceEvent.createMany({
+        data: rows.map((row) => eventData({ instanceId: row.id ?? null, instanceName: row.name, kind: 'imported', to: row, actor })),
+      });
+    });
+    return report;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  #requireDocker(): DockerRuntime {
+    if (!this.#docker) throw dockerDisabled();
+    return this.#docker;
+  }
+
+  async #record(tx: Tx, event: EventInput): Promise<void> {
+    await tx.instanceEvent.create({ data: eventData(event) });
+  }
+}
+
+interface Observation {
+  status: InstanceStatus;
+  /** The runtime confirmed the session or container exists (moves lastSeenAt). */
+  isSeen: boolean;
+  pid?: number | null;
+}
+
+/** A tmux record never started keeps `created` while it has no session. */
+function observeTmux(instance: Instance, session: TmuxSessionInfo | null): Observation {
+  if (!session) return { status: instance.status === 'created' ? 'created' : 'stopped', isSeen: false };
+  return { status: statusFromTmuxSession(session), isSeen: true, pid: session.panePid };
+}
+
+function observeContainer(container: ContainerInfo | null): Observation {
+  if (!container) return { status: 'stopped', isSeen: false };
+  return { status: statusFromContainerState(container.state), isSeen: true };
+}
+
+type ContainerIndex = Map<string, ContainerInfo>;
+
+function indexContainers(containers: ContainerInfo[]): ContainerIndex {
+  return new Map(containers.map((container) => [container.id, container]));
+}
+
+/** A stored short id (as `docker ps` prints) matches the full id it starts. */
+function findContainer(index: ContainerIndex, id: string | null): ContainerInfo | null {
+  if (!id) return null;
+  const exact = index.get(id);
+  if (exact || id.length === 64) return exact ?? null;
+  for (const container of index.values()) if (container.id.startsWith(id)) return container;
+  return null;
+}

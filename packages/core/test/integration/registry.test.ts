@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
+import { createTestTmux, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+
+async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isCcBridgeError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(testBackends())('the registry on the %s database', (backend) => {
+  let tmux: TestTmux;
+  let bridge: TestBridge;
+
+  beforeAll(async () => {
+    tmux = await createTestTmux();
+    bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false });
+  });
+  afterAll(async () => {
+    await bridge?.dispose();
+    await tmux?.dispose();
+  });
+
+  it('creates a tmux instance by default, with the session named after it', async () => {
+    const instance = await bridge.manager.createInstance({ name: 'api-refactor', cwd: '/srv/api' });
+    expect(instance).toMatchObject({ name: 'api-refactor', type: 'tmux', status: 'created', origin: 'manual', tmuxSession: 'api-refactor', version: 1 });
+    expect(await bridge.manager.getInstance('api-refactor')).toEqual(instance);
+  });
+
+  it('creates a Docker record only with its container id and name', async () => {
+    const error = await caught(bridge.manager.createDockerInstance({ name: 'sandbox' }));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual(['containerId', 'containerName']);
+    const instance = await bridge.manager.createDockerInstance({ name: 'sandbox', containerId: 'a'.repeat(64), containerName: 'sandbox-1', imageName: 'cc-bridge:latest' });
+    expect(instance).toMatchObject({ type: 'docker', containerName: 'sandbox-1', tmuxSession: null });
+  });
+
+  it.each([
+    ['a name starting with a digit', { name: '1abc' }, 'name'],
+    ['a name with a space', { name: 'my bot' }, 'name'],
+    ['a name of 65 characters', { name: `a${'b'.repeat(64)}` }, 'name'],
+    ['a reserved name in any case', { name: 'LIST' }, 'name'],
+    ['a shell metacharacter', { name: 'x;rm -rf /' }, 'name'],
+    ['a Docker field on a tmux instance', { name: 'crossed', containerId: 'b'.repeat(64) }, 'containerId'],
+    ['a tmux field on a Docker instance', { name: 'crossed', type: 'docker', containerId: 'b'.repeat(64), containerName: 'c', cwd: '/tmp' }, 'cwd'],
+    ['a relative working directory', { name: 'rel', cwd: 'src/api' }, 'cwd'],
+    ['an unknown field', { name: 'extra', colour: 'red' }, 'colour'],
+  ])('refuses %s and writes nothing', async (_, input, field) => {
+    const before = await bridge.manager.listInstances();
+    const error = await caught(bridge.manager.createInstance(input as never));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.fieldErrors).toHaveProperty([field]);
+    const after = await bridge.manager.listInstances();
+    expect(after.total).toBe(before.total);
+  });
+
+  it('keeps names unique across types', async () => {
+    const error = await caught(bridge.manager.createDockerInstance({ name: 'api-refactor', containerId: 'c'.repeat(64), containerName: 'other' }));
+    expect(error.code).toBe('NAME_TAKEN');
+  });
+
+  it('lists with filters, search and sort done by the database', async () => {
+    await bridge.manager.createInstance({ name: 'billing', tmuxSession: 'bill-session' });
+    await bridge.manager.createInstance({ name: 'zeta' });
+    const tmuxOnly = await bridge.manager.listTmuxInstances();
+    expect(tmuxOnly.items.every((instance) => instance.type === 'tmux')).toBe(true);
+    expect(tmuxOnly.items.map((instance) => instance.name)).toEqual(['api-refactor', 'billing', 'zeta']);
+    const byNameDesc = await bridge.manager.listInstances({ sort: 'name', order: 'desc' });
+    expect(byNameDesc.items.map((instance) => instance.name)).toEqual(['zeta', 'sandbox', 'billing', 'api-refactor']);
+    const searched = await bridge.manager.listInstances({ search: 'BILL' });
+    expect(searched.items.map((instance) => instance.name)).toEqual(['billing']);
+    const docker = await bridge.manager.listDockerInstances({ status: ['created', 'running'] });
+    expect(docker.items.map((instance) => instance.name)).toEqual(['sandbox']);
+    expect(docker.matched).toBe(1);
+    expect(docker.total).toBe(4);
+  });
+
+  it('pages with a cursor without skipping or repeating a record', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await bridge.manager.listInstances({ sort: 'createdAt', limit: 3, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((instance) => instance.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual(['api-refactor', 'billing', 'sandbox', 'zeta']);
+  });
+
+  it('renames and updates, bumping the version and keeping names unique', async () => {
+    const renamed = await bridge.manager.updateInstance('zeta', { name: 'zeta-2', cwd: '/srv/zeta' }, { expectedVersion: 1 });
+    expect(renamed).toMatchObject({ name: 'zeta-2', cwd: '/srv/zeta', version: 2 });
+    expect(await bridge.manager.getInstance('zeta')).toBeNull();
+    const taken = await caught(bridge.manager.updateInstance('zeta-2', { name: 'billing' }));
+    expect(taken.code).toBe('NAME_TAKEN');
+    expect((await bridge.manager.getInstanceOrThrow('zeta-2')).version).toBe(2);
+  });
+
+  it('refuses a field of the other type on update and changes nothing', async () => {
+    const error = await caught(bridge.manager.updateInstance('billing', { containerName: 'nope' }));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect((await bridge.manager.getInstanceOrThrow('billing')).containerName).toBeNull();
+    const cleared = await caught(bridge.manager.updateDockerInstance('sandbox', { containerId: null }));
+    expect(cleared.code).toBe('INVALID_INPUT');
+  });
+
+  it('lets one of several concurrent updates of one version win; the others get CONFLICT', async () => {
+    const { version } = await bridge.manager.getInstanceOrThrow('billing');
+    const attempts = await Promise.allSettled(
+      ['/a', '/b', '/c', '/d', '/e'].map((cwd) => bridge.manager.updateInstance('billing', { cwd }, { expectedVersion: version })),
+    );
+    const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
+    const lost = attempts.filter((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(4);
+    for (const attempt of lost) expect(isCcBridgeError(attempt.reason, 'CONFLICT')).toBe(true);
+    const final = await bridge.manager.getInstanceOrThrow('billing');
+    expect(final.version).toBe(version + 1);
+    expect(won[0]?.status === 'fulfilled' && won[0].value.cwd).toBe(final.cwd);
+  });
+
+  it('records history that outlives the deleted instance', async () => {
+    await bridge.manager.deleteInstance('zeta-2');
+    expect(await bridge.manager.getInstance('zeta-2')).toBeNull();
+    const events = await bridge.manager.listEvents('zeta-2');
+    expect(events.map((event) => event.kind)).toEqual(['created', 'updated', 'deleted']);
+    expect(events[1]).toMatchObject({ from: { name: 'zeta' }, to: { name: 'zeta-2' } });
+    const billing = await bridge.manager.listEvents('billing');
+    expect(billing.map((event) => event.kind)).toEqual(['created', 'updated']);
+    expect(billing[1]).toMatchObject({ actor: 'test', from: { cwd: null } });
+  });
+
+  it('says NOT_FOUND for an unknown name', async () => {
+    expect((await caught(bridge.manager.deleteInstance('ghost'))).code).toBe('NOT_FOUND');
+    expect((await caught(bridge.manager.updateInstance('ghost', { cwd: '/x' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('imports legacy records once, skipping what is already there', async () => {
+    const record = {
+      name: 'legacy-one', type: 'tmux' as const, status: 'stopped' as const, createdAt: new Date('2026-01-27T20:15:00'),
+      lastActivityAt: null, tmuxSession: 'claude-legacy-one', pid: 1200, cwd: '/home/dev/old',
+      containerId: null, containerName: null, imageName: null, dockerNetwork: null,
+    };
+    const first = await bridge.manager.importInstances([record, { ...record, name: 'bad name' }]);
+    expect(first.imported).toEqual(['legacy-one']);
+    expect(first.skipped.map((skip) => skip.name)).toEqual(['bad name']);
+    const again = await bridge.manager.importInstances([record]);
+    expect(again.imported).toEqual([]);
+    expect(await bridge.manager.getInstanceOrThrow('legacy-one')).toMatchObject({ status: 'stopped', pid: 1200, createdAt: record.createdAt });
+  });
+});
