@@ -1,0 +1,33 @@
+export * from './types.ts';
+
+export { Banner, type BannerProps, type BannerVariant } from './components/banner.tsx';
+export { Button, type ButtonProps, type ButtonSize, type ButtonVariant } from './components/button.tsx';
+export { ConfirmDialog, type ConfirmDialogProps } from './components/confirm-dialog.tsx';
+export {
+  CheckboxField,
+  SelectField,
+  TextField,
+  type CheckboxFieldProps,
+  type SelectFieldProps,
+  type SelectOption,
+  type TextFieldProps,
+} from './components/fields.tsx';
+export { InstanceFilters, hasActiveFilters, type InstanceFiltersProps } from './components/instance-filters.tsx';
+export { InstanceTable, type InstanceTableProps, type InstanceTableState } from './components/instance-table.tsx';
+export { RelativeTime, type RelativeTimeProps } from './components/relative-time.tsx';
+export { StatusBadge } from './components/status-badge.tsx';
+export {
+  ToastProvider,
+  Toaster,
+  useToast,
+  type ToastApi,
+  type ToastOptions,
+  type ToastProviderProps,
+  type ToastVariant,
+} from './components/toast.tsx';
+export { TypeIcon } from './components/type-icon.tsx';
+
+export { formatRelativeTime, formatTimestamp, toDate } from './lib/relative-time.ts';
+export { shortContainerId } from './lib/short-id.ts';
+export { ariaSort, nextSort, type SortState } from './lib/sort.ts';
+export { pageSelection, toggleAll, toggleName, type PageSelection } from './lib/selection.ts';

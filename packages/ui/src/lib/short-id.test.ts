@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { shortContainerId } from './short-id.ts';
+
+describe('shortContainerId', () => {
+  it('keeps the first 12 characters, as `docker ps` does', () => {
+    expect(shortContainerId('4f1c2b3a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a')).toBe('4f1c2b3a9d8e');
+  });
+
+  it('leaves an id that is already short as it is', () => {
+    expect(shortContainerId('4f1c2b3a9d8e')).toBe('4f1c2b3a9d8e');
+  });
+});
