@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, realpathSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
-import type { PoolConfig } from 'pg';
+import pg, { type PoolConfig } from 'pg';
 import { CcBridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { applyMigrations } from './migrate.ts';
@@ -13,29 +13,33 @@ import { servePGlite, type PGliteServer } from './pglite-server.ts';
 const socketPort = 5432;
 // sun_path holds 108 bytes on Linux, with the terminating NUL.
 const maxSocketPath = 107;
+// How long a process waits for the folder's owner to answer or to hand over.
+const waitForOwnerMs = 30_000;
+// How long an owner that is closing waits for other processes to finish their queries.
+const drainMs = 10_000;
 
 export interface EmbeddedDatabase {
-  /** How to reach the database with `pg`: the owner's Unix socket in the data folder. */
+  /** `pg` pool settings that reach the database through the owner's socket in the data folder. */
   connection: PoolConfig;
-  /** `owner`: this process opened PGlite and serves it; `client`: another process does. */
-  role: 'owner' | 'client';
   close(): Promise<void>;
+}
+
+interface Ownership {
+  lock: Server;
+  db: PGlite;
+  server: PGliteServer;
 }
 
 /**
  * The ownership lock is an abstract Unix socket named after the data folder: binding it is atomic
- * and the kernel releases it when the owner dies, so a crash never leaves a stale lock behind.
+ * and the kernel releases it when its process dies, so a crash never leaves a stale lock.
  */
-function ownershipLock(dataDir: string): Promise<Server | null> {
+function tryLock(dataDir: string): Promise<Server | null> {
   const name = `\0cc-bridge-db-${createHash('sha256').update(dataDir).digest('hex').slice(0, 32)}`;
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
-    server.listen(name, () => {
-      // The lock must not keep a finished CLI process alive.
-      server.unref();
-      resolve(server);
-    });
+    server.listen(name, () => resolve(server));
   });
 }
 
@@ -51,10 +55,84 @@ function canConnect(path: string): Promise<boolean> {
 }
 
 /**
- * Opens the embedded database in `dataDir`. The first process to come becomes its owner: it opens
- * PGlite, applies migrations and serves it on a Unix socket in the folder; any later process goes
- * through that socket. Two PGlite instances never open one folder.
+ * One embedded data folder shared by every cc-bridge process on the machine. Two PGlite
+ * instances must never open one folder, so exactly one process (the owner, holding the lock)
+ * opens it and serves it on a Unix socket in the folder; every process, the owner included,
+ * talks to it through that socket. When the owner closes, it lets the others finish, and the
+ * next one to connect takes over: each connection first makes sure someone serves the folder.
  */
+class EmbeddedHost {
+  readonly #dataDir: string;
+  readonly #socketPath: string;
+  readonly #logger: Logger;
+  #owned: Ownership | null = null;
+  #pending: Promise<void> | null = null;
+  #isClosed = false;
+
+  constructor(dataDir: string, socketPath: string, logger: Logger) {
+    this.#dataDir = dataDir;
+    this.#socketPath = socketPath;
+    this.#logger = logger;
+  }
+
+  /** Resolves once the folder is served, by this process (taking ownership) or another. */
+  ensureServed(): Promise<void> {
+    if (this.#isClosed) return Promise.reject(new CcBridgeError('DATABASE_ERROR', 'The database is closed'));
+    if (this.#owned) return Promise.resolve();
+    this.#pending ??= this.#serve().finally(() => (this.#pending = null));
+    return this.#pending;
+  }
+
+  async #serve(): Promise<void> {
+    const deadline = Date.now() + waitForOwnerMs;
+    while (Date.now() < deadline) {
+      if (await canConnect(this.#socketPath)) return;
+      const lock = await tryLock(this.#dataDir);
+      if (lock) {
+        this.#owned = await this.#open(lock);
+        return;
+      }
+      // Someone owns the folder but does not listen: starting up, or handing over.
+      await sleep(50);
+    }
+    throw new CcBridgeError('DATABASE_BUSY', `The embedded database in ${this.#dataDir} is held by another cc-bridge process that does not answer; stop it and try again`);
+  }
+
+  async #open(lock: Server): Promise<Ownership> {
+    let db: PGlite | undefined;
+    try {
+      db = await PGlite.create(join(this.#dataDir, 'pgdata'));
+      await applyMigrations(db, this.#logger);
+      // Holding the lock, a socket file left here is a dead owner's.
+      rmSync(this.#socketPath, { force: true });
+      const server = await servePGlite(db, this.#socketPath, (error) =>
+        this.#logger.error('embedded database connection failed', { error: String(error) }),
+      );
+      this.#logger.debug('serving the embedded database', { dataDir: this.#dataDir });
+      return { lock, db, server };
+    } catch (error) {
+      await db?.close();
+      lock.close();
+      if (error instanceof CcBridgeError) throw error;
+      throw new CcBridgeError('DATABASE_ERROR', `Cannot open the embedded database in ${this.#dataDir}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#isClosed = true;
+    await this.#pending?.catch(() => undefined);
+    const owned = this.#owned;
+    if (!owned) return;
+    this.#owned = null;
+    const served = await owned.server.close(drainMs);
+    if (served.forced > 0) this.#logger.warn('closed the embedded database with other processes still connected', served);
+    await owned.db.close();
+    rmSync(this.#socketPath, { force: true });
+    owned.lock.close();
+  }
+}
+
+/** Opens the embedded database in `dataDir` (created if missing), shared with other processes. */
 export async function openEmbeddedDatabase(requestedDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   mkdirSync(requestedDir, { recursive: true });
   const dataDir = realpathSync(requestedDir);
@@ -62,46 +140,27 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger)
   if (socketPath.length > maxSocketPath) {
     throw new CcBridgeError('CONFIG_INVALID', `The data folder path is too long for a Unix socket (${socketPath.length} > ${maxSocketPath} bytes): ${dataDir}`);
   }
-  const connection: PoolConfig = { host: dataDir, port: socketPort, user: 'postgres', database: 'postgres' };
+  const host = new EmbeddedHost(dataDir, socketPath, logger);
+  await host.ensureServed();
 
-  const lock = await ownershipLock(dataDir);
-  if (!lock) {
-    // The owner may still be starting (opening PGlite, migrating): give it time to listen.
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if (await canConnect(socketPath)) {
-        logger.debug('embedded database is served by another process', { dataDir });
-        return { connection, role: 'client', close: async () => {} };
-      }
-      await sleep(100);
+  // pg-pool connects with a callback; both forms make sure the folder is served first.
+  type ConnectCallback = Parameters<pg.Client['connect']>[0];
+  class ServedClient extends pg.Client {
+    override connect(): Promise<pg.Client>;
+    override connect(callback: NonNullable<ConnectCallback>): void;
+    override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
+      const served = host.ensureServed();
+      if (!callback) return served.then(() => super.connect());
+      served.then(
+        () => super.connect(callback),
+        (error: Error) => (callback as (error: Error) => void)(error),
+      );
     }
-    throw new CcBridgeError('DATABASE_BUSY', `The embedded database in ${dataDir} is held by another cc-bridge process that does not answer; stop it and try again`);
   }
 
-  let db: PGlite | undefined;
-  let server: PGliteServer | undefined;
-  try {
-    db = await PGlite.create(join(dataDir, 'pgdata'));
-    await applyMigrations(db, logger);
-    // Holding the lock, a socket file left here is a dead owner's.
-    rmSync(socketPath, { force: true });
-    server = await servePGlite(db, socketPath, (error) => logger.error('embedded database connection failed', { error: String(error) }));
-  } catch (error) {
-    await db?.close();
-    lock.close();
-    if (error instanceof CcBridgeError) throw error;
-    throw new CcBridgeError('DATABASE_ERROR', `Cannot open the embedded database in ${dataDir}: ${(error as Error).message}`, { cause: error });
-  }
-  logger.debug('embedded database opened', { dataDir });
-
-  const opened = { db, server };
   return {
-    connection,
-    role: 'owner',
-    close: async () => {
-      await opened.server.close();
-      await opened.db.close();
-      rmSync(socketPath, { force: true });
-      lock.close();
-    },
+    // Idle connections close soon, so an owner that wants to exit is not kept waiting.
+    connection: { host: dataDir, port: socketPort, user: 'postgres', database: 'postgres', Client: ServedClient, idleTimeoutMillis: 250 },
+    close: () => host.close(),
   };
 }

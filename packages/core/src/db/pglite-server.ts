@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 
 // PostgreSQL wire protocol codes (https://www.postgresql.org/docs/current/protocol-message-formats.html).
@@ -77,7 +78,11 @@ function isNegotiation(message: Buffer): boolean {
 }
 
 export interface PGliteServer {
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, waits up to `drainMs` for connected clients to leave, then cuts
+   * the rest. Says how many left by themselves and how many were cut.
+   */
+  close(drainMs: number): Promise<{ drained: number; forced: number }>;
 }
 
 /**
@@ -164,10 +169,15 @@ export async function servePGlite(
   });
 
   return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    async close(drainMs) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const connected = sockets.size;
+      const deadline = Date.now() + drainMs;
+      while (sockets.size > 0 && Date.now() < deadline) await sleep(20);
+      const forced = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      return { drained: connected - forced, forced };
+    },
   };
 }

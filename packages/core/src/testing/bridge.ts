@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openCcBridge, type CcBridge } from '../cc-bridge.ts';
+import { openEmbeddedDatabase } from '../db/embedded.ts';
 import { loadConfig } from '../config.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 
@@ -63,6 +65,23 @@ async function createTestDatabase(adminUrl: string): Promise<{ url: string; drop
   };
 }
 
+let template: Promise<string> | undefined;
+
+/**
+ * A migrated embedded database made once per test process and copied for each bridge: creating
+ * one from nothing (initdb) takes seconds, a copy a few milliseconds.
+ */
+function embeddedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-template-'));
+    const database = await openEmbeddedDatabase(dir, silentLogger);
+    await database.close();
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })();
+  return template;
+}
+
 /** A cc-bridge on a fresh database of its own, with a private tmux server and test image patterns. */
 export async function openTestBridge(options: TestBridgeOptions): Promise<TestBridge> {
   const home = await mkdtemp(join(tmpdir(), 'cc-bridge-test-'));
@@ -81,6 +100,7 @@ export async function openTestBridge(options: TestBridgeOptions): Promise<TestBr
     ...options.env,
   };
   const config = loadConfig({}, env);
+  if (!server) await cp(await embeddedTemplate(), config.database.dataDir, { recursive: true });
   try {
     const bridge = await openCcBridge({ config, logger: options.logger ?? silentLogger, actor: 'test', skipStartup: options.skipStartup ?? true });
     return {
