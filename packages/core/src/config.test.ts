@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { isCcBridgeError } from './errors.ts';
+
+function configFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-bridge-config-'));
+  const path = join(dir, 'config.toml');
+  writeFileSync(path, text);
+  return path;
+}
+
+function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isCcBridgeError(error, 'CONFIG_INVALID')) return error.message;
+    throw error;
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+const home = mkdtempSync(join(tmpdir(), 'cc-bridge-home-'));
+
+describe('loadConfig', () => {
+  it('has defaults: Docker on with auto-discovery, the embedded database under the data home, claude in tmux', () => {
+    const config = loadConfig({}, { HOME: home });
+    expect(config.docker).toMatchObject({ enabled: true, autoDiscovery: true, containerLabel: 'cc-bridge.instance', imagePatterns: ['cc-bridge', 'claude-code'] });
+    expect(config.database).toEqual({ url: null, dataDir: join(home, '.local', 'share', 'cc-bridge', 'db') });
+    expect(config.tmux).toEqual({ socket: null, command: ['claude'] });
+    expect(config.source).toBeNull();
+  });
+
+  it('reads the original TOML sections from ~/.config/cc-bridge/config.toml', () => {
+    const path = configFile('[docker]\nenabled = false\nimage_patterns = ["claude"]\nnetwork = "claude-network"\n[tmux]\ncommand = "claude --resume"\n');
+    const config = loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: path });
+    expect(config.docker).toMatchObject({ enabled: false, imagePatterns: ['claude'], network: 'claude-network' });
+    expect(config.tmux.command).toEqual(['claude', '--resume']);
+    expect(config.source).toBe(path);
+  });
+
+  it('ranks flags over environment over file over defaults', () => {
+    const path = configFile('[database]\nurl = "postgresql://file/db"\n[docker]\ncontainer_label = "from-file"\nauto_discovery = false\n');
+    const env = { HOME: home, DATABASE_URL: 'postgresql://env/db', CC_BRIDGE_CONTAINER_LABEL: 'from-env' };
+    expect(loadConfig({ configFile: path }, env).database.url).toBe('postgresql://env/db');
+    expect(loadConfig({ configFile: path, databaseUrl: 'postgresql://flag/db' }, env).database.url).toBe('postgresql://flag/db');
+    expect(loadConfig({ configFile: path }, { HOME: home }).database.url).toBe('postgresql://file/db');
+    const config = loadConfig({ configFile: path }, env);
+    expect(config.docker.containerLabel).toBe('from-env');
+    expect(config.docker.autoDiscovery).toBe(false);
+  });
+
+  it('names the key and the file of a bad value', () => {
+    const path = configFile('[docker]\nenabled = "yes please"\n');
+    const message = failure(() => loadConfig({ configFile: path }, { HOME: home }));
+    expect(message).toContain(path);
+    expect(message).toContain('docker.enabled');
+  });
+
+  it('refuses unknown keys, broken TOML, a missing explicit file and a non-PostgreSQL URL', () => {
+    expect(failure(() => loadConfig({ configFile: configFile('[docker]\nenabeld = true\n') }, { HOME: home }))).toContain('enabeld');
+    expect(failure(() => loadConfig({ configFile: configFile('[docker\n') }, { HOME: home }))).toMatch(/line 1/);
+    expect(failure(() => loadConfig({ configFile: join(home, 'nope.toml') }, { HOME: home }))).toContain('nope.toml');
+    expect(failure(() => loadConfig({ databaseUrl: 'mysql://x' }, { HOME: home }))).toContain('--database-url');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_DOCKER_ENABLED: 'maybe' }))).toContain('CC_BRIDGE_DOCKER_ENABLED');
+  });
+});
