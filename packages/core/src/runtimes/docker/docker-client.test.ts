@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+
+import { isCcBridgeError } from '../../errors.ts';
+import { createDockerClient, describeDockerEndpoint, dockerErrorFrom, isRemovalInProgress, parseDockerHost } from './docker-client.ts';
+
+describe('parseDockerHost', () => {
+  it('uses the default socket without a host', () => {
+    expect(parseDockerHost(null)).toEqual({ socketPath: '/var/run/docker.sock' });
+  });
+
+  it('reads unix and tcp forms', () => {
+    expect(parseDockerHost('unix:///run/user/1000/docker.sock')).toEqual({ socketPath: '/run/user/1000/docker.sock' });
+    expect(parseDockerHost('tcp://10.0.0.5:2376')).toEqual({ host: '10.0.0.5', port: 2376 });
+    expect(parseDockerHost('tcp://docker.internal')).toEqual({ host: 'docker.internal', port: 2375 });
+    expect(parseDockerHost('tcp://[::1]:2375')).toEqual({ host: '::1', port: 2375 });
+  });
+
+  it('rejects other forms as invalid config', () => {
+    for (const host of ['ssh://me@box', 'unix://', '/var/run/docker.sock', 'tcp://']) {
+      expect(() => parseDockerHost(host), host).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    }
+  });
+});
+
+describe('createDockerClient', () => {
+  it('uses the configured endpoint even when DOCKER_HOST says otherwise', () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'tcp://elsewhere:2375';
+    try {
+      expect(describeDockerEndpoint(createDockerClient(null))).toBe('unix:///var/run/docker.sock');
+      expect(describeDockerEndpoint(createDockerClient('tcp://127.0.0.1:2380'))).toBe('tcp://127.0.0.1:2380');
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+  });
+});
+
+function errnoError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+function engineError(statusCode: number, message: string): Error {
+  return Object.assign(new Error(`(HTTP code ${statusCode}) unexpected - ${message} `), { statusCode, json: { message } });
+}
+
+describe('dockerErrorFrom', () => {
+  it('reads connection failures as DOCKER_UNAVAILABLE naming the endpoint', () => {
+    for (const code of ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNRESET']) {
+      const error = dockerErrorFrom(errnoError(code, `connect ${code}`), 'unix:///x.sock');
+      expect(error.code, code).toBe('DOCKER_UNAVAILABLE');
+      expect(error.message).toMatch(/^Docker Engine unreachable at unix:\/\/\/x\.sock: /);
+    }
+  });
+
+  it("reads Engine responses as DOCKER_ERROR with the Engine's message", () => {
+    const error = dockerErrorFrom(engineError(409, 'Conflict. The container name "/a" is already in use'), 'unix:///x.sock');
+    expect(error.code).toBe('DOCKER_ERROR');
+    expect(error.message).toBe('Conflict. The container name "/a" is already in use');
+  });
+
+  it('reads a request that hit its deadline as DOCKER_UNAVAILABLE', () => {
+    const aborted = Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+    const error = dockerErrorFrom(aborted, 'tcp://h:2375', 2_000);
+    expect(error.code).toBe('DOCKER_UNAVAILABLE');
+    expect(error.message).toBe('Docker Engine unreachable at tcp://h:2375: no answer within 2 s');
+  });
+
+  it('tells a removal already under way from other conflicts', () => {
+    expect(isRemovalInProgress(engineError(409, 'removal of container 4932a2 is already in progress'))).toBe(true);
+    expect(isRemovalInProgress(engineError(409, 'Conflict. The container name "/a" is already in use'))).toBe(false);
+    expect(isRemovalInProgress(engineError(500, 'removal of container 4932a2 is already in progress'))).toBe(false);
+  });
+
+  it('passes our own errors through', () => {
+    const original = dockerErrorFrom(errnoError('ECONNREFUSED', 'refused'), 'tcp://h:1');
+    expect(dockerErrorFrom(original, 'elsewhere')).toBe(original);
+    expect(isCcBridgeError(original, 'DOCKER_UNAVAILABLE')).toBe(true);
+  });
+});

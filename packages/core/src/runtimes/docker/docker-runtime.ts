@@ -1,0 +1,131 @@
+import type Dockerode from 'dockerode';
+
+import { CcBridgeError } from '../../errors.ts';
+import type { ContainerInfo, DockerRuntime } from '../runtime.ts';
+import { describeDockerEndpoint, dockerErrorFrom, engineStatusCode, isRemovalInProgress } from './docker-client.ts';
+import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary } from './transform.ts';
+
+// Seconds `docker stop` waits after SIGTERM before SIGKILL, as the docker CLI does.
+const stopGraceSeconds = 10;
+
+// The client's connection timeout does not cover an endpoint that accepts and then says nothing
+// (a wedged Engine, DOCKER_HOST pointing at the wrong service), so each request has its own bound.
+const defaultRequestTimeoutMs = 10_000;
+
+export interface DockerRuntimeOptions {
+  /** Bound on each Engine request; `stop` gets the grace period on top. */
+  requestTimeoutMs?: number;
+}
+
+export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOptions = {}): DockerRuntime {
+  const endpoint = describeDockerEndpoint(docker);
+  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const deadline = (extraMs = 0) => AbortSignal.timeout(requestTimeoutMs + extraMs);
+
+  async function call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+    }
+  }
+
+  /** GET /_ping through the modem: dockerode's typed ping() takes no abort signal. */
+  function pingEngine(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      docker.modem.dial(
+        { path: '/_ping', method: 'GET', statusCodes: { 200: true, 500: 'server error' }, abortSignal: deadline() },
+        (error) => (error ? reject(error) : resolve()),
+      );
+    });
+  }
+
+  async function getContainer(idOrName: string): Promise<ContainerInfo | null> {
+    try {
+      // Inspect, not a list with a name filter: the Engine's name filter matches substrings.
+      return containerInfoFromInspect(await docker.getContainer(idOrName).inspect({ abortSignal: deadline() }));
+    } catch (error) {
+      if (engineStatusCode(error) === 404) return null;
+      throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+    }
+  }
+
+  return {
+    async ping() {
+      await call(pingEngine);
+    },
+
+    async listContainers(options = {}) {
+      const labels = options.labels ?? [];
+      const summaries = await call(() =>
+        docker.listContainers({ all: true, ...(labels.length > 0 ? { filters: { label: labels } } : {}), abortSignal: deadline() }),
+      );
+      return summaries.map(containerInfoFromSummary);
+    },
+
+    getContainer,
+
+    async runContainer({ name, image, labels, network, command }) {
+      const container = await call(async () => {
+        try {
+          return await docker.createContainer({
+            name,
+            Image: image,
+            Labels: labels,
+            ...(command && command.length > 0 ? { Cmd: [...command] } : {}),
+            // Claude Code is interactive: keep a terminal and stdin so `docker attach` reaches it.
+            Tty: true,
+            OpenStdin: true,
+            // No network given means none at all: instances never get bridge traffic by default.
+            HostConfig: { NetworkMode: network ?? 'none' },
+            abortSignal: deadline(),
+          });
+        } catch (error) {
+          if (engineStatusCode(error) === 404) {
+            throw new CcBridgeError('DOCKER_ERROR', `Image ${image} is not on the Docker Engine at ${endpoint} (images are never pulled)`, {
+              cause: error,
+            });
+          }
+          throw error;
+        }
+      });
+      try {
+        await container.start({ abortSignal: deadline() });
+      } catch (startError) {
+        // A created-but-never-started container would keep the name taken.
+        await container.remove({ force: true, abortSignal: deadline() }).catch((removeError: unknown) => {
+          throw new CcBridgeError('DOCKER_ERROR', `Container ${name} did not start and could not be removed`, {
+            cause: new AggregateError([startError, removeError]),
+          });
+        });
+        throw dockerErrorFrom(startError, endpoint, requestTimeoutMs);
+      }
+      const info = await getContainer(container.id);
+      if (!info) throw new CcBridgeError('DOCKER_ERROR', `Container ${name} disappeared right after it started`);
+      return info;
+    },
+
+    async removeContainer(idOrName) {
+      const container = docker.getContainer(idOrName);
+      try {
+        await container.stop({ t: stopGraceSeconds, abortSignal: deadline(stopGraceSeconds * 1000) });
+      } catch (error) {
+        const status = engineStatusCode(error);
+        if (status === 404) return;
+        // 304: not running (stopped, or created and never started).
+        if (status !== 304) throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+      }
+      try {
+        await container.remove({ force: true, abortSignal: deadline() });
+      } catch (error) {
+        if (engineStatusCode(error) === 404 || isRemovalInProgress(error)) return;
+        throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+      }
+    },
+
+    async listProcesses(id) {
+      const top: unknown = await call(() => docker.getContainer(id).top({ abortSignal: deadline() }));
+      return commandsFromTop(top);
+    },
+  };
+}

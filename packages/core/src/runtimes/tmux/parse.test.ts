@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+
+import { classifyTmuxFailure, lastPaneLines, parsePaneLine, parsePaneLines } from './parse.ts';
+
+describe('parsePaneLine', () => {
+  it('reads name, pid, dead flag and unix-second timestamps', () => {
+    expect(parsePaneLine('billing\t5690\t0\t1795877665\t1795877700')).toEqual({
+      sessionName: 'billing',
+      panePid: 5690,
+      isPaneDead: false,
+      createdAt: new Date(1795877665 * 1000),
+      lastActivityAt: new Date(1795877700 * 1000),
+    });
+  });
+
+  it('keeps spaces and non-ASCII characters in session names', () => {
+    expect(parsePaneLine('héllo wörld\t12\t1\t1\t2')?.sessionName).toBe('héllo wörld');
+  });
+
+  it('reads a dead pane', () => {
+    expect(parsePaneLine('api\t42\t1\t1795877665\t1795877665')?.isPaneDead).toBe(true);
+  });
+
+  it('gives null pid and dates when tmux prints empty or zero fields', () => {
+    const pane = parsePaneLine('api\t\t0\t0\t');
+    expect(pane?.panePid).toBeNull();
+    expect(pane?.createdAt).toBeNull();
+    expect(pane?.lastActivityAt).toBeNull();
+  });
+
+  it('rejects lines without the session and dead fields', () => {
+    expect(parsePaneLine('')).toBeNull();
+    expect(parsePaneLine('just-a-name')).toBeNull();
+  });
+});
+
+describe('parsePaneLines', () => {
+  it('keys sessions by exact name and keeps the first pane of each', () => {
+    const stdout = [
+      'bill\t100\t0\t1\t1',
+      'billing\t200\t0\t1\t1',
+      'billing\t201\t1\t1\t1',
+      '',
+    ].join('\n');
+    const sessions = parsePaneLines(stdout);
+    expect([...sessions.keys()]).toEqual(['bill', 'billing']);
+    expect(sessions.get('billing')?.panePid).toBe(200);
+    expect(sessions.get('billing')?.isPaneDead).toBe(false);
+  });
+
+  it('gives an empty map for empty output', () => {
+    expect(parsePaneLines('').size).toBe(0);
+  });
+});
+
+describe('classifyTmuxFailure', () => {
+  it('reads a stale socket and a missing socket as no server', () => {
+    expect(classifyTmuxFailure('no server running on /tmp/x/sock\n')).toBe('no-server');
+    expect(classifyTmuxFailure('error connecting to /tmp/x/sock (No such file or directory)\n')).toBe('no-server');
+  });
+
+  it('reads a server shutting down after its last session as no server, or as one that exited', () => {
+    expect(classifyTmuxFailure('no current target\n')).toBe('no-server');
+    expect(classifyTmuxFailure('server exited unexpectedly\n')).toBe('server-exited');
+  });
+
+  it('does not read a refused socket as no server', () => {
+    expect(classifyTmuxFailure('error connecting to /tmp/x/sock (Permission denied)\n')).toBe('other');
+  });
+
+  it('reads a missing session and a duplicate name', () => {
+    expect(classifyTmuxFailure("can't find session: bill\n")).toBe('no-session');
+    expect(classifyTmuxFailure('duplicate session: billing\n')).toBe('duplicate-session');
+  });
+
+  it('reads anything else as other', () => {
+    expect(classifyTmuxFailure('unknown command: frobnicate\n')).toBe('other');
+  });
+});
+
+describe('lastPaneLines', () => {
+  it('drops the blank rows below the cursor before taking the last lines', () => {
+    expect(lastPaneLines('one\ntwo\nthree\n\n\n   \n', 2)).toBe('two\nthree');
+  });
+
+  it('returns everything when the pane has fewer lines than asked', () => {
+    expect(lastPaneLines('one\ntwo\n', 10)).toBe('one\ntwo');
+  });
+
+  it('returns nothing for zero lines', () => {
+    expect(lastPaneLines('one\n', 0)).toBe('');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * What tmux prints, read into plain values. tmux escapes control characters in format output
+ * (a tab in a session name comes back as `\t`), so a real tab separates fields safely.
+ */
+const separator = '\t';
+
+/** `-F` format for `list-panes`: one line per pane, the fields `parsePaneLines` reads. */
+export const paneFormat = [
+  '#{session_name}',
+  '#{pane_pid}',
+  '#{pane_dead}',
+  '#{session_created}',
+  '#{session_activity}',
+].join(separator);
+
+export interface PaneLine {
+  sessionName: string;
+  panePid: number | null;
+  isPaneDead: boolean;
+  createdAt: Date | null;
+  lastActivityAt: Date | null;
+}
+
+function positiveInteger(text: string | undefined): number | null {
+  if (text === undefined || !/^\d+$/.test(text)) return null;
+  const value = Number(text);
+  return value > 0 ? value : null;
+}
+
+function dateFromUnixSeconds(text: string | undefined): Date | null {
+  const seconds = positiveInteger(text);
+  return seconds === null ? null : new Date(seconds * 1000);
+}
+
+/** One line of `paneFormat` output; null for a line that does not have its fields. */
+export function parsePaneLine(line: string): PaneLine | null {
+  const [sessionName, pid, dead, created, activity] = line.split(separator);
+  if (sessionName === undefined || sessionName === '' || dead === undefined) return null;
+  return {
+    sessionName,
+    panePid: positiveInteger(pid),
+    isPaneDead: dead === '1',
+    createdAt: dateFromUnixSeconds(created),
+    lastActivityAt: dateFromUnixSeconds(activity),
+  };
+}
+
+/**
+ * `list-panes -a` output keyed by session. tmux lists panes in session, window, pane order, so
+ * the first line of a session is its first pane: the one that runs the session's command.
+ */
+export function parsePaneLines(stdout: string): Map<string, PaneLine> {
+  const sessions = new Map<string, PaneLine>();
+  for (const line of stdout.split('\n')) {
+    const pane = parsePaneLine(line);
+    if (pane && !sessions.has(pane.sessionName)) sessions.set(pane.sessionName, pane);
+  }
+  return sessions;
+}
+
+export type TmuxFailure = 'no-server' | 'server-exited' | 'no-session' | 'duplicate-session' | 'other';
+
+/**
+ * What a failed tmux command's stderr means. With no server tmux says "no server running on
+ * SOCKET" (socket file left behind) or "error connecting to SOCKET (No such file or directory)"
+ * (no socket file yet). Just after the last session ends the server is still shutting down: a
+ * command then gets "no current target" (a server without sessions) or "server exited
+ * unexpectedly" (it went away mid-command). All of them mean there are no sessions.
+ */
+export function classifyTmuxFailure(stderr: string): TmuxFailure {
+  if (/no server running|error connecting to .*\(No such file or directory\)|^no sessions|^no current target/m.test(stderr)) {
+    return 'no-server';
+  }
+  if (/server exited unexpectedly|^lost server/m.test(stderr)) return 'server-exited';
+  if (/can't find (session|window|pane)/.test(stderr)) return 'no-session';
+  if (/duplicate session/.test(stderr)) return 'duplicate-session';
+  return 'other';
+}
+
+/** The last `lines` lines of a `capture-pane -p`, without the blank rows below the cursor. */
+export function lastPaneLines(stdout: string, lines: number): string {
+  if (lines <= 0) return '';
+  const rows = stdout.split('\n');
+  while (rows.length > 0 && rows[rows.length - 1]?.trim() === '') rows.pop();
+  return rows.slice(-lines).join('\n');
+}

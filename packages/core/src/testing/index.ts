@@ -1,0 +1,12 @@
+export {
+  ensureTestImage,
+  getTestDockerClient,
+  removeTestContainers,
+  runTestContainer,
+  TEST_DISCOVERY_IMAGE,
+  TEST_IMAGE,
+  TEST_LABEL,
+  type TestContainerOptions,
+} from './docker.ts';
+export { createTestTmux, type TestTmux } from './tmux.ts';
+export { openTestBridge, testBackends, type TestBackend, type TestBridge, type TestBridgeOptions } from './bridge.ts';

@@ -1,0 +1,206 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { statusFromContainerState } from '../../src/runtimes/runtime.ts';
+import { createDockerClient } from '../../src/runtimes/docker/docker-client.ts';
+import { createDockerRuntime } from '../../src/runtimes/docker/docker-runtime.ts';
+import {
+  ensureTestImage,
+  getTestDockerClient,
+  removeTestContainers,
+  runTestContainer,
+  TEST_DISCOVERY_IMAGE,
+  TEST_LABEL,
+} from '../../src/testing/index.ts';
+
+const group = `${TEST_LABEL}.group`;
+// PID 1 ignores SIGTERM unless it handles it; this one does, so `stop` does not wait the grace period.
+const stopsOnTerm = ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'];
+
+describe('docker runtime on a real Docker Engine', () => {
+  const docker = getTestDockerClient();
+  const runtime = createDockerRuntime(docker);
+  let image: string;
+
+  beforeAll(async () => {
+    image = await ensureTestImage();
+    await removeTestContainers();
+  });
+
+  afterAll(async () => {
+    await removeTestContainers();
+  });
+
+  it('answers a ping', async () => {
+    await expect(runtime.ping()).resolves.toBeUndefined();
+  });
+
+  it('lists containers by label, with one list call and no inspect', async () => {
+    await runTestContainer({ name: 'cc-bridge-test-list-a1', labels: { [group]: 'a' } });
+    await runTestContainer({ name: 'cc-bridge-test-list-a2', labels: { [group]: 'a' }, start: false });
+    await runTestContainer({ name: 'cc-bridge-test-list-b1', labels: { [group]: 'b' }, image: TEST_DISCOVERY_IMAGE });
+    const list = vi.spyOn(docker, 'listContainers');
+    const getContainer = vi.spyOn(docker, 'getContainer');
+    try {
+      const inGroupA = await runtime.listContainers({ labels: [`${group}=a`] });
+      expect(list).toHaveBeenCalledTimes(1);
+      expect(getContainer).not.toHaveBeenCalled();
+      expect(inGroupA.map((container) => container.name).sort()).toEqual(['cc-bridge-test-list-a1', 'cc-bridge-test-list-a2']);
+
+      const withGroup = await runtime.listContainers({ labels: [group] });
+      expect(withGroup).toHaveLength(3);
+      const b1 = withGroup.find((container) => container.name === 'cc-bridge-test-list-b1');
+      expect(b1).toMatchObject({ image: TEST_DISCOVERY_IMAGE, state: 'running', networks: ['none'] });
+      expect(b1?.labels).toEqual({ [group]: 'b', [TEST_LABEL]: '1' });
+      expect(b1?.id).toMatch(/^[0-9a-f]{64}$/);
+
+      // Without labels, every container on the Engine, stopped ones included.
+      const all = await runtime.listContainers();
+      expect(all.filter((container) => container.labels[group] !== undefined)).toHaveLength(3);
+    } finally {
+      list.mockRestore();
+      getContainer.mockRestore();
+    }
+  });
+
+  it('maps container states: created, running, and exited after a stop', async () => {
+    await runTestContainer({ name: 'cc-bridge-test-state-created', labels: { [group]: 'state' }, start: false });
+    const running = await runTestContainer({ name: 'cc-bridge-test-state-stopped', labels: { [group]: 'state' }, command: stopsOnTerm });
+
+    const before = await runtime.getContainer('cc-bridge-test-state-stopped');
+    expect(before?.state).toBe('running');
+    expect(statusFromContainerState(before?.state ?? '')).toBe('running');
+
+    await running.stop();
+    const states = new Map((await runtime.listContainers({ labels: [`${group}=state`] })).map((container) => [container.name, container.state]));
+    expect(states).toEqual(
+      new Map([
+        ['cc-bridge-test-state-created', 'created'],
+        ['cc-bridge-test-state-stopped', 'exited'],
+      ]),
+    );
+    expect(statusFromContainerState(states.get('cc-bridge-test-state-stopped') ?? '')).toBe('stopped');
+    expect(statusFromContainerState(states.get('cc-bridge-test-state-created') ?? '')).toBe('created');
+  });
+
+  it('gets a container by name or id, and null for a missing one', async () => {
+    const container = await runTestContainer({ name: 'cc-bridge-test-get' });
+    const byName = await runtime.getContainer('cc-bridge-test-get');
+    expect(byName).toMatchObject({ id: container.id, name: 'cc-bridge-test-get', image, state: 'running', networks: ['none'] });
+    expect(await runtime.getContainer(container.id)).toEqual(byName);
+    // Docker's name filter matches substrings; getContainer must not.
+    expect(await runtime.getContainer('cc-bridge-test-ge')).toBeNull();
+    expect(await runtime.getContainer('cc-bridge-test-no-such-container')).toBeNull();
+  });
+
+  it('runs a labelled container without networking, then removes it', async () => {
+    const labels = { [TEST_LABEL]: '1', 'cc-bridge.instance': 'runner' };
+    const info = await runtime.runContainer({ name: 'cc-bridge-test-run', image, labels, command: stopsOnTerm });
+    expect(info).toMatchObject({ name: 'cc-bridge-test-run', image, state: 'running', labels, networks: ['none'] });
+
+    const inspect = await docker.getContainer(info.id).inspect();
+    expect(inspect.HostConfig.NetworkMode).toBe('none');
+    expect(await runtime.listProcesses(info.id)).toContain('sleep 3600');
+
+    await runtime.removeContainer('cc-bridge-test-run');
+    expect(await runtime.getContainer('cc-bridge-test-run')).toBeNull();
+    await expect(runtime.removeContainer('cc-bridge-test-run')).resolves.toBeUndefined();
+  });
+
+  it('removes a container that ignores SIGTERM once the stop grace period is over', async () => {
+    // `sleep` as PID 1 has no TERM handler, so `stop` answers only after the 10 s grace period:
+    // no client timeout may cut a request that is merely slow to answer.
+    await runTestContainer({ name: 'cc-bridge-test-stubborn' });
+    const started = Date.now();
+    await runtime.removeContainer('cc-bridge-test-stubborn');
+    expect(Date.now() - started).toBeGreaterThan(9_000);
+    expect(await runtime.getContainer('cc-bridge-test-stubborn')).toBeNull();
+  });
+
+  it('removes a container that was never started', async () => {
+    await runTestContainer({ name: 'cc-bridge-test-remove-created', start: false });
+    await runtime.removeContainer('cc-bridge-test-remove-created');
+    expect(await runtime.getContainer('cc-bridge-test-remove-created')).toBeNull();
+  });
+
+  it('refuses an image the Engine does not have, without pulling', async () => {
+    await expect(
+      runtime.runContainer({ name: 'cc-bridge-test-no-image', image: 'cc-bridge-test-missing:latest', labels: { [TEST_LABEL]: '1' } }),
+    ).rejects.toMatchObject({ code: 'DOCKER_ERROR', message: expect.stringContaining('never pulled') });
+    expect(await runtime.getContainer('cc-bridge-test-no-image')).toBeNull();
+  });
+
+  it('removes a container whose command cannot start, and reports the Engine error', async () => {
+    const error: unknown = await runtime
+      .runContainer({ name: 'cc-bridge-test-bad-cmd', image, labels: { [TEST_LABEL]: '1' }, command: ['/bin/no-such-program'] })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'DOCKER_ERROR', message: expect.stringContaining('no-such-program') });
+    expect(await runtime.getContainer('cc-bridge-test-bad-cmd')).toBeNull();
+  });
+
+  it('reports a name already in use as DOCKER_ERROR with the Engine message', async () => {
+    await runTestContainer({ name: 'cc-bridge-test-dup' });
+    await expect(runtime.runContainer({ name: 'cc-bridge-test-dup', image, labels: { [TEST_LABEL]: '1' } })).rejects.toMatchObject({
+      code: 'DOCKER_ERROR',
+      message: expect.stringContaining('already in use'),
+    });
+  });
+});
+
+describe('docker runtime without a reachable Engine', () => {
+  async function timed(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+    const started = Date.now();
+    const error = await promise.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    return { error, ms: Date.now() - started };
+  }
+
+  it('reports a missing socket as DOCKER_UNAVAILABLE at once', async () => {
+    const runtime = createDockerRuntime(createDockerClient('unix:///nonexistent.sock'));
+    const { error, ms } = await timed(runtime.ping());
+    expect(error).toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining('unix:///nonexistent.sock') });
+    expect(ms).toBeLessThan(1_000);
+    await expect(runtime.listContainers()).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+  });
+
+  it('reports a refused TCP port as DOCKER_UNAVAILABLE at once', async () => {
+    const runtime = createDockerRuntime(createDockerClient('tcp://127.0.0.1:1'));
+    const { error, ms } = await timed(runtime.listContainers({ labels: [TEST_LABEL] }));
+    expect(error).toMatchObject({
+      code: 'DOCKER_UNAVAILABLE',
+      message: expect.stringMatching(/^Docker Engine unreachable at tcp:\/\/127\.0\.0\.1:1: ECONNREFUSED/),
+    });
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  describe('an endpoint that accepts connections and never answers', () => {
+    let silent: Server;
+    const sockets = new Set<Socket>();
+    let port = 0;
+
+    beforeAll(async () => {
+      silent = createServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const address = silent.address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP address');
+      port = address.port;
+    });
+
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve, reject) => silent.close((error) => (error ? reject(error) : resolve())));
+    });
+
+    it('gives up after the request timeout with DOCKER_UNAVAILABLE', async () => {
+      const runtime = createDockerRuntime(createDockerClient(`tcp://127.0.0.1:${port}`), { requestTimeoutMs: 300 });
+      for (const request of [runtime.ping(), runtime.listContainers(), runtime.getContainer('x')]) {
+        const { error, ms } = await timed(request);
+        expect(error).toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining('no answer within 0.3 s') });
+        expect(ms).toBeLessThan(2_000);
+      }
+    });
+  });
+});
