@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
+import { insertEvents, insertInstances, type EventRow, type InstanceRow } from './db/bulk.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { planMerge, type RegistryEntry } from './discovery/merge.ts';
@@ -74,20 +75,17 @@ type EventInput = { instanceId: string | null; instanceName: string; kind: Event
 const dockerDisabled = () =>
   new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
 
-/** `undefined` keeps a JSON column empty; Prisma wants its own marker for null JSON. */
-function json(value: unknown): Prisma.InputJsonValue | undefined {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
-}
-
-function eventData(event: EventInput): Prisma.InstanceEventCreateManyInput {
+/** JSON-safe copies (Dates become ISO strings), as events store them. */
+function eventRow(event: EventInput): EventRow {
+  const plain = (value: unknown) => (value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown));
   return {
     instanceId: event.instanceId,
     instanceName: event.instanceName,
     kind: event.kind,
-    from: json(event.from),
-    to: json(event.to),
-    message: event.message ?? null,
+    from: plain(event.from),
+    to: plain(event.to),
     actor: event.actor,
+    message: event.message ?? null,
   };
 }
 
@@ -351,11 +349,10 @@ export class InstanceManager {
   async #deleteRecords(instances: Instance[], actor: string, message: string): Promise<void> {
     if (instances.length === 0) return;
     await this.#prisma.$transaction(async (tx) => {
-      await tx.instanceEvent.createMany({
-        data: instances.map((instance) =>
-          eventData({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor }),
-        ),
-      });
+      await insertEvents(
+        tx,
+        instances.map((instance) => eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor })),
+      );
       await tx.instance.deleteMany({ where: { id: { in: instances.map((instance) => instance.id) } } });
     });
   }
@@ -454,11 +451,12 @@ export class InstanceManager {
       }
       const statusEvents = changed.filter(({ instance, observation }) => observation.status !== instance.status);
       if (statusEvents.length > 0) {
-        await tx.instanceEvent.createMany({
-          data: statusEvents.map(({ instance, observation }) =>
-            eventData({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from: instance.status, to: observation.status, actor }),
+        await insertEvents(
+          tx,
+          statusEvents.map(({ instance, observation }) =>
+            eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from: instance.status, to: observation.status, actor }),
           ),
-        });
+        );
       }
     });
     const ids = items.map(({ instance }) => instance.id);
@@ -498,7 +496,7 @@ export class InstanceManager {
       async (tx) => {
         const events: EventInput[] = [];
         if (plan.creates.length > 0) {
-          const rows = plan.creates.map((create) => ({
+          const rows: InstanceRow[] = plan.creates.map((create) => ({
             id: randomUUID(),
             name: create.name,
             type: 'docker' as const,
@@ -509,10 +507,14 @@ export class InstanceManager {
             imageName: create.container.image,
             dockerNetwork: create.container.networks[0] ?? null,
             lastSeenAt: now,
+            lastActivityAt: null,
             createdAt: now,
             updatedAt: now,
+            tmuxSession: null,
+            pid: null,
+            cwd: null,
           }));
-          await tx.instance.createMany({ data: rows });
+          await insertInstances(tx, rows);
           plan.creates.forEach((create, index) => {
             const row = rows[index];
             if (!row) return;
@@ -555,7 +557,7 @@ export class InstanceManager {
           }
         }
         if (plan.seen.length > 0) await tx.instance.updateMany({ where: { id: { in: plan.seen } }, data: { lastSeenAt: now } });
-        if (events.length > 0) await tx.instanceEvent.createMany({ data: events.map(eventData) });
+        await insertEvents(tx, events.map(eventRow));
       },
       { timeout: 60_000 },
     );
@@ -613,7 +615,7 @@ export class InstanceManager {
     const existing = await this.#prisma.instance.findMany({ select: { name: true, containerId: true } });
     const names = new Set(existing.map((instance) => instance.name));
     const containerIds = new Set(existing.flatMap((instance) => (instance.containerId ? [instance.containerId] : [])));
-    const rows: Prisma.InstanceCreateManyInput[] = [];
+    const rows: InstanceRow[] = [];
     for (const record of records) {
       const fields = record.type === 'tmux' ? tmuxFields : dockerFields;
       const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
@@ -627,25 +629,32 @@ export class InstanceManager {
       } else {
         names.add(parsed.data.name);
         if (parsed.data.containerId) containerIds.add(parsed.data.containerId);
+        const { data } = parsed;
         rows.push({
-          ...parsed.data,
           id: randomUUID(),
-          tmuxSession: parsed.data.type === 'tmux' ? (parsed.data.tmuxSession ?? parsed.data.name) : null,
+          name: data.name,
+          type: data.type,
           status: record.status,
           origin: 'manual',
           createdAt: record.createdAt ?? this.#now(),
           updatedAt: this.#now(),
+          lastSeenAt: null,
           lastActivityAt: record.lastActivityAt,
+          tmuxSession: data.type === 'tmux' ? (data.tmuxSession ?? data.name) : null,
+          pid: data.pid ?? null,
+          cwd: data.cwd ?? null,
+          containerId: data.containerId ?? null,
+          containerName: data.containerName ?? null,
+          imageName: data.imageName ?? null,
+          dockerNetwork: data.dockerNetwork ?? null,
         });
         report.imported.push(parsed.data.name);
       }
     }
     const actor = options.actor ?? this.#actor;
     await this.#prisma.$transaction(async (tx) => {
-      await tx.instance.createMany({ data: rows });
-      await tx.instanceEvent.createMany({
-        data: rows.map((row) => eventData({ instanceId: row.id ?? null, instanceName: row.name, kind: 'imported', to: row, actor })),
-      });
+      await insertInstances(tx, rows);
+      await insertEvents(tx, rows.map((row) => eventRow({ instanceId: row.id, instanceName: row.name, kind: 'imported', to: row, actor })));
     });
     return report;
   }
@@ -658,7 +667,7 @@ export class InstanceManager {
   }
 
   async #record(tx: Tx, event: EventInput): Promise<void> {
-    await tx.instanceEvent.create({ data: eventData(event) });
+    await insertEvents(tx, [eventRow(event)]);
   }
 }
 
