@@ -7,3 +7,5 @@ export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
 export { InstanceManager } from './instance-manager.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';
+export { parseDuration } from './duration.ts';
+export { parseLegacyRegistry, type LegacyParseResult } from './import/legacy.ts';

@@ -1,0 +1,56 @@
+import { userInfo } from 'node:os';
+import { type CcBridge, type ConfigOverrides, createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
+
+export type { CcBridge };
+
+/**
+ * The options every command takes (`cc-bridge --config FILE instances list`). A type alias, not
+ * an interface: commander's typings need it assignable to an index signature.
+ */
+export type GlobalFlags = {
+  config?: string;
+  databaseUrl?: string;
+  verbose?: true;
+};
+
+/** Who events name as the actor: `cli:alice`. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    // userInfo throws when the uid has no passwd entry (containers run as an arbitrary uid);
+    // the actor is informative only, so a generic one is fine.
+    return 'cli';
+  }
+}
+
+/**
+ * Opens core for one command and always closes it: an open database keeps the process alive.
+ * `skipStartup` spares commands other than `list` a discovery run they did not ask for.
+ */
+export async function withBridge<T>(
+  globals: GlobalFlags,
+  options: { skipStartup: boolean; overrides?: ConfigOverrides },
+  work: (bridge: CcBridge) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({
+    configFile: globals.config,
+    databaseUrl: globals.databaseUrl,
+    logLevel: globals.verbose === true ? 'debug' : undefined,
+    ...options.overrides,
+  });
+  const logger = createLogger(config.logLevel);
+  const bridge = await openCcBridge({ config, logger, actor: cliActor(), skipStartup: options.skipStartup });
+  let result: T;
+  try {
+    result = await work(bridge);
+  } catch (error) {
+    // The command's error is the one to report; a failed close on top of it is only logged.
+    await bridge.close().catch((closeError: unknown) => {
+      logger.error('closing the database failed', { error: closeError instanceof Error ? closeError.message : String(closeError) });
+    });
+    throw error;
+  }
+  await bridge.close();
+  return result;
+}

@@ -1,0 +1,261 @@
+import { type DiscoveryReport, instanceOrigins, instanceStatuses, instanceTypes, type RemovalReport, sortFields } from '@cc-bridge/core';
+import { type Command, Option } from '@commander-js/extra-typings';
+import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
+import {
+  formatDiscoveryDetails,
+  formatDiscoverySummary,
+  formatInstanceDetails,
+  formatInstanceTable,
+  formatRemovalSummary,
+  formatStatus,
+  instanceToJson,
+  removalToJson,
+  statusToJson,
+  toJsonDocument,
+} from '../format.ts';
+import { CliError, type Io } from '../io.ts';
+import {
+  buildCreateInput,
+  buildUpdatePatch,
+  FlagUsageError,
+  parseClearFlag,
+  parseDurationFlag,
+  parseStatusList,
+  parseWholeNumber,
+  type UpdateFlags,
+} from '../options.ts';
+
+type RootCommand = Command<[], GlobalFlags>;
+
+const jsonFlag = ['--json', 'print one JSON document on stdout'] as const;
+
+type ErrorReporter = { error(message: string, options: { exitCode: number; code: string }): never };
+
+function usageError(command: ErrorReporter, message: string): never {
+  return command.error(message, { exitCode: 2, code: 'cc-bridge.usage' });
+}
+
+/** Checks of flags that go together (or must not) are usage errors, like commander's own. */
+function orUsageError<T>(command: ErrorReporter, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof FlagUsageError) usageError(command, error.message);
+    throw error;
+  }
+}
+
+const hasChanges = (report: DiscoveryReport) =>
+  report.added.length + report.updated.length + report.markedStopped.length + report.conflicts.length > 0;
+
+function printRemoval(io: Io, report: RemovalReport, what: string, isJson: boolean): void {
+  if (isJson) {
+    io.out(toJsonDocument(removalToJson(report)));
+    return;
+  }
+  if (report.removed.length > 0) io.out(formatInstanceTable(report.removed, io.now()));
+  io.err(`${formatRemovalSummary(report, what)}\n`);
+}
+
+/** What `list` says when the table would be empty. */
+function emptyListMessage(total: number): string {
+  return total === 0
+    ? 'No instances yet; add one with `cc-bridge instances create NAME`.\n'
+    : `No instances match (${total} in the registry).\n`;
+}
+
+export function registerInstanceCommands(program: RootCommand, io: Io): void {
+  const instances = program.command('instances').description('list, create, change and remove instances');
+  const open = <T>(command: { optsWithGlobals(): GlobalFlags }, work: (bridge: CcBridge) => Promise<T>) =>
+    withBridge(command.optsWithGlobals(), { skipStartup: true }, work);
+
+  instances
+    .command('list')
+    .description('list instances; runs container discovery first unless told not to')
+    .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
+    .option('--status <statuses>', `only these statuses, comma-separated (${instanceStatuses.join(', ')})`, parseStatusList)
+    .addOption(new Option('--origin <origin>', 'only records made by hand or by discovery').choices(instanceOrigins))
+    .option('--search <text>', 'text in the name, session, container or image')
+    .addOption(new Option('--sort <field>', 'sort by this field (default: name)').choices(sortFields))
+    .option('--desc', 'sort in descending order')
+    .option(...jsonFlag)
+    .option('--skip-discovery', 'list what is stored: no container discovery, no status refresh')
+    .option('--cleanup-stopped', 'remove stopped records before listing')
+    .action(async (options, command) => {
+      const isJson = options.json === true;
+      const overrides = {
+        ...(options.skipDiscovery === true ? { skipDiscovery: true } : {}),
+        ...(options.cleanupStopped === true ? { cleanupStopped: true } : {}),
+      };
+      await withBridge(command.optsWithGlobals(), { skipStartup: false, overrides }, async ({ manager, startup }) => {
+        // Core already logs discovery errors; a quiet run needs no line before the table.
+        if (startup.discovery !== null && !isJson && hasChanges(startup.discovery)) {
+          io.err(`${formatDiscoverySummary(startup.discovery)}\n`);
+        }
+        if (startup.cleanup !== null && !isJson) io.err(`${formatRemovalSummary(startup.cleanup, 'stopped instance')}\n`);
+        // The stored status may be old (an import, a reboot): ask the runtimes, one call each.
+        if (options.skipDiscovery !== true) {
+          const refresh = await manager.refreshStatuses();
+          if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
+        }
+        const result = await manager.listInstances({
+          type: options.type,
+          status: options.status,
+          origin: options.origin,
+          search: options.search,
+          sort: options.sort,
+          order: options.desc === true ? 'desc' : 'asc',
+        });
+        if (isJson) io.out(toJsonDocument(result.items.map(instanceToJson)));
+        else if (result.items.length === 0) io.out(emptyListMessage(result.total));
+        else io.out(formatInstanceTable(result.items, io.now()));
+      });
+    });
+
+  instances
+    .command('create')
+    .description('register an instance, and with --start start its tmux session or container')
+    .argument('<name>', 'the instance name')
+    .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes))
+    .option('--tmux-session <session>', 'tmux session name')
+    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
+    .option('--cwd <dir>', 'working directory (absolute)')
+    .option('--container-id <id>', 'Docker container id')
+    .option('--container-name <name>', 'Docker container name')
+    .option('--image <image>', 'Docker image')
+    .option('--network <network>', 'Docker network')
+    .option('--start', 'also start the tmux session or the container')
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      await open(command, async ({ manager }) => {
+        const instance = await manager.createInstance(buildCreateInput(name, options), { start: options.start === true });
+        io.out(options.json === true ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+      });
+    });
+
+  instances
+    .command('show')
+    .description('show one instance as stored')
+    .argument('<name>', 'the instance name')
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      await open(command, async ({ manager }) => {
+        const instance = await manager.getInstanceOrThrow(name);
+        io.out(options.json === true ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+      });
+    });
+
+  instances
+    .command('status')
+    .description("ask the instance's tmux session or container how it is now")
+    .argument('<name>', 'the instance name')
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      await open(command, async ({ manager }) => {
+        const result = await manager.getInstanceStatus(name, { refresh: true });
+        io.out(options.json === true ? toJsonDocument(statusToJson(result)) : formatStatus(result, io.now()));
+      });
+    });
+
+  instances
+    .command('update')
+    .description('change an instance; --clear FLAG empties a field')
+    .argument('<name>', 'the instance name')
+    .option('--name <new-name>', 'rename the instance')
+    .option('--tmux-session <session>', 'tmux session name')
+    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
+    .option('--cwd <dir>', 'working directory (absolute)')
+    .option('--container-id <id>', 'Docker container id')
+    .option('--container-name <name>', 'Docker container name')
+    .option('--image <image>', 'Docker image')
+    .option('--network <network>', 'Docker network')
+    .option('--clear <flag>', 'empty the field of this flag (e.g. --clear pid); repeatable', parseClearFlag)
+    .option('--expected-version <n>', 'fail if the record changed since this version', parseWholeNumber)
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      const flags: UpdateFlags = options;
+      const patch = orUsageError(command, () => buildUpdatePatch(flags));
+      await open(command, async ({ manager }) => {
+        const instance = await manager.updateInstance(name, patch, { expectedVersion: options.expectedVersion });
+        io.out(options.json === true ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+      });
+    });
+
+  instances
+    .command('delete')
+    .description('remove an instance from the registry')
+    .argument('<name>', 'the instance name')
+    .option('--remove-runtime', 'also kill its tmux session, or stop and remove its container')
+    .option('--yes', 'do not ask for confirmation')
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      const isConfirmed = options.yes === true;
+      if (!isConfirmed && !io.isInteractive) {
+        usageError(command, `not deleting ${name} without confirmation: pass --yes (stdin is not a terminal to ask on)`);
+      }
+      await open(command, async ({ manager }) => {
+        if (!isConfirmed) {
+          const instance = await manager.getInstanceOrThrow(name);
+          const runtime = instance.type === 'tmux' ? 'kill its tmux session' : 'remove its container';
+          const question = `Delete ${instance.type} instance ${name}${options.removeRuntime === true ? ` and ${runtime}` : ''}? [y/N] `;
+          if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);
+        }
+        const result = await manager.deleteInstance(name, { removeRuntime: options.removeRuntime === true });
+        if (options.json === true) {
+          io.out(toJsonDocument({ instance: instanceToJson(result.instance), runtimeRemoved: result.runtimeRemoved }));
+          return;
+        }
+        const runtime = result.instance.type === 'tmux' ? 'tmux session killed' : 'container removed';
+        io.out(`Deleted ${result.instance.name}${result.runtimeRemoved ? ` (${runtime})` : ''}.\n`);
+      });
+    });
+
+  instances
+    .command('discover')
+    .description('look for Claude Code containers now and update their records')
+    .option(...jsonFlag)
+    .action(async (options, command) => {
+      await open(command, async ({ manager }) => {
+        const report = await manager.refreshDiscovery();
+        if (options.json === true) {
+          io.out(toJsonDocument(report));
+        } else {
+          io.err(`${formatDiscoverySummary(report)}\n`);
+          io.out(formatDiscoveryDetails(report));
+        }
+        // Asked for explicitly, a discovery that could not look (Docker disabled or unreachable)
+        // failed, even though what it did see is reported above.
+        if (report.errors.length > 0) throw new CliError(`discovery: ${report.errors.map((error) => error.message).join('; ')}`);
+      });
+    });
+
+  instances
+    .command('prune')
+    .description('remove discovered records whose container is gone')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option(...jsonFlag)
+    .action(async (options, command) => {
+      await open(command, async ({ manager }) => {
+        const report = await manager.pruneDiscoveredInstances({ dryRun: options.dryRun === true });
+        printRemoval(io, report, 'discovered record', options.json === true);
+      });
+    });
+
+  instances
+    .command('cleanup')
+    .description('remove stopped instances')
+    .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
+    .option('--older-than <duration>', 'only those unchanged for this long (30s, 15m, 12h, 7d, 2w, 1d12h)', parseDurationFlag)
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option(...jsonFlag)
+    .action(async (options, command) => {
+      await open(command, async ({ manager }) => {
+        const report = await manager.cleanupStoppedInstances({
+          type: options.type,
+          olderThanMs: options.olderThan,
+          dryRun: options.dryRun === true,
+        });
+        printRemoval(io, report, 'stopped instance', options.json === true);
+      });
+    });
+}

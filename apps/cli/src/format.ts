@@ -1,0 +1,218 @@
+import {
+  CcBridgeError,
+  type DiscoveryReport,
+  type ImportReport,
+  type Instance,
+  type RemovalReport,
+  shortContainerId,
+  type StatusResult,
+} from '@cc-bridge/core';
+import { CliError } from './io.ts';
+
+/** An instance as `--json` prints it: camelCase names, ISO 8601 dates, every field present. */
+export interface InstanceJson {
+  id: string;
+  name: string;
+  type: Instance['type'];
+  status: Instance['status'];
+  origin: Instance['origin'];
+  createdAt: string;
+  updatedAt: string;
+  lastSeenAt: string | null;
+  lastActivityAt: string | null;
+  tmuxSession: string | null;
+  pid: number | null;
+  cwd: string | null;
+  containerId: string | null;
+  containerName: string | null;
+  imageName: string | null;
+  dockerNetwork: string | null;
+  version: number;
+}
+
+// Fields are picked one by one so that whatever else the manager's objects carry never leaks
+// into the JSON that scripts depend on.
+export function instanceToJson(instance: Instance): InstanceJson {
+  return {
+    id: instance.id,
+    name: instance.name,
+    type: instance.type,
+    status: instance.status,
+    origin: instance.origin,
+    createdAt: instance.createdAt.toISOString(),
+    updatedAt: instance.updatedAt.toISOString(),
+    lastSeenAt: instance.lastSeenAt?.toISOString() ?? null,
+    lastActivityAt: instance.lastActivityAt?.toISOString() ?? null,
+    tmuxSession: instance.tmuxSession,
+    pid: instance.pid,
+    cwd: instance.cwd,
+    containerId: instance.containerId,
+    containerName: instance.containerName,
+    imageName: instance.imageName,
+    dockerNetwork: instance.dockerNetwork,
+    version: instance.version,
+  };
+}
+
+export function statusToJson(result: StatusResult) {
+  return {
+    instance: instanceToJson(result.instance),
+    status: result.status,
+    checkedAt: result.checkedAt.toISOString(),
+    isFresh: result.isFresh,
+    error: result.error,
+  };
+}
+
+export function removalToJson(report: RemovalReport) {
+  return { dryRun: report.dryRun, removed: report.removed.map(instanceToJson) };
+}
+
+/** The one document `--json` prints. */
+export function toJsonDocument(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Columns padded to their widest cell, two blanks apart; no trailing blanks. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].map((text) => `${text}\n`).join('');
+}
+
+const pad2 = (value: number) => String(value).padStart(2, '0');
+
+/** Local time to the minute: what a person compares with their clock. */
+export function formatDateTime(date: Date): string {
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+}
+
+export function formatAge(date: Date | null, now: Date): string {
+  if (date === null) return '-';
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  // A clock a little ahead (another host's, a container's) should not print "in 2s".
+  if (seconds < 60) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+/** The tmux session, or the container by name and short id. */
+export function formatRuntime(instance: Instance): string {
+  if (instance.type === 'tmux') return instance.tmuxSession ?? '-';
+  const id = instance.containerId === null ? null : shortContainerId(instance.containerId);
+  if (instance.containerName !== null && id !== null) return `${instance.containerName} (${id})`;
+  return instance.containerName ?? id ?? '-';
+}
+
+export function formatInstanceTable(instances: readonly Instance[], now: Date): string {
+  return formatTable(
+    ['NAME', 'TYPE', 'STATUS', 'ORIGIN', 'SESSION/CONTAINER', 'IMAGE', 'CREATED', 'LAST SEEN'],
+    instances.map((instance) => [
+      instance.name,
+      instance.type,
+      instance.status,
+      instance.origin,
+      formatRuntime(instance),
+      instance.imageName ?? '-',
+      formatDateTime(instance.createdAt),
+      formatAge(instance.lastSeenAt, now),
+    ]),
+  );
+}
+
+/** `show`: one field a line, only the runtime fields that hold something. */
+export function formatInstanceDetails(instance: Instance, now: Date): string {
+  const when = (date: Date | null) => (date === null ? '-' : `${formatDateTime(date)} (${formatAge(date, now)})`);
+  const fields: [string, string | number | null][] = [
+    ['name', instance.name],
+    ['type', instance.type],
+    ['status', instance.status],
+    ['origin', instance.origin],
+    ['tmux session', instance.tmuxSession],
+    ['pid', instance.pid],
+    ['cwd', instance.cwd],
+    ['container id', instance.containerId],
+    ['container name', instance.containerName],
+    ['image', instance.imageName],
+    ['network', instance.dockerNetwork],
+    ['created', when(instance.createdAt)],
+    ['updated', when(instance.updatedAt)],
+    ['last seen', when(instance.lastSeenAt)],
+    ['last activity', when(instance.lastActivityAt)],
+    ['version', instance.version],
+    ['id', instance.id],
+  ];
+  const shown = fields.filter((field): field is [string, string | number] => field[1] !== null);
+  const width = Math.max(...shown.map(([label]) => label.length));
+  return shown.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}\n`).join('');
+}
+
+export function formatStatus(result: StatusResult, now: Date): string {
+  const checked = result.isFresh ? 'checked just now' : `as of ${formatAge(result.checkedAt, now)}`;
+  const problem = result.error === null ? '' : `; could not ask the runtime: ${result.error.message}`;
+  return `${result.instance.name}: ${result.status} (${checked}${problem})\n`;
+}
+
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+export function formatDiscoverySummary(report: DiscoveryReport): string {
+  const parts = [
+    `discovered ${plural(report.found, 'container')}: added ${report.added.length}, updated ${report.updated.length}, marked ${report.markedStopped.length} stopped`,
+  ];
+  if (report.conflicts.length > 0) parts.push(`${plural(report.conflicts.length, 'name conflict')}`);
+  if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'error')}`);
+  return parts.join('; ');
+}
+
+/** `discover` in human mode: what changed, one line each, after the summary on stderr. */
+export function formatDiscoveryDetails(report: DiscoveryReport): string {
+  const lines = [
+    ...report.added.map((name) => `added ${name}`),
+    ...report.updated.map((name) => `updated ${name}`),
+    ...report.markedStopped.map((name) => `marked stopped ${name}`),
+    ...report.conflicts.map(
+      (conflict) =>
+        `named ${conflict.containerName} (${shortContainerId(conflict.containerId)}) ${conflict.assigned}: ${
+          conflict.heldBy === null ? `${conflict.wanted} is not an allowed name` : `${conflict.wanted} is held by a ${conflict.heldBy} record`
+        }`,
+    ),
+  ];
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+export function formatRemovalSummary(report: RemovalReport, what: string): string {
+  const count = plural(report.removed.length, what);
+  return report.dryRun ? `would remove ${count} (dry run, nothing removed)` : `removed ${count}`;
+}
+
+export function formatImportSummary(report: ImportReport): string {
+  const total = report.imported.length + report.skipped.length;
+  return `imported ${report.imported.length} of ${plural(total, 'record')}, skipped ${report.skipped.length}`;
+}
+
+export function formatImportDetails(report: ImportReport): string {
+  return report.skipped.map(({ name, reason }) => `skipped ${name}: ${reason}\n`).join('');
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The one stderr line for a failed command. Field errors are listed unless the message already
+ * quotes them, so the reader sees each problem once.
+ */
+export function formatError(error: unknown): string {
+  if (error instanceof CcBridgeError) {
+    const message = oneLine(error.message);
+    const fields = Object.entries(error.fieldErrors ?? {})
+      .map(([field, messages]) => `${field} ${messages.join(', ')}`)
+      .filter((text) => !message.includes(text));
+    return `cc-bridge: ${fields.length === 0 ? message : `${message}: ${fields.join('; ')}`}\n`;
+  }
+  if (error instanceof CliError) return `cc-bridge: ${oneLine(error.message)}\n`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `cc-bridge: unexpected error: ${oneLine(message)} (run with --verbose for details)\n`;
+}

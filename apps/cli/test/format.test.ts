@@ -1,0 +1,195 @@
+import { CcBridgeError, type Instance } from '@cc-bridge/core';
+import { describe, expect, it } from 'vitest';
+import {
+  formatAge,
+  formatDiscoverySummary,
+  formatError,
+  formatImportSummary,
+  formatInstanceDetails,
+  formatInstanceTable,
+  formatRemovalSummary,
+  formatRuntime,
+  formatTable,
+  instanceToJson,
+} from '../src/format.ts';
+import { CliError } from '../src/io.ts';
+
+const now = new Date(2026, 10, 28, 12, 0, 0);
+
+function instance(overrides: Partial<Instance> = {}): Instance {
+  return {
+    id: '6f1c1b8e-2f0a-4c4e-9d7a-0c9b1f2e3d4a',
+    name: 'api',
+    type: 'tmux',
+    status: 'running',
+    origin: 'manual',
+    createdAt: new Date(2026, 10, 27, 9, 5),
+    updatedAt: new Date(2026, 10, 28, 11, 0),
+    lastSeenAt: new Date(2026, 10, 28, 11, 55),
+    lastActivityAt: null,
+    tmuxSession: 'claude-api',
+    pid: 4242,
+    cwd: '/srv/api',
+    containerId: null,
+    containerName: null,
+    imageName: null,
+    dockerNetwork: null,
+    version: 3,
+    ...overrides,
+  };
+}
+
+const docker = instance({
+  name: 'sandbox-long-name',
+  type: 'docker',
+  status: 'stopped',
+  origin: 'discovered',
+  tmuxSession: null,
+  pid: null,
+  cwd: null,
+  containerId: '3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e',
+  containerName: 'claude-sandbox',
+  imageName: 'cc-bridge:latest',
+  dockerNetwork: 'none',
+  lastSeenAt: null,
+});
+
+describe('instanceToJson', () => {
+  it('gives every field in camelCase with ISO dates, and round-trips through JSON', () => {
+    const json = instanceToJson(instance());
+    expect(json).toEqual({
+      id: '6f1c1b8e-2f0a-4c4e-9d7a-0c9b1f2e3d4a',
+      name: 'api',
+      type: 'tmux',
+      status: 'running',
+      origin: 'manual',
+      createdAt: new Date(2026, 10, 27, 9, 5).toISOString(),
+      updatedAt: new Date(2026, 10, 28, 11, 0).toISOString(),
+      lastSeenAt: new Date(2026, 10, 28, 11, 55).toISOString(),
+      lastActivityAt: null,
+      tmuxSession: 'claude-api',
+      pid: 4242,
+      cwd: '/srv/api',
+      containerId: null,
+      containerName: null,
+      imageName: null,
+      dockerNetwork: null,
+      version: 3,
+    });
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it('leaves out anything that is not an Instance field', () => {
+    const withExtra = Object.assign(instance(), { internalCache: 'x' });
+    expect(Object.keys(instanceToJson(withExtra))).not.toContain('internalCache');
+  });
+});
+
+describe('formatTable', () => {
+  it('pads each column to its widest cell and trims line ends', () => {
+    expect(formatTable(['A', 'LONG'], [['wide cell', 'x'], ['b', '']])).toBe('A          LONG\nwide cell  x\nb\n');
+  });
+});
+
+describe('formatInstanceTable', () => {
+  it('lines up one row per instance under the headers', () => {
+    const lines = formatInstanceTable([instance(), docker], now).split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ORIGIN\s+SESSION\/CONTAINER\s+IMAGE\s+CREATED\s+LAST SEEN$/);
+    expect(lines[1]).toMatch(/^api\s+tmux\s+running\s+manual\s+claude-api\s+-\s+2026-11-27 09:05\s+5m ago$/);
+    expect(lines[2]).toMatch(/^sandbox-long-name\s+docker\s+stopped\s+discovered\s+claude-sandbox \(3f4e5d6c7b8a\)\s+cc-bridge:latest\s+2026-11-27 09:05\s+-$/);
+    const statusColumn = lines[0]?.indexOf('STATUS');
+    expect(lines[1]?.indexOf('running')).toBe(statusColumn);
+    expect(lines[2]?.indexOf('stopped')).toBe(statusColumn);
+  });
+});
+
+describe('formatRuntime', () => {
+  it('shows the session of a tmux instance and the container of a Docker one', () => {
+    expect(formatRuntime(instance())).toBe('claude-api');
+    expect(formatRuntime(docker)).toBe('claude-sandbox (3f4e5d6c7b8a)');
+    expect(formatRuntime(instance({ tmuxSession: null }))).toBe('-');
+  });
+});
+
+describe('formatAge', () => {
+  it.each([
+    [null, '-'],
+    [new Date(now.getTime() - 5_000), 'just now'],
+    [new Date(now.getTime() + 5_000), 'just now'],
+    [new Date(now.getTime() - 5 * 60_000), '5m ago'],
+    [new Date(now.getTime() - 3 * 3_600_000), '3h ago'],
+    [new Date(now.getTime() - 3 * 86_400_000), '3d ago'],
+  ])('says %s is %s', (date, text) => {
+    expect(formatAge(date, now)).toBe(text);
+  });
+});
+
+describe('formatInstanceDetails', () => {
+  it('lists the fields that hold something, labels aligned', () => {
+    const text = formatInstanceDetails(instance(), now);
+    expect(text).toContain('name:          api\n');
+    expect(text).toContain('tmux session:  claude-api\n');
+    expect(text).toContain('pid:           4242\n');
+    expect(text).not.toContain('container id');
+    expect(text).toContain('last activity: -\n');
+  });
+});
+
+describe('summaries', () => {
+  it('summarises a discovery run in one line', () => {
+    expect(
+      formatDiscoverySummary({ found: 3, added: ['a', 'b'], updated: ['c'], markedStopped: [], conflicts: [], errors: [] }),
+    ).toBe('discovered 3 containers: added 2, updated 1, marked 0 stopped');
+    expect(
+      formatDiscoverySummary({
+        found: 1,
+        added: [],
+        updated: [],
+        markedStopped: [],
+        conflicts: [],
+        errors: [{ code: 'DOCKER_UNAVAILABLE', message: 'no engine' }],
+      }),
+    ).toBe('discovered 1 container: added 0, updated 0, marked 0 stopped; 1 error');
+  });
+
+  it('says whether a removal was a dry run', () => {
+    expect(formatRemovalSummary({ dryRun: true, removed: [instance()] }, 'stopped instance')).toBe(
+      'would remove 1 stopped instance (dry run, nothing removed)',
+    );
+    expect(formatRemovalSummary({ dryRun: false, removed: [] }, 'discovered record')).toBe('removed 0 discovered records');
+  });
+
+  it('counts imported and skipped records', () => {
+    expect(formatImportSummary({ imported: ['a', 'b', 'c'], skipped: [{ name: 'd', reason: 'bad' }] })).toBe(
+      'imported 3 of 4 records, skipped 1',
+    );
+  });
+});
+
+describe('formatError', () => {
+  it('prints a core error as one line', () => {
+    expect(formatError(new CcBridgeError('NOT_FOUND', 'No instance named "x"'))).toBe('cc-bridge: No instance named "x"\n');
+  });
+
+  it('lists field errors the message does not already give', () => {
+    const error = new CcBridgeError('INVALID_INPUT', 'Invalid instance', {
+      fieldErrors: { name: ['must start with a letter'], containerId: ['is a Docker field'] },
+    });
+    expect(formatError(error)).toBe('cc-bridge: Invalid instance: name must start with a letter; containerId is a Docker field\n');
+  });
+
+  it('does not repeat field errors already in the message', () => {
+    const error = new CcBridgeError('INVALID_INPUT', 'Invalid instance: name must start with a letter', {
+      fieldErrors: { name: ['must start with a letter'] },
+    });
+    expect(formatError(error)).toBe('cc-bridge: Invalid instance: name must start with a letter\n');
+  });
+
+  it('keeps a multi-line message on one line', () => {
+    expect(formatError(new CliError('cannot read x:\n  ENOENT'))).toBe('cc-bridge: cannot read x: ENOENT\n');
+  });
+
+  it('marks anything else as unexpected', () => {
+    expect(formatError(new TypeError('boom'))).toBe('cc-bridge: unexpected error: boom (run with --verbose for details)\n');
+  });
+});

@@ -1,0 +1,251 @@
+// The real `cc-bridge` process (through tsx) against a fresh embedded database and a tmux server
+// of the test's own. Docker is disabled here: these cases are about the CLI, not the Engine.
+import { execFile as execFileCallback, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTestTmux, type TestTmux } from '@cc-bridge/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const execFile = promisify(execFileCallback);
+const cliDir = fileURLToPath(new URL('../..', import.meta.url));
+const mainPath = join(cliDir, 'src', 'main.ts');
+const fixturePath = fileURLToPath(new URL('../../../../packages/core/test/fixtures/legacy-instances.json', import.meta.url));
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Sandbox {
+  tmux: TestTmux;
+  run(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  hasTmuxSession(name: string): Promise<boolean>;
+  dispose(): Promise<void>;
+}
+
+const sandboxes: Sandbox[] = [];
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.dispose()));
+});
+
+/** A data folder, a tmux server and a HOME of its own: nothing of the developer's is read. */
+async function createSandbox(): Promise<Sandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-cli-'));
+  const tmux = await createTestTmux();
+  // The developer's own cc-bridge settings must not reach the process under test.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && key !== 'DATABASE_URL' && !key.startsWith('XDG_')),
+  );
+  const env = {
+    ...inherited,
+    HOME: dir,
+    CC_BRIDGE_DATA_DIR: join(dir, 'db'),
+    CC_BRIDGE_TMUX_SOCKET: tmux.socket,
+    CC_BRIDGE_DOCKER_ENABLED: '0',
+  };
+  const sandbox: Sandbox = {
+    tmux,
+    run: (args, extraEnv = {}) =>
+      new Promise((resolve, reject) => {
+        // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
+        const child = spawn(process.execPath, ['--import', 'tsx', mainPath, ...args], {
+          cwd: cliDir,
+          env: { ...env, ...extraEnv },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        child.stdin.end();
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.once('error', reject);
+        child.once('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+    async hasTmuxSession(name) {
+      try {
+        await execFile('tmux', ['-S', tmux.socket, 'has-session', '-t', `=${name}`]);
+        return true;
+      } catch (error) {
+        if (error instanceof Error && 'code' in error && error.code === 1) return false;
+        throw error;
+      }
+    },
+    async dispose() {
+      try {
+        await tmux.dispose();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  sandboxes.push(sandbox);
+  return sandbox;
+}
+
+function stderrLines(result: CliResult): string[] {
+  return result.stderr.split('\n').filter((line) => line !== '');
+}
+
+interface ListedInstance {
+  name: string;
+  type: string;
+  status: string;
+  createdAt: string;
+  tmuxSession: string | null;
+  containerId: string | null;
+}
+
+async function listNames(sandbox: Sandbox): Promise<string[]> {
+  const result = await sandbox.run(['instances', 'list', '--json']);
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as ListedInstance[]).map((instance) => instance.name);
+}
+
+describe('cc-bridge instances', () => {
+  it('creates, lists, shows, renames and deletes an instance', async () => {
+    const sandbox = await createSandbox();
+
+    const created = await sandbox.run(['instances', 'create', 'api', '--tmux-session', 'claude-api', '--cwd', '/srv/api', '--json']);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'api', type: 'tmux', status: 'created', tmuxSession: 'claude-api', cwd: '/srv/api', version: 1 });
+
+    const listed = await sandbox.run(['instances', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    const records = JSON.parse(listed.stdout) as ListedInstance[];
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ name: 'api', type: 'tmux', tmuxSession: 'claude-api', containerId: null });
+    expect(records[0]?.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+    const table = await sandbox.run(['instances', 'list']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ORIGIN\s+SESSION\/CONTAINER/);
+    expect(table.stdout).toMatch(/^api\s+tmux\s+created\s+manual\s+claude-api\s/m);
+
+    const shown = await sandbox.run(['instances', 'show', 'api']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^cwd:\s+\/srv\/api$/m);
+
+    const renamed = await sandbox.run(['instances', 'update', 'api', '--name', 'api-v2', '--clear', 'cwd', '--json']);
+    expect(renamed.code).toBe(0);
+    expect(JSON.parse(renamed.stdout)).toMatchObject({ name: 'api-v2', cwd: null, version: 2 });
+
+    const gone = await sandbox.run(['instances', 'show', 'api']);
+    expect(gone.code).toBe(1);
+    expect(stderrLines(gone)).toEqual([expect.stringMatching(/^cc-bridge: .*"api"/)]);
+
+    const deleted = await sandbox.run(['instances', 'delete', 'api-v2', '--yes']);
+    expect(deleted.code).toBe(0);
+    expect(await listNames(sandbox)).toEqual([]);
+  });
+
+  it('refuses a bad name in one stderr line, exit 1, and writes nothing', async () => {
+    const sandbox = await createSandbox();
+    const result = await sandbox.run(['instances', 'create', '9lives']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(stderrLines(result)).toEqual([expect.stringMatching(/^cc-bridge: .*name must start with a letter/)]);
+    expect(await listNames(sandbox)).toEqual([]);
+  });
+
+  it('refuses a tmux instance with a container id, exit 1, and writes nothing', async () => {
+    const sandbox = await createSandbox();
+    const result = await sandbox.run(['instances', 'create', 'api', '--container-id', 'abcdef012345']);
+    expect(result.code).toBe(1);
+    expect(stderrLines(result)).toEqual([expect.stringMatching(/^cc-bridge: .*containerId.*Docker field/)]);
+    expect(await listNames(sandbox)).toEqual([]);
+  });
+
+  it('answers usage errors with exit 2 and one line naming the problem', async () => {
+    const sandbox = await createSandbox();
+    const cases: [string[], RegExp][] = [
+      [['instances', 'list', '--bogus'], /unknown option '--bogus'/],
+      [['instances', 'list', '--type', 'podman'], /'podman' is invalid\. Allowed choices are tmux, docker/],
+      [['instances', 'list', '--status', 'running,asleep'], /"asleep" is not a status/],
+      [['instances', 'create'], /missing required argument 'name'/],
+      [['instances', 'cleanup', '--older-than', '7'], /unit is missing/],
+      [['instances', 'update', 'api'], /nothing to change/],
+      [['instances', 'frobnicate'], /unknown command 'frobnicate'/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await sandbox.run(args);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stdout).toBe('');
+      expect(stderrLines(result)[0]).toMatch(/^cc-bridge: /);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+
+  it('does not delete without --yes when there is no terminal to ask on', async () => {
+    const sandbox = await createSandbox();
+    expect((await sandbox.run(['instances', 'create', 'keep'])).code).toBe(0);
+    const result = await sandbox.run(['instances', 'delete', 'keep']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/pass --yes/);
+    expect(await listNames(sandbox)).toEqual(['keep']);
+  });
+
+  it('prints exactly one JSON document on stdout with --json, logs going to stderr', async () => {
+    const sandbox = await createSandbox();
+    expect((await sandbox.run(['instances', 'create', 'api'])).code).toBe(0);
+    const result = await sandbox.run(['--verbose', 'instances', 'list', '--json']);
+    expect(result.code).toBe(0);
+    expect(() => JSON.parse(result.stdout)).not.toThrow();
+    expect(result.stdout.trim().startsWith('[')).toBe(true);
+    expect(result.stderr).toMatch(/cc-bridge debug: /);
+  });
+
+  it('imports the original registry file with its statuses mapped', async () => {
+    const sandbox = await createSandbox();
+    const imported = await sandbox.run(['import', fixturePath]);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/imported 4 of 4 records, skipped 0/);
+
+    const listed = await sandbox.run(['instances', 'list', '--json']);
+    const byName = Object.fromEntries((JSON.parse(listed.stdout) as ListedInstance[]).map((record) => [record.name, record]));
+    expect(byName['api-refactor']).toMatchObject({ type: 'tmux', status: 'running', tmuxSession: 'claude-api-refactor' });
+    expect(byName['docs-bot']).toMatchObject({ type: 'tmux', status: 'stopped' });
+    expect(byName['sandbox-1']).toMatchObject({ type: 'docker', status: 'stopped', containerId: expect.stringMatching(/^3f4e5d6c7b8a/) });
+    expect(byName['old-entry']).toMatchObject({ type: 'tmux', status: 'stopped', tmuxSession: 'claude-old-entry' });
+
+    const again = await sandbox.run(['import', fixturePath, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: [], skipped: expect.arrayContaining([expect.objectContaining({ name: 'old-entry' })]) });
+  });
+
+  it('reports an unreadable import file in one line, exit 1', async () => {
+    const sandbox = await createSandbox();
+    const result = await sandbox.run(['import', join(tmpdir(), 'no-such-cc-bridge-file.json')]);
+    expect(result.code).toBe(1);
+    expect(stderrLines(result)).toEqual([expect.stringMatching(/^cc-bridge: cannot read .*no-such-cc-bridge-file\.json: ENOENT/)]);
+  });
+
+  it('fails discover with exit 1 when Docker is disabled, still printing the report', async () => {
+    const sandbox = await createSandbox();
+    const result = await sandbox.run(['instances', 'discover', '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ found: 0, errors: [{ code: 'DOCKER_UNAVAILABLE' }] });
+    expect(stderrLines(result)).toEqual([expect.stringMatching(/^cc-bridge: discovery: .*disabled/)]);
+  });
+
+  it('starts a real tmux session with --start and kills it with delete --remove-runtime', async () => {
+    const sandbox = await createSandbox();
+    const env = { CC_BRIDGE_TMUX_COMMAND: 'sleep 600' };
+    const created = await sandbox.run(['instances', 'create', 'worker', '--tmux-session', 'cc-worker', '--start', '--json'], env);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'worker', tmuxSession: 'cc-worker', status: 'running' });
+    expect(await sandbox.hasTmuxSession('cc-worker')).toBe(true);
+
+    const status = await sandbox.run(['instances', 'status', 'worker', '--json'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'running', isFresh: true });
+
+    const deleted = await sandbox.run(['instances', 'delete', 'worker', '--remove-runtime', '--yes', '--json'], env);
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ runtimeRemoved: true, instance: { name: 'worker' } });
+    expect(await sandbox.hasTmuxSession('cc-worker')).toBe(false);
+  });
+});
