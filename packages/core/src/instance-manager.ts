@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
-import { insertEvents, insertInstances, type EventRow, type InstanceRow } from './db/bulk.ts';
+import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { planMerge, type RegistryEntry } from './discovery/merge.ts';
@@ -442,7 +442,7 @@ export class InstanceManager {
     const seen = items.filter(({ observation }) => observation.isSeen).map(({ instance }) => instance.id);
     if (changed.length === 0 && seen.length === 0) return items.map(({ instance }) => instance);
     await this.#prisma.$transaction(async (tx) => {
-      if (seen.length > 0) await tx.instance.updateMany({ where: { id: { in: seen } }, data: { lastSeenAt: now } });
+      await markSeen(tx, seen, now);
       for (const { instance, observation } of changed) {
         await tx.instance.update({
           where: { id: instance.id },
@@ -477,18 +477,20 @@ export class InstanceManager {
       report.errors.push(serializeError(dockerDisabled()));
       return report;
     }
+    const entriesRead = this.#prisma.instance.findMany({
+      select: { id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true },
+    });
     let discovery;
     try {
       discovery = await this.#discoverer.discover();
     } catch (error) {
+      await entriesRead;
       this.#failed(error, report.errors);
       return report;
     }
     report.found = discovery.candidates.length;
     const actor = options.actor ?? 'discovery';
-    const entries: RegistryEntry[] = await this.#prisma.instance.findMany({
-      select: { id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true },
-    });
+    const entries: RegistryEntry[] = await entriesRead;
     const plan = planMerge(entries, discovery.candidates, discovery.containers);
     const now = this.#now();
 
@@ -556,7 +558,7 @@ export class InstanceManager {
             report.markedStopped.push(entry.name);
           }
         }
-        if (plan.seen.length > 0) await tx.instance.updateMany({ where: { id: { in: plan.seen } }, data: { lastSeenAt: now } });
+        await markSeen(tx, plan.seen, now);
         await insertEvents(tx, events.map(eventRow));
       },
       { timeout: 60_000 },

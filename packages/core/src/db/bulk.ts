@@ -58,3 +58,9 @@ export async function insertEvents(tx: Tx, events: EventRow[]): Promise<void> {
     FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS row(
       "instanceId" uuid, "instanceName" text, kind "EventKind", "from" jsonb, "to" jsonb, actor text, message text)`;
 }
+
+/** Moves lastSeenAt of many records with one array parameter (an IN list sends one per id). */
+export async function markSeen(tx: Tx, ids: string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$executeRaw`UPDATE "Instance" SET "lastSeenAt" = ${at} WHERE id = ANY(${ids}::uuid[])`;
+}
