@@ -10,25 +10,7 @@ import {
 import { CliError } from './io.ts';
 
 /** An instance as `--json` prints it: camelCase names, ISO 8601 dates, every field present. */
-export interface InstanceJson {
-  id: string;
-  name: string;
-  type: Instance['type'];
-  status: Instance['status'];
-  origin: Instance['origin'];
-  createdAt: string;
-  updatedAt: string;
-  lastSeenAt: string | null;
-  lastActivityAt: string | null;
-  tmuxSession: string | null;
-  pid: number | null;
-  cwd: string | null;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  dockerNetwork: string | null;
-  version: number;
-}
+export type InstanceJson = { [Field in keyof Instance]: Instance[Field] extends Date ? string : Instance[Field] extends Date | null ? string | null : Instance[Field] };
 
 // Fields are picked one by one so that whatever else the manager's objects carry never leaks
 // into the JSON that scripts depend on.

@@ -202,17 +202,7 @@ export function shortContainerId(id: string): string {
 }
 
 /** A record brought in from elsewhere (the original cc-bridge's instances.json), before validation. */
-export interface ImportRecord {
-  name: string;
-  type: InstanceType;
-  status: InstanceStatus;
-  createdAt: Date | null;
-  lastActivityAt: Date | null;
-  tmuxSession: string | null;
-  pid: number | null;
-  cwd: string | null;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  dockerNetwork: string | null;
-}
+export type ImportRecord = Pick<
+  Instance,
+  'name' | 'type' | 'status' | 'lastActivityAt' | (typeof tmuxFields)[number] | (typeof dockerFields)[number]
+> & { createdAt: Date | null };

@@ -1,25 +1,10 @@
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { Instance } from '../instance.ts';
 
 type Tx = Prisma.TransactionClient;
 
-export interface InstanceRow {
-  id: string;
-  name: string;
-  type: 'tmux' | 'docker';
-  status: 'created' | 'running' | 'stopped' | 'unknown' | 'error';
-  origin: 'manual' | 'discovered';
-  createdAt: Date;
-  updatedAt: Date;
-  lastSeenAt: Date | null;
-  lastActivityAt: Date | null;
-  tmuxSession: string | null;
-  pid: number | null;
-  cwd: string | null;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  dockerNetwork: string | null;
-}
+/** A whole record as stored; `version` starts at 1 by default. */
+export type InstanceRow = Omit<Instance, 'version'>;
 
 export interface EventRow {
   instanceId: string | null;
