@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { isCcBridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ContainerInfo, DockerRuntime } from '../runtimes/runtime.ts';
 import type { Candidate } from './merge.ts';
@@ -50,7 +51,16 @@ export class DockerDiscoverer {
     }
     if (this.#config.processScan) {
       for (const container of unmatched.filter((c) => c.state === 'running')) {
-        const processes = await this.#docker.listProcesses(container.id);
+        let processes: string[];
+        try {
+          processes = await this.#docker.listProcesses(container.id);
+        } catch (error) {
+          // A container that stopped since the list call has no processes to look at; the
+          // Engine going away is a failure of the whole discovery.
+          if (isCcBridgeError(error, 'DOCKER_UNAVAILABLE')) throw error;
+          this.#logger.warn(`process scan skipped container ${container.name}: ${(error as Error).message}`);
+          continue;
+        }
         if (processes.some((command) => claudeProcess.test(command))) candidates.push({ container, wantedName: container.name });
       }
     }

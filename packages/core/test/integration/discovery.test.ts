@@ -175,6 +175,31 @@ describe('discovery and status against a real Docker Engine and tmux server', ()
   });
 });
 
+describe('the process scan', () => {
+  let tmux: TestTmux;
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    await removeTestContainers();
+    tmux = await createTestTmux();
+    bridge = await openTestBridge({ tmuxSocket: tmux.socket, env: { CC_BRIDGE_PROCESS_SCAN: '1' } });
+  });
+  afterAll(async () => {
+    await bridge.dispose();
+    await tmux.dispose();
+    await removeTestContainers();
+  });
+
+  it('finds an unlabelled container running a claude process, and only that one', async () => {
+    // `; true` keeps the shell alive (no exec), so its argv with "claude" stays in the process list.
+    await runTestContainer({ name: 'ccb-t-scan-hit', command: ['sh', '-c', 'sleep 3600; true', 'claude'] });
+    await runTestContainer({ name: 'ccb-t-scan-miss' });
+    await runTestContainer({ name: 'ccb-t-scan-stopped', command: ['sh', '-c', 'sleep 3600; true', 'claude'], start: false });
+    const report = await bridge.manager.refreshDiscovery();
+    expect(report.errors).toEqual([]);
+    expect(report.added).toEqual(['ccb-t-scan-hit']);
+  });
+});
+
 describe.each([
   ['unreachable (no socket)', 'unix:///nonexistent/docker.sock'],
   ['unreachable (closed port)', 'tcp://127.0.0.1:1'],
