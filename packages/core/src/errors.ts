@@ -17,8 +17,13 @@ export type ErrorCode = (typeof errorCodes)[number];
 /** Field-level messages for INVALID_INPUT, keyed by the field's path (`name`, `containerId`). */
 export type FieldErrors = Record<string, string[]>;
 
+// A bundler may load core twice (Next.js does, for instrumentation and for routes): a brand from
+// the global symbol registry recognises errors of either copy, where `instanceof` sees only one.
+const brand = Symbol.for('cc-bridge.error');
+
 /** The one error type core throws on purpose; anything else is a bug (code INTERNAL at the edges). */
 export class CcBridgeError extends Error {
+  readonly [brand] = true;
   readonly code: ErrorCode;
   readonly fieldErrors: FieldErrors | undefined;
 
@@ -31,7 +36,8 @@ export class CcBridgeError extends Error {
 }
 
 export function isCcBridgeError(error: unknown, code?: ErrorCode): error is CcBridgeError {
-  return error instanceof CcBridgeError && (code === undefined || error.code === code);
+  const isBranded = typeof error === 'object' && error !== null && brand in error;
+  return isBranded && (code === undefined || (error as CcBridgeError).code === code);
 }
 
 /** A plain object that crosses process and network boundaries (server actions, `--json`). */
@@ -42,7 +48,7 @@ export interface SerializedError {
 }
 
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof CcBridgeError) {
+  if (isCcBridgeError(error)) {
     return { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
   }
   return { code: 'INTERNAL', message: 'Unexpected error; see the server log' };
