@@ -65,6 +65,8 @@ const envSchema = z.object({
   XDG_DATA_HOME: z.string().optional(),
 });
 type Env = z.infer<typeof envSchema>;
+/** Variables as process.env holds them (a plain record, so callers need not fake NODE_ENV). */
+export type Environment = Record<string, string | undefined>;
 
 export interface Config {
   docker: {
@@ -119,7 +121,7 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
 }
 
-function readEnv(env: NodeJS.ProcessEnv): Env {
+function readEnv(env: Environment): Env {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new CcBridgeError('CONFIG_INVALID', `Invalid environment: ${describeIssues(parsed.error)}`);
@@ -153,7 +155,7 @@ function readConfigFile(path: string, isExplicit: boolean): FileConfig {
  * Resolves the configuration: overrides (CLI flags), then the environment, then the config file
  * (`overrides.configFile`, CC_BRIDGE_CONFIG, else ~/.config/cc-bridge/config.toml), then defaults.
  */
-export function loadConfig(overrides: ConfigOverrides = {}, environment: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(overrides: ConfigOverrides = {}, environment: Environment = process.env): Config {
   const env = readEnv(environment);
   if (overrides.databaseUrl !== undefined) {
     const url = databaseUrl.safeParse(overrides.databaseUrl);
@@ -162,7 +164,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: NodeJS.
   const home = env.HOME ?? homedir();
   const explicitFile = overrides.configFile ?? env.CC_BRIDGE_CONFIG;
   const configHome = env.XDG_CONFIG_HOME ?? join(home, '.config');
-  const path = resolve(explicitFile ?? join(configHome, 'cc-bridge', 'config.toml'));
+  const path = resolve(/* turbopackIgnore: true */ explicitFile ?? join(configHome, 'cc-bridge', 'config.toml'));
   const file = readConfigFile(path, explicitFile !== undefined);
   const isFileRead = explicitFile !== undefined || Object.keys(file).length > 0;
 
@@ -185,7 +187,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: NodeJS.
     },
     database: {
       url: overrides.databaseUrl ?? env.DATABASE_URL ?? file.database?.url ?? null,
-      dataDir: resolve(overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db')),
+      dataDir: resolve(/* turbopackIgnore: true */ overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db')),
     },
     tmux: {
       socket: overrides.tmuxSocket ?? env.CC_BRIDGE_TMUX_SOCKET ?? file.tmux?.socket ?? null,

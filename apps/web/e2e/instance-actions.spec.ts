@@ -1,0 +1,182 @@
+import { getTestDockerClient } from '@cc-bridge/core/testing';
+import { containerState, killContainer, runLabelledContainer } from './support/docker';
+import { dialog, expect, openInstances, rowOf, test, toast } from './support/fixtures';
+import { hasTmuxSession, killTmuxSession } from './support/tmux';
+
+test.describe('acting on instances', () => {
+  test('the detail page shows every field, the live status and the history', async ({ page, uid, registry }) => {
+    const name = `det-${uid}`;
+    await registry.createInstance({ name, type: 'tmux', cwd: '/tmp' }, { start: true });
+    await registry.updateInstance(name, { cwd: '/var/tmp' });
+
+    await openInstances(page, `?search=${name}`);
+    await rowOf(page, name).getByRole('link', { name }).click();
+    await expect(page).toHaveURL(`/instances/${name}`);
+    await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+
+    const fields = page.getByRole('region', { name: 'Fields' });
+    for (const label of ['Name', 'Type', 'Origin', 'ID', 'Version', 'Created', 'Last seen', 'tmux session', 'PID', 'Working directory', 'Container ID', 'Image', 'Network']) {
+      await expect(fields.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) })).toBeVisible();
+    }
+    await expect(fields).toContainText('/var/tmp');
+    await expect(page.getByRole('region', { name: 'Live status' })).toContainText('running');
+
+    const history = page.getByRole('list', { name: 'Events' });
+    await expect(history.getByRole('listitem')).toHaveCount(2);
+    await expect(history).toContainText('Created');
+    await expect(history).toContainText('Updated');
+  });
+
+  test('edits an instance and renames it', async ({ page, uid, registry }) => {
+    const name = `edit-${uid}`;
+    const renamed = `renamed-${uid}`;
+    await registry.createInstance({ name, type: 'tmux', cwd: '/tmp' });
+
+    await openInstances(page, `?search=${uid}`);
+    await rowOf(page, name).getByRole('button', { name: 'Edit' }).click();
+    const form = dialog(page);
+    await expect(form.getByLabel('Working directory')).toHaveValue('/tmp');
+    await form.getByLabel('Name').fill(renamed);
+    await form.getByLabel('Working directory').fill('/srv');
+    await form.getByRole('button', { name: 'Save' }).click();
+
+    await expect(toast(page, `Renamed ${name} to ${renamed}`)).toBeVisible();
+    await expect(rowOf(page, renamed)).toBeVisible();
+    await expect(rowOf(page, name)).toHaveCount(0);
+    const saved = await registry.getInstance(renamed);
+    expect(saved?.cwd).toBe('/srv');
+    expect(await registry.getInstance(name)).toBeNull();
+  });
+
+  test('a stale edit says someone changed the instance and reloads it', async ({ page, uid, registry }) => {
+    const name = `stale-${uid}`;
+    await registry.createInstance({ name, type: 'tmux', cwd: '/tmp' });
+
+    await page.goto(`/instances/${name}`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const form = dialog(page);
+    await form.getByLabel('Working directory').fill('/mine');
+    // Someone else saves first.
+    await registry.updateInstance(name, { cwd: '/theirs' });
+    await form.getByRole('button', { name: 'Save' }).click();
+
+    await expect(form.getByRole('alert')).toContainText('Someone changed this instance since you opened it');
+    expect((await registry.getInstance(name))?.cwd).toBe('/theirs');
+    await form.getByRole('button', { name: 'Reload' }).click();
+    await expect(form.getByLabel('Working directory')).toHaveValue('/theirs');
+    await form.getByLabel('Working directory').fill('/mine');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form).toHaveCount(0);
+    expect((await registry.getInstance(name))?.cwd).toBe('/mine');
+  });
+
+  test('deleting without removing the runtime leaves the tmux session running', async ({ page, uid, registry }) => {
+    const name = `keep-${uid}`;
+    await registry.createInstance({ name, type: 'tmux' }, { start: true });
+
+    await openInstances(page, `?search=${name}`);
+    await rowOf(page, name).getByRole('button', { name: 'Delete' }).click();
+    const confirm = dialog(page);
+    await expect(confirm.getByLabel('Also kill the tmux session')).not.toBeChecked();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+
+    await expect(toast(page, `Deleted ${name}`)).toBeVisible();
+    await expect(rowOf(page, name)).toHaveCount(0);
+    expect(await registry.getInstance(name)).toBeNull();
+    expect(await hasTmuxSession(name)).toBe(true);
+  });
+
+  test('deleting with "also stop and remove the container" removes the container', async ({ page, uid, registry }) => {
+    const name = `drop-${uid}`;
+    const container = await runLabelledContainer(`e2e-drop-${uid}`);
+    await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: container.name });
+
+    await openInstances(page, `?search=${name}`);
+    await rowOf(page, name).getByRole('button', { name: 'Delete' }).click();
+    const confirm = dialog(page);
+    await confirm.getByLabel('Also stop and remove the container').check();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+
+    await expect(toast(page, `Deleted ${name}`)).toBeVisible();
+    await expect(rowOf(page, name)).toHaveCount(0);
+    await expect.poll(() => containerState(container.id)).toBeNull();
+  });
+
+  test('a container stopped outside the app shows stopped after Refresh status', async ({ page, uid, registry }) => {
+    const name = `halt-${uid}`;
+    const container = await runLabelledContainer(`e2e-halt-${uid}`);
+    await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: container.name });
+    await registry.getInstanceStatus(name, { refresh: true });
+
+    await openInstances(page, `?search=${name}`);
+    const row = rowOf(page, name);
+    await expect(row).toContainText('running');
+    await killContainer(container.id);
+    await row.getByRole('button', { name: 'Refresh status' }).click();
+    await expect(toast(page, `${name} is stopped`)).toBeVisible();
+    await expect(row).toContainText('stopped');
+  });
+
+  test('page-wide Refresh status reports what changed', async ({ page, uid, registry }) => {
+    const name = `all-${uid}`;
+    const container = await runLabelledContainer(`e2e-all-${uid}`);
+    await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: container.name });
+    await registry.getInstanceStatus(name, { refresh: true });
+    await killContainer(container.id);
+
+    await openInstances(page, `?search=${name}`);
+    await page.getByRole('button', { name: 'Refresh status' }).first().click();
+    await expect(toast(page, /Checked \d+ instances?: /)).toBeVisible();
+    await expect(toast(page, new RegExp(`${name}: running → stopped`))).toBeVisible();
+    await expect(rowOf(page, name)).toContainText('stopped');
+  });
+
+  test('Discover now adds a labelled container and says so', async ({ page, uid }) => {
+    const name = `found-${uid}`;
+    await runLabelledContainer(`e2e-found-${uid}`, name);
+
+    await openInstances(page, `?search=${name}`);
+    await expect(rowOf(page, name)).toHaveCount(0);
+    await page.getByRole('button', { name: 'Discover now' }).click();
+    await expect(toast(page, /Discovery found \d+ containers?: added 1/)).toBeVisible();
+    const row = rowOf(page, name);
+    await expect(row).toContainText('discovered');
+    await expect(row).toContainText('running');
+  });
+
+  test('Clean up stopped shows what it will remove, then removes it', async ({ page, uid, registry }) => {
+    const name = `old-${uid}`;
+    await registry.createInstance({ name, type: 'tmux' }, { start: true });
+    await killTmuxSession(name);
+    await registry.getInstanceStatus(name, { refresh: true });
+    expect((await registry.getInstance(name))?.status).toBe('stopped');
+
+    await openInstances(page, `?search=${name}`);
+    await page.getByRole('button', { name: 'Clean up stopped' }).click();
+    const confirm = dialog(page);
+    await expect(confirm.getByRole('list', { name: 'Will be removed' })).toContainText(name);
+    // The dry run removed nothing.
+    expect(await registry.getInstance(name)).not.toBeNull();
+    await confirm.getByRole('button', { name: /^Remove \d+ instances?$/ }).click();
+    await expect(toast(page, /Removed \d+ stopped instances?/)).toBeVisible();
+    await expect(rowOf(page, name)).toHaveCount(0);
+    expect(await registry.getInstance(name)).toBeNull();
+  });
+
+  test('Prune discovered lists records whose container is gone, then removes them', async ({ page, uid, registry }) => {
+    const name = `lost-${uid}`;
+    const container = await runLabelledContainer(`e2e-lost-${uid}`, name);
+    await registry.refreshDiscovery();
+    expect((await registry.getInstance(name))?.origin).toBe('discovered');
+    await getTestDockerClient().getContainer(container.id).remove({ force: true });
+
+    await openInstances(page, `?search=${name}`);
+    await page.getByRole('button', { name: 'Prune discovered' }).click();
+    const confirm = dialog(page);
+    await expect(confirm.getByRole('list', { name: 'Will be removed' })).toContainText(name);
+    expect(await registry.getInstance(name)).not.toBeNull();
+    await confirm.getByRole('button', { name: /^Remove \d+ instances?$/ }).click();
+    await expect(toast(page, /Removed \d+ discovered instances?/)).toBeVisible();
+    expect(await registry.getInstance(name)).toBeNull();
+  });
+});

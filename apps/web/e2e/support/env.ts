@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Everything one e2e run shares, fixed once in the runner process. Playwright loads the config again
+ * in each worker with the runner's environment, so the first load's values travel through
+ * process.env and every process agrees on the folder, socket and labels.
+ */
+process.env.CC_BRIDGE_E2E_RUN ??= `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
+process.env.CC_BRIDGE_E2E_DIR ??= mkdtempSync(join(tmpdir(), 'cc-bridge-e2e-'));
+
+export const runId = process.env.CC_BRIDGE_E2E_RUN;
+export const runDir = process.env.CC_BRIDGE_E2E_DIR;
+
+const configFile = join(runDir, 'config.toml');
+// Written here rather than in globalSetup: the web server may start before globalSetup runs.
+if (!existsSync(configFile)) writeFileSync(configFile, '# e2e: everything comes from the environment\n');
+
+/** Every container an e2e run makes carries this label (and core's cc-bridge.test), so teardown finds them. */
+export const e2eLabel = 'cc-bridge.e2e';
+/**
+ * The label the app under test reads as "this container is instance NAME" and puts on containers
+ * it starts. Its own name keeps discovery away from containers other test suites run meanwhile.
+ */
+export const appContainerLabel = 'cc-bridge-e2e.instance';
+/** A test image with a command of its own, so the app can start containers from it. */
+export const agentImage = 'cc-bridge-e2e-agent:latest';
+
+/** The server's environment: a fresh embedded database, a private tmux server, the real Engine. */
+export const serverEnv: Record<string, string> = {
+  CC_BRIDGE_DATA_DIR: join(runDir, 'db'),
+  CC_BRIDGE_TMUX_SOCKET: join(runDir, 'tmux.sock'),
+  CC_BRIDGE_TMUX_COMMAND: 'sleep 3600',
+  CC_BRIDGE_CONTAINER_LABEL: appContainerLabel,
+  // Discovery by image name would also find the containers of other suites running on this Engine.
+  CC_BRIDGE_IMAGE_PATTERNS: `cc-bridge-e2e-nothing-${runId}`,
+  CC_BRIDGE_DOCKER_NETWORK: 'none',
+  // An empty config file: a developer's ~/.config/cc-bridge/config.toml must not leak in.
+  CC_BRIDGE_CONFIG: configFile,
+  CC_BRIDGE_LOG_LEVEL: 'warn',
+};
+
+/** Makes this process's core (the tests' registry client) see the server's configuration. */
+export function useServerEnv(): void {
+  Object.assign(process.env, serverEnv);
+}

@@ -1,0 +1,64 @@
+import { loadConfig, openCcBridge, silentLogger, type InstanceManager } from '@cc-bridge/core';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { runId, useServerEnv } from './env';
+
+let sequence = 0;
+
+export const test = base.extend<{ uid: string }, { registry: InstanceManager }>({
+  /**
+   * The registry the server uses, reached the way a second process reaches it (through the owner's
+   * socket): tests seed and change records with core's own API instead of clicking through setup.
+   */
+  registry: [
+    async ({}, use) => {
+      useServerEnv();
+      const bridge = await openCcBridge({ config: loadConfig(), logger: silentLogger, actor: 'e2e', skipStartup: true });
+      try {
+        await use(bridge.manager);
+      } finally {
+        await bridge.close();
+      }
+    },
+    { scope: 'worker' },
+  ],
+  /** A short suffix unique to this test in this run: names never collide with another test's. */
+  uid: async ({}, use) => {
+    sequence += 1;
+    await use(`${runId.slice(-5)}${sequence}`);
+  },
+});
+
+export { expect };
+
+export function instancesTable(page: Page): Locator {
+  return page.getByRole('table', { name: 'Instances' });
+}
+
+/** The row whose selection checkbox is named after exactly this instance. */
+export function rowOf(page: Page, name: string): Locator {
+  return instancesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
+}
+
+/** The instance names in the table, top to bottom. */
+export async function rowNames(page: Page): Promise<string[]> {
+  const labels = await instancesTable(page).getByRole('checkbox', { name: /^Select (?!all$)/ }).evaluateAll((boxes) =>
+    boxes.map((box) => box.getAttribute('aria-label') ?? ''),
+  );
+  return labels.map((label) => label.replace(/^Select /, ''));
+}
+
+export async function openInstances(page: Page, query = ''): Promise<void> {
+  await page.goto(`/instances${query}`);
+  await expect(instancesTable(page)).toBeVisible();
+}
+
+export function dialog(page: Page): Locator {
+  return page.getByRole('dialog');
+}
+
+/** Toasts live in two live regions (status and alert); this finds one by its text in either. */
+export function toast(page: Page, text: string | RegExp): Locator {
+  return page.locator('[role="status"], [role="alert"]').getByText(text).first();
+}

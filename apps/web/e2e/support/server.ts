@@ -1,0 +1,52 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const appDir = join(import.meta.dirname, '..', '..');
+const nextBin = join(appDir, 'node_modules', '.bin', 'next');
+
+/** Builds the production app unless a build is there already (SKIP_BUILD=0 forces one). */
+export function ensureBuild(): void {
+  if (process.env.SKIP_BUILD !== '0' && existsSync(join(appDir, '.next', 'BUILD_ID'))) return;
+  const result = spawnSync(nextBin, ['build'], { cwd: appDir, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status ?? result.signal})`);
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `next start` on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers. */
+export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
+  const child: ChildProcess = spawn(nextBin, ['start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: appDir,
+    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/instances`);
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error('next start did not answer within 60 s');
+    }
+    await sleep(200);
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

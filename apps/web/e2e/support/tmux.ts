@@ -1,0 +1,37 @@
+import { execFile as execFileCallback } from 'node:child_process';
+import { promisify } from 'node:util';
+import { serverEnv } from './env';
+
+const execFile = promisify(execFileCallback);
+const socket = serverEnv.CC_BRIDGE_TMUX_SOCKET ?? '';
+
+/** Asks the app's private tmux server; `=NAME` so `bill` never answers for `billing`. */
+export async function hasTmuxSession(name: string): Promise<boolean> {
+  try {
+    await execFile('tmux', ['-S', socket, 'has-session', '-t', `=${name}`]);
+    return true;
+  } catch (error) {
+    const stderr = error instanceof Error && 'stderr' in error && typeof error.stderr === 'string' ? error.stderr : '';
+    if (/can't find session|no server running|error connecting/i.test(stderr)) return false;
+    throw error;
+  }
+}
+
+export async function startTmuxSession(name: string): Promise<void> {
+  await execFile('tmux', ['-S', socket, 'new-session', '-d', '-s', name, 'sleep', '3600']);
+}
+
+export async function killTmuxServer(): Promise<void> {
+  try {
+    await execFile('tmux', ['-S', socket, 'kill-server']);
+  } catch (error) {
+    const stderr = error instanceof Error && 'stderr' in error && typeof error.stderr === 'string' ? error.stderr : '';
+    // Nothing to kill: no session was ever started, or the last one ended.
+    if (!/no server running|error connecting|server exited/i.test(stderr)) throw error;
+  }
+}
+
+/** Ends a session behind the app's back. */
+export async function killTmuxSession(name: string): Promise<void> {
+  await execFile('tmux', ['-S', socket, 'kill-session', '-t', `=${name}`]);
+}

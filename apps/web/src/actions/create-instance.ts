@@ -1,0 +1,8 @@
+'use server';
+
+import { createInstanceRequest } from '@/lib/instance-form';
+import { defineAction } from './safe-action';
+
+export const createInstanceAction = defineAction(createInstanceRequest, ({ fields, start }, { manager }) =>
+  manager.createInstance(fields, { start, actor: 'web' }),
+);

@@ -1,0 +1,8 @@
+'use server';
+
+import { z } from 'zod';
+import { defineAction } from './safe-action';
+
+export const pruneDiscoveredAction = defineAction(z.object({ dryRun: z.boolean() }), ({ dryRun }, { manager }) =>
+  manager.pruneDiscoveredInstances({ dryRun }),
+);

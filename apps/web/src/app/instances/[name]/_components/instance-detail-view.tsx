@@ -1,0 +1,249 @@
+'use client';
+
+import type { InstanceEvent } from '@cc-bridge/core';
+import { Banner, Button, RelativeTime, StatusBadge, TypeIcon, formatTimestamp, useToast } from '@cc-bridge/ui';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type ReactNode } from 'react';
+import { DeleteInstanceDialog } from '../../_components/delete-instance-dialog';
+import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
+import type { Instance } from '@/lib/core-schemas';
+import { errorSentence, toSerializedError } from '@/lib/error-messages';
+import { useRefreshInstanceStatus } from '@/lib/mutations';
+import { instanceDetailQuery } from '@/lib/queries';
+
+const eventLabels: Record<InstanceEvent['kind'], string> = {
+  created: 'Created',
+  updated: 'Updated',
+  status_changed: 'Status changed',
+  discovered: 'Discovered',
+  merged: 'Merged with a discovered container',
+  renamed_on_conflict: 'Renamed on a name clash',
+  deleted: 'Deleted',
+  imported: 'Imported',
+};
+
+const changeKinds: ReadonlySet<InstanceEvent['kind']> = new Set(['updated', 'status_changed', 'renamed_on_conflict', 'merged']);
+
+function Value({ children }: { children: ReactNode }) {
+  if (children === null || children === undefined || children === '') {
+    return (
+      <span className="text-zinc-400 dark:text-zinc-500">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">none</span>
+      </span>
+    );
+  }
+  return <>{children}</>;
+}
+
+function Time({ date }: { date: Date | null }) {
+  if (!date) return <Value>{null}</Value>;
+  return (
+    <span>
+      <RelativeTime date={date} /> <span className="text-zinc-500 dark:text-zinc-400">({formatTimestamp(new Date(date))})</span>
+    </span>
+  );
+}
+
+/** An event's before/after value as text: statuses are strings, field changes are small objects. */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .map(([key, field]) => `${key}: ${field === null ? '—' : typeof field === 'object' ? JSON.stringify(field) : String(field)}`)
+      .join(', ');
+  }
+  return JSON.stringify(value);
+}
+
+function Fields({ instance }: { instance: Instance }) {
+  const code = (text: string | null) => (text ? <code className="font-mono text-xs break-all">{text}</code> : null);
+  const rows: Array<[string, ReactNode]> = [
+    ['Name', instance.name],
+    ['Type', <TypeIcon key="type" type={instance.type} />],
+    ['Origin', instance.origin],
+    ['ID', code(instance.id)],
+    ['Version', instance.version],
+    ['Created', <Time key="created" date={instance.createdAt} />],
+    ['Updated', <Time key="updated" date={instance.updatedAt} />],
+    ['Last seen', <Time key="seen" date={instance.lastSeenAt} />],
+    ['Last activity', <Time key="activity" date={instance.lastActivityAt} />],
+    ['tmux session', code(instance.tmuxSession)],
+    ['PID', instance.pid],
+    ['Working directory', code(instance.cwd)],
+    ['Container ID', code(instance.containerId)],
+    ['Container name', instance.containerName],
+    ['Image', code(instance.imageName)],
+    ['Network', instance.dockerNetwork],
+  ];
+  return (
+    <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="font-medium text-zinc-600 dark:text-zinc-400">{label}</dt>
+          <dd className="min-w-0">
+            <Value>{value}</Value>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Timeline({ events }: { events: InstanceEvent[] }) {
+  if (events.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No events recorded.</p>;
+  // Newest first: what changed last is what a reader comes for.
+  const ordered = [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
+  return (
+    <ol aria-label="Events" className="relative flex flex-col gap-4 border-l border-zinc-200 pl-5 dark:border-zinc-700">
+      {ordered.map((event) => {
+        // Only changes read well as "before → after"; a created or deleted event carries the whole record.
+        const isChange = changeKinds.has(event.kind);
+        const from = isChange ? describeValue(event.from) : '';
+        const to = isChange ? describeValue(event.to) : '';
+        return (
+          <li key={event.id} className="relative">
+            <span aria-hidden="true" className="absolute top-1.5 -left-[25px] size-2.5 rounded-full border-2 border-white bg-blue-600 dark:border-zinc-900 dark:bg-blue-400" />
+            <p className="text-sm font-medium">
+              {eventLabels[event.kind]}
+              {from || to ? (
+                <span className="font-normal text-zinc-700 dark:text-zinc-300">
+                  {' '}
+                  {from ? <code className="font-mono text-xs">{from}</code> : null}
+                  {from && to ? ' → ' : null}
+                  {to ? <code className="font-mono text-xs">{to}</code> : null}
+                </span>
+              ) : null}
+            </p>
+            {event.message ? <p className="text-sm text-zinc-700 dark:text-zinc-300">{event.message}</p> : null}
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">
+              <RelativeTime date={event.at} /> by {event.actor}
+            </p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function InstanceDetailView({ name }: { name: string }) {
+  const router = useRouter();
+  const { toast } = useToast();
+  const detail = useQuery(instanceDetailQuery(name));
+  const refresh = useRefreshInstanceStatus();
+  const [isEditing, setIsEditing] = useState(false);
+  const [deleting, setDeleting] = useState<Instance | null>(null);
+  const [isDeleted, setIsDeleted] = useState(false);
+
+  if (detail.isError && !detail.data) {
+    return (
+      <Banner variant="error" title="This instance could not be loaded" actions={<Button onClick={() => void detail.refetch()}>Try again</Button>}>
+        {errorSentence(toSerializedError(detail.error))}
+      </Banner>
+    );
+  }
+  if (!detail.data || isDeleted) {
+    return (
+      <div className="flex flex-col gap-3">
+        <p>{detail.isPending ? 'Loading…' : `There is no instance named ${name}.`}</p>
+        <Link href="/instances" className="text-blue-700 underline dark:text-blue-300">
+          Back to instances
+        </Link>
+      </div>
+    );
+  }
+
+  const { instance, status, events } = detail.data;
+
+  function handleRefresh() {
+    refresh.mutate(instance.name, {
+      onSuccess: (result) => {
+        toast({
+          variant: result.error ? 'error' : 'info',
+          title: `${result.instance.name} is ${result.status}`,
+          ...(result.error ? { description: errorSentence(result.error) } : {}),
+        });
+        void detail.refetch();
+      },
+      onError: (error) => toast({ variant: 'error', title: `Could not check ${instance.name}`, description: errorSentence(toSerializedError(error)) }),
+    });
+  }
+
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/instances" className="text-blue-700 hover:underline dark:text-blue-300">
+          Instances
+        </Link>
+        <span aria-hidden="true" className="px-1.5 text-zinc-400">/</span>
+        <span aria-current="page">{instance.name}</span>
+      </nav>
+
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{instance.name}</h1>
+          <StatusBadge status={status.status} />
+        </div>
+        <div className="flex gap-2">
+          <Button onClick={handleRefresh} disabled={refresh.isPending} aria-busy={refresh.isPending || undefined}>
+            Refresh status
+          </Button>
+          <Button onClick={() => setIsEditing(true)}>Edit</Button>
+          <Button variant="danger" onClick={() => setDeleting(instance)}>
+            Delete
+          </Button>
+        </div>
+      </div>
+
+      <section aria-labelledby="live-status" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <h2 id="live-status" className="mb-2 text-sm font-semibold">
+          Live status
+        </h2>
+        <p className="flex flex-wrap items-center gap-2 text-sm" aria-live="polite">
+          <StatusBadge status={status.status} />
+          <span className="text-zinc-600 dark:text-zinc-400">
+            checked <RelativeTime date={status.checkedAt} />
+            {status.isFresh ? ' (asked the runtime)' : ' (recent answer)'}
+          </span>
+        </p>
+        {status.error ? <p className="mt-2 text-sm text-red-700 dark:text-red-400">{errorSentence(status.error)}</p> : null}
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
+        <section aria-labelledby="fields" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          <h2 id="fields" className="mb-3 text-sm font-semibold">
+            Fields
+          </h2>
+          <Fields instance={instance} />
+        </section>
+        <section aria-labelledby="history" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          <h2 id="history" className="mb-3 text-sm font-semibold">
+            History
+          </h2>
+          <Timeline events={events} />
+        </section>
+      </div>
+
+      {isEditing ? (
+        <EditInstanceDialog
+          instance={instance}
+          onClose={() => setIsEditing(false)}
+          onSaved={(saved) => {
+            if (saved.name !== instance.name) router.replace(`/instances/${encodeURIComponent(saved.name)}`);
+          }}
+        />
+      ) : null}
+      <DeleteInstanceDialog
+        instance={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={() => {
+          setIsDeleted(true);
+          router.push('/instances');
+        }}
+      />
+    </div>
+  );
+}

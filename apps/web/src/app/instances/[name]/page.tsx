@@ -1,0 +1,24 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { instanceDetailQuery } from '@/lib/queries';
+import { getQueryClient } from '@/lib/query-client';
+import { InstanceDetailView } from './_components/instance-detail-view';
+
+type Props = { params: Promise<{ name: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+export default async function InstancePage({ params }: Props) {
+  const name = decodeURIComponent((await params).name);
+  const queryClient = getQueryClient();
+  const detail = await queryClient.fetchQuery(instanceDetailQuery(name));
+  if (!detail) notFound();
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <InstanceDetailView name={name} />
+    </HydrationBoundary>
+  );
+}

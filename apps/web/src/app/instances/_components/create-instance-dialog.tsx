@@ -1,0 +1,144 @@
+'use client';
+
+import { Banner, CheckboxField, SelectField, TextField, useToast } from '@cc-bridge/ui';
+import { useState } from 'react';
+import { instanceTypes, type InstanceType } from '@/lib/core-schemas';
+import { describeError, toSerializedError } from '@/lib/error-messages';
+import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
+import {
+  createInstanceRequest,
+  emptyFormValues,
+  fieldLabels,
+  fieldsOfType,
+  runtimeTextFields,
+  toCreateFields,
+  type FormValues,
+} from '@/lib/instance-form';
+import { useCreateInstance } from '@/lib/mutations';
+import { FormDialog } from './form-dialog';
+
+const startHints: Record<InstanceType, string> = {
+  tmux: 'Starts a detached tmux session running the configured command.',
+  docker: 'Runs a new container from the image; its ID and name come from Docker.',
+};
+
+const placeholders: Partial<Record<keyof FormValues, string>> = {
+  name: 'billing-api',
+  tmuxSession: 'defaults to the name',
+  cwd: '/home/me/projects/billing',
+  containerId: '12 to 64 hex characters',
+  containerName: 'claude-billing',
+  imageName: 'claude-code:latest',
+  dockerNetwork: 'bridge',
+};
+
+export function CreateInstanceDialog({ onClose }: { onClose(): void }) {
+  const [type, setType] = useState<InstanceType>('tmux');
+  const [values, setValues] = useState<FormValues>(emptyFormValues);
+  const [start, setStart] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<{ title: string; detail: string | null } | null>(null);
+  const create = useCreateInstance();
+  const { toast } = useToast();
+
+  // The chosen type's fields, plus any field of the other type still holding text, so the
+  // mismatch is shown and named rather than silently dropped.
+  const visibleFields = runtimeTextFields.filter((field) => fieldsOfType[type].includes(field) || values[field].trim() !== '');
+
+  function setValue(field: keyof FormValues, value: string) {
+    setValues((current) => ({ ...current, [field]: value }));
+    // A message about the old value would be wrong about the new one; the next submit checks again.
+    setFieldErrors(({ [field]: _edited, ...rest }) => rest);
+  }
+
+  function handleSubmit() {
+    const request = { start, fields: toCreateFields(type, values) };
+    const parsed = createInstanceRequest.safeParse(request);
+    if (!parsed.success) {
+      setFieldErrors(fieldErrorsOf(parsed.error));
+      setFormError(null);
+      return;
+    }
+    setFieldErrors({});
+    setFormError(null);
+    create.mutate(request, {
+      onSuccess: (instance) => {
+        toast({
+          variant: 'success',
+          title: `Created ${instance.name}`,
+          description: start ? `Its ${instance.type === 'tmux' ? 'tmux session' : 'container'} is starting.` : `Status: ${instance.status}.`,
+        });
+        onClose();
+      },
+      onError: (error) => {
+        const serialized = toSerializedError(error);
+        // A name clash belongs next to the name; anything else is said above the buttons too.
+        if (serialized.code === 'NAME_TAKEN') {
+          setFieldErrors({ name: [serialized.message] });
+          return;
+        }
+        setFieldErrors(serialized.fieldErrors ?? {});
+        setFormError(describeError(serialized));
+      },
+    });
+  }
+
+  return (
+    <FormDialog
+      title="New instance"
+      description="Register a Claude Code instance, or start a new one."
+      submitLabel="Create"
+      isPending={create.isPending}
+      onSubmit={handleSubmit}
+      onClose={onClose}
+    >
+      <TextField
+        label="Name"
+        name="name"
+        required
+        autoFocus
+        autoComplete="off"
+        spellCheck={false}
+        value={values.name}
+        placeholder={placeholders.name}
+        onChange={(event) => setValue('name', event.target.value)}
+        error={firstError(fieldErrors, 'name')}
+      />
+      <SelectField
+        label="Type"
+        name="type"
+        options={instanceTypes.map((value) => ({ value, label: value === 'tmux' ? 'tmux session' : 'Docker container' }))}
+        value={type}
+        onChange={(event) => setType(instanceTypes.find((value) => value === event.target.value) ?? 'tmux')}
+        error={firstError(fieldErrors, 'type')}
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        {visibleFields.map((field) => (
+          <TextField
+            key={field}
+            label={fieldLabels[field]}
+            name={field}
+            autoComplete="off"
+            spellCheck={false}
+            value={values[field]}
+            placeholder={placeholders[field]}
+            onChange={(event) => setValue(field, event.target.value)}
+            error={firstError(fieldErrors, field)}
+          />
+        ))}
+      </div>
+      <CheckboxField
+        label="Start it now"
+        name="start"
+        checked={start}
+        onChange={(event) => setStart(event.target.checked)}
+        hint={startHints[type]}
+      />
+      {formError ? (
+        <Banner variant="error" title={formError.title}>
+          {formError.detail}
+        </Banner>
+      ) : null}
+    </FormDialog>
+  );
+}

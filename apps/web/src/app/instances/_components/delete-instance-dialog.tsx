@@ -1,0 +1,75 @@
+'use client';
+
+import { CheckboxField, ConfirmDialog, useToast } from '@cc-bridge/ui';
+import { useState } from 'react';
+import type { Instance } from '@/lib/core-schemas';
+import { errorSentence, toSerializedError } from '@/lib/error-messages';
+import { useDeleteInstance } from '@/lib/mutations';
+
+export interface DeleteInstanceDialogProps {
+  /** null: closed. */
+  instance: Instance | null;
+  onClose(): void;
+  onDeleted?(instance: Instance): void;
+}
+
+const runtimeLabel = {
+  docker: 'Also stop and remove the container',
+  tmux: 'Also kill the tmux session',
+} as const;
+
+export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteInstanceDialogProps) {
+  const [removeRuntime, setRemoveRuntime] = useState(false);
+  const remove = useDeleteInstance();
+  const { toast } = useToast();
+
+  function close() {
+    setRemoveRuntime(false);
+    onClose();
+  }
+
+  function handleConfirm() {
+    if (!instance) return;
+    const { name, type } = instance;
+    // The row disappears at once (optimistic); on failure the cache is put back and a toast says why.
+    remove.mutate(
+      { name, removeRuntime },
+      {
+        onSuccess: ({ runtimeRemoved }) => {
+          const runtime = type === 'docker' ? 'its container was stopped and removed' : 'its tmux session was killed';
+          toast({
+            variant: 'success',
+            title: `Deleted ${name}`,
+            description: runtimeRemoved ? `The record is gone and ${runtime}.` : `The record is gone; the ${type === 'docker' ? 'container' : 'session'} was left as it was.`,
+          });
+          onDeleted?.(instance);
+        },
+        onError: (error) => toast({ variant: 'error', title: `Could not delete ${name}`, description: errorSentence(toSerializedError(error)) }),
+      },
+    );
+    close();
+  }
+
+  const runtime = instance?.type === 'docker' ? `container ${instance.containerName ?? instance.containerId ?? ''}` : `tmux session ${instance?.tmuxSession ?? instance?.name ?? ''}`;
+
+  return (
+    <ConfirmDialog
+      open={instance !== null}
+      title={instance ? `Delete ${instance.name}?` : 'Delete'}
+      description={`This removes the record and keeps its history. The ${runtime.trim()} keeps running unless you tick the box.`}
+      confirmLabel="Delete"
+      isDestructive
+      onConfirm={handleConfirm}
+      onCancel={close}
+    >
+      {instance ? (
+        <CheckboxField
+          label={runtimeLabel[instance.type]}
+          name="removeRuntime"
+          checked={removeRuntime}
+          onChange={(event) => setRemoveRuntime(event.target.checked)}
+        />
+      ) : null}
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,287 @@
+'use client';
+
+import type { RemovalReport } from '@cc-bridge/core';
+import { Banner, Button, InstanceFilters, InstanceTable, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Instance } from '@/lib/core-schemas';
+import { errorSentence, toSerializedError } from '@/lib/error-messages';
+import { defaultListParams, pageSize } from '@/lib/list-params';
+import {
+  useCleanupStopped,
+  useDiscoverInstances,
+  usePruneDiscovered,
+  useRefreshInstanceStatus,
+  useRefreshStatuses,
+} from '@/lib/mutations';
+import { instanceListQuery } from '@/lib/queries';
+import { describeDiscovery, describeRefresh, describeRemoval } from '@/lib/report-text';
+import { CreateInstanceDialog } from './create-instance-dialog';
+import { DeleteInstanceDialog } from './delete-instance-dialog';
+import { DockerBanner } from './docker-banner';
+import { EditInstanceDialog } from './edit-instance-dialog';
+import { Pagination } from './pagination';
+import { RemovalDialog } from './removal-dialog';
+import { useListParams } from './use-list-params';
+
+const searchDebounceMs = 250;
+
+type RemovalKind = 'cleanup' | 'prune';
+
+const removalText: Record<RemovalKind, { noun: string; title: (count: number) => string; description: string; failed: string }> = {
+  cleanup: {
+    noun: 'stopped',
+    title: (count) => `Remove ${count} stopped ${count === 1 ? 'instance' : 'instances'}?`,
+    description: 'These records are stopped. Their history is kept; nothing is stopped or removed in tmux or Docker.',
+    failed: 'Clean up failed',
+  },
+  prune: {
+    noun: 'discovered',
+    title: (count) => `Prune ${count} discovered ${count === 1 ? 'instance' : 'instances'}?`,
+    description: 'These records were found by discovery and their containers are gone. Their history is kept.',
+    failed: 'Prune failed',
+  },
+};
+
+const renderName = (row: InstanceRow) => (
+  <Link
+    href={`/instances/${encodeURIComponent(row.name)}`}
+    className="rounded text-blue-700 underline-offset-2 hover:underline focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:text-blue-300"
+  >
+    {row.name}
+  </Link>
+);
+
+export function InstancesView() {
+  const [params, setParams] = useListParams();
+  const { toast } = useToast();
+
+  // Typing updates the box at once and the URL (and so the query) after a pause.
+  const [searchDraft, setSearchDraft] = useState(params.search ?? '');
+  useEffect(() => {
+    // Back/forward or a reset changed the URL: the box follows, unless it already says the same.
+    setSearchDraft((draft) => (draft.trim() === (params.search ?? '') ? draft : (params.search ?? '')));
+  }, [params.search]);
+  useEffect(() => {
+    const search = searchDraft.trim() || undefined;
+    if (search === params.search) return;
+    const timer = setTimeout(() => setParams({ ...params, search, page: 1 }, { replace: true }), searchDebounceMs);
+    return () => clearTimeout(timer);
+  }, [searchDraft, params, setParams]);
+
+  const list = useQuery(instanceListQuery(params));
+  const items = list.data?.items ?? [];
+  const itemsRef = useRef<Instance[]>(items);
+  itemsRef.current = items;
+
+  const [selectedNames, setSelectedNames] = useState<Set<string>>(() => new Set());
+  const [isCreating, setIsCreating] = useState(false);
+  const [editing, setEditing] = useState<Instance | null>(null);
+  const [deleting, setDeleting] = useState<Instance | null>(null);
+  const [removal, setRemoval] = useState<{ kind: RemovalKind; preview: RemovalReport } | null>(null);
+
+  const discover = useDiscoverInstances();
+  const refreshAll = useRefreshStatuses();
+  const refreshOne = useRefreshInstanceStatus();
+  const cleanup = useCleanupStopped();
+  const prune = usePruneDiscovered();
+  const removalMutation = { cleanup, prune };
+
+  const showError = useCallback(
+    (title: string, error: unknown) => toast({ variant: 'error', title, description: errorSentence(toSerializedError(error)) }),
+    [toast],
+  );
+
+  function handleFiltersChange(next: InstanceFiltersValue) {
+    const onlySearchChanged =
+      next.type === (params.type ?? null) &&
+      next.origin === (params.origin ?? null) &&
+      next.status.join(',') === params.status.join(',');
+    if (onlySearchChanged) {
+      setSearchDraft(next.search);
+      return;
+    }
+    setParams({
+      ...params,
+      type: next.type ?? undefined,
+      status: next.status,
+      origin: next.origin ?? undefined,
+      search: next.search.trim() || undefined,
+      page: 1,
+    });
+  }
+
+  function handleReset() {
+    setSearchDraft('');
+    setParams({ ...defaultListParams, sort: params.sort, order: params.order });
+  }
+
+  function handleSortChange(sort: SortField, order: SortOrder) {
+    setParams({ ...params, sort, order, page: 1 });
+  }
+
+  function handleDiscover() {
+    discover.mutate(undefined, {
+      onSuccess: (report) => toast({ variant: report.errors.length > 0 ? 'error' : 'success', ...describeDiscovery(report) }),
+      onError: (error) => showError('Discovery failed', error),
+    });
+  }
+
+  function handleRefreshAll() {
+    refreshAll.mutate(undefined, {
+      onSuccess: (report) => toast({ variant: report.errors.length > 0 ? 'error' : 'success', ...describeRefresh(report) }),
+      onError: (error) => showError('Status refresh failed', error),
+    });
+  }
+
+  function handleRemovalPreview(kind: RemovalKind) {
+    removalMutation[kind].mutate(
+      { dryRun: true },
+      {
+        onSuccess: (preview) => {
+          if (preview.removed.length === 0) toast({ variant: 'info', ...describeRemoval(preview, removalText[kind].noun) });
+          else setRemoval({ kind, preview });
+        },
+        onError: (error) => showError(removalText[kind].failed, error),
+      },
+    );
+  }
+
+  function handleRemovalConfirm() {
+    if (!removal) return;
+    const { kind } = removal;
+    removalMutation[kind].mutate(
+      { dryRun: false },
+      {
+        onSuccess: (report) => {
+          setRemoval(null);
+          toast({ variant: 'success', ...describeRemoval(report, removalText[kind].noun) });
+        },
+        onError: (error) => {
+          setRemoval(null);
+          showError(removalText[kind].failed, error);
+        },
+      },
+    );
+  }
+
+  // Stable for the table's memoised rows: they read the latest records through a ref.
+  const refreshOneMutate = refreshOne.mutate;
+  const renderRowActions = useCallback(
+    (row: InstanceRow) => {
+      const find = () => itemsRef.current.find((item) => item.id === row.id) ?? null;
+      return (
+        <>
+          <Button size="sm" variant="ghost" onClick={() => setEditing(find())}>
+            Edit
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => setDeleting(find())}>
+            Delete
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() =>
+              refreshOneMutate(row.name, {
+                onSuccess: (result) =>
+                  toast({
+                    variant: result.error ? 'error' : 'info',
+                    title: `${result.instance.name} is ${result.status}`,
+                    ...(result.error ? { description: errorSentence(result.error) } : {}),
+                  }),
+                onError: (error) => showError(`Could not check ${row.name}`, error),
+              })
+            }
+          >
+            Refresh status
+          </Button>
+        </>
+      );
+    },
+    [refreshOneMutate, toast, showError],
+  );
+
+  const matched = list.data?.matched ?? 0;
+  const pageCount = Math.max(1, Math.ceil(matched / pageSize));
+  const tableState = list.isPending ? 'loading' : list.isError && !list.data ? 'error' : 'ready';
+  const isFiltered = params.type !== undefined || params.status.length > 0 || params.origin !== undefined || params.search !== undefined;
+
+  return (
+    <div className="flex flex-col gap-5">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Instances</h1>
+        <div className="flex flex-wrap items-center gap-2">
+          <Button onClick={handleRefreshAll} disabled={refreshAll.isPending} aria-busy={refreshAll.isPending || undefined}>
+            Refresh status
+          </Button>
+          <Button onClick={handleDiscover} disabled={discover.isPending} aria-busy={discover.isPending || undefined}>
+            Discover now
+          </Button>
+          <Button onClick={() => handleRemovalPreview('cleanup')} disabled={cleanup.isPending}>
+            Clean up stopped
+          </Button>
+          <Button onClick={() => handleRemovalPreview('prune')} disabled={prune.isPending}>
+            Prune discovered
+          </Button>
+          <Button variant="primary" onClick={() => setIsCreating(true)}>
+            New instance
+          </Button>
+        </div>
+      </div>
+
+      <DockerBanner />
+
+      <InstanceFilters
+        value={{ type: params.type ?? null, status: params.status, origin: params.origin ?? null, search: searchDraft }}
+        onChange={handleFiltersChange}
+        onReset={handleReset}
+        matched={matched}
+        total={list.data?.total ?? 0}
+      />
+
+      {list.isError && list.data ? (
+        <Banner variant="error" title="The list could not be refreshed; showing the last answer">
+          {errorSentence(toSerializedError(list.error))}
+        </Banner>
+      ) : null}
+
+      <InstanceTable
+        rows={items}
+        sortBy={params.sort}
+        sortOrder={params.order}
+        onSortChange={handleSortChange}
+        selectedNames={selectedNames}
+        onSelectionChange={setSelectedNames}
+        state={tableState}
+        errorMessage={list.error ? errorSentence(toSerializedError(list.error)) : undefined}
+        onRetry={() => void list.refetch()}
+        emptyState={
+          isFiltered ? (
+            'No instance matches these filters.'
+          ) : (
+            <span>
+              No instances yet. Create one with <strong>New instance</strong>, or look for containers with <strong>Discover now</strong>.
+            </span>
+          )
+        }
+        renderName={renderName}
+        renderRowActions={renderRowActions}
+      />
+
+      <Pagination page={params.page} pageCount={pageCount} onPageChange={(page) => setParams({ ...params, page })} />
+
+      {isCreating ? <CreateInstanceDialog onClose={() => setIsCreating(false)} /> : null}
+      {editing ? <EditInstanceDialog instance={editing} onClose={() => setEditing(null)} /> : null}
+      <DeleteInstanceDialog instance={deleting} onClose={() => setDeleting(null)} />
+      <RemovalDialog
+        preview={removal?.preview ?? null}
+        title={removal ? removalText[removal.kind].title(removal.preview.removed.length) : ''}
+        description={removal ? removalText[removal.kind].description : ''}
+        isPending={removal ? removalMutation[removal.kind].isPending : false}
+        onConfirm={handleRemovalConfirm}
+        onCancel={() => setRemoval(null)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { Providers } from './providers';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'cc-bridge', template: '%s · cc-bridge' },
+  description: 'Claude Code instances in tmux sessions and Docker containers',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <Providers>
+          <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <div className="mx-auto flex h-14 max-w-[100rem] items-center gap-6 px-4 sm:px-6">
+              <Link
+                href="/instances"
+                className="rounded text-base font-semibold tracking-tight focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none"
+              >
+                cc-bridge
+              </Link>
+              <nav aria-label="Main" className="text-sm text-zinc-600 dark:text-zinc-400">
+                <Link href="/instances" className="rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
+                  Instances
+                </Link>
+              </nav>
+            </div>
+          </header>
+          <main className="mx-auto max-w-[100rem] px-4 py-6 sm:px-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

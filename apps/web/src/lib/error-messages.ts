@@ -1,0 +1,49 @@
+import type { ErrorCode, SerializedError } from '@cc-bridge/core';
+
+// The one place an error code becomes words for a person. Core's message (the detail) follows.
+const titles: Record<ErrorCode, string> = {
+  INVALID_INPUT: 'Some fields need attention',
+  NAME_TAKEN: 'That name is already taken',
+  NOT_FOUND: 'That instance does not exist (any more)',
+  CONFLICT: 'Someone changed this instance since you opened it',
+  DOCKER_UNAVAILABLE: 'The Docker Engine is not reachable',
+  DOCKER_ERROR: 'Docker refused the request',
+  TMUX_ERROR: 'tmux refused the request',
+  DATABASE_BUSY: 'The registry is busy; try again in a moment',
+  DATABASE_ERROR: 'The registry database failed',
+  CONFIG_INVALID: 'The cc-bridge configuration is invalid',
+  INTERNAL: 'Something went wrong on the server',
+};
+
+export interface ErrorText {
+  title: string;
+  /** Core's own message, when it adds something to the title. */
+  detail: string | null;
+}
+
+export function describeError(error: SerializedError): ErrorText {
+  return { title: titles[error.code], detail: error.message && error.message !== titles[error.code] ? error.message : null };
+}
+
+/** Title and detail on one line, for places with room for one string (table error state). */
+export function errorSentence(error: SerializedError): string {
+  const { title, detail } = describeError(error);
+  return detail ? `${title}: ${detail}` : title;
+}
+
+/** What an action failure looks like once a query function has thrown it. */
+export class ActionError extends Error {
+  readonly error: SerializedError;
+
+  constructor(error: SerializedError) {
+    super(errorSentence(error));
+    this.name = 'ActionError';
+    this.error = error;
+  }
+}
+
+/** The serialized error behind anything a query or mutation threw (a lost network is INTERNAL). */
+export function toSerializedError(error: unknown): SerializedError {
+  if (error instanceof ActionError) return error.error;
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : 'The request failed' };
+}

@@ -1,0 +1,130 @@
+'use client';
+
+import type { Instance, ListInstancesResult, UpdateInstancePatch } from '@cc-bridge/core';
+import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { cleanupStoppedAction } from '@/actions/cleanup-stopped';
+import { createInstanceAction } from '@/actions/create-instance';
+import { deleteInstanceAction } from '@/actions/delete-instance';
+import { discoverInstancesAction } from '@/actions/discover-instances';
+import { pruneDiscoveredAction } from '@/actions/prune-discovered';
+import { refreshInstanceStatusAction } from '@/actions/refresh-instance-status';
+import { refreshStatusesAction } from '@/actions/refresh-statuses';
+import { updateInstanceAction } from '@/actions/update-instance';
+import { instanceKeys, unwrap } from './queries';
+
+type ListSnapshot = Array<[QueryKey, ListInstancesResult | undefined]>;
+
+/** Applies `change` to every cached list page now, and returns what to put back if the server says no. */
+async function changeCachedLists(
+  queryClient: QueryClient,
+  change: (list: ListInstancesResult) => ListInstancesResult,
+): Promise<ListSnapshot> {
+  // A background refetch in flight would land after the optimistic change and undo it.
+  await queryClient.cancelQueries({ queryKey: instanceKeys.lists() });
+  const snapshot = queryClient.getQueriesData<ListInstancesResult>({ queryKey: instanceKeys.lists() });
+  queryClient.setQueriesData<ListInstancesResult>({ queryKey: instanceKeys.lists() }, (list) => (list ? change(list) : list));
+  return snapshot;
+}
+
+function restoreLists(queryClient: QueryClient, snapshot: ListSnapshot | undefined): void {
+  for (const [key, data] of snapshot ?? []) queryClient.setQueryData(key, data);
+}
+
+function invalidateInstances(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: instanceKeys.all });
+}
+
+export function useCreateInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: Parameters<typeof createInstanceAction>[0]) => unwrap(await createInstanceAction(variables)),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+/** What a patch does to a record: absent fields stay, null clears. */
+function applyPatch(instance: Instance, patch: UpdateInstancePatch): Instance {
+  const next: Instance = { ...instance };
+  if (patch.name !== undefined) next.name = patch.name;
+  for (const field of ['tmuxSession', 'pid', 'cwd', 'containerId', 'containerName', 'imageName', 'dockerNetwork'] as const) {
+    const value = patch[field];
+    if (value !== undefined) Object.assign(next, { [field]: value });
+  }
+  return next;
+}
+
+export function useUpdateInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: { name: string; patch: UpdateInstancePatch; expectedVersion: number }) =>
+      unwrap(await updateInstanceAction(variables)),
+    onMutate: ({ name, patch }) =>
+      changeCachedLists(queryClient, (list) => ({
+        ...list,
+        items: list.items.map((item) => (item.name === name ? applyPatch(item, patch) : item)),
+      })),
+    onError: (_error, _variables, snapshot) => restoreLists(queryClient, snapshot),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+export function useDeleteInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: { name: string; removeRuntime: boolean }) => unwrap(await deleteInstanceAction(variables)),
+    onMutate: ({ name }) =>
+      changeCachedLists(queryClient, (list) => {
+        const items = list.items.filter((item) => item.name !== name);
+        const removed = list.items.length - items.length;
+        return { ...list, items, matched: list.matched - removed, total: list.total - removed };
+      }),
+    onError: (_error, _variables, snapshot) => restoreLists(queryClient, snapshot),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+export function useRefreshInstanceStatus() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (name: string) => unwrap(await refreshInstanceStatusAction({ name })),
+    onSuccess: (result) => {
+      // The answer is the fresh record: show it everywhere at once instead of waiting for a refetch.
+      queryClient.setQueriesData<ListInstancesResult>({ queryKey: instanceKeys.lists() }, (list) =>
+        list ? { ...list, items: list.items.map((item) => (item.id === result.instance.id ? result.instance : item)) } : list,
+      );
+      return invalidateInstances(queryClient);
+    },
+  });
+}
+
+export function useRefreshStatuses() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => unwrap(await refreshStatusesAction({})),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+export function useDiscoverInstances() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => unwrap(await discoverInstancesAction({})),
+    onSettled: () => Promise.all([invalidateInstances(queryClient), queryClient.invalidateQueries({ queryKey: ['docker-health'] })]),
+  });
+}
+
+export function useCleanupStopped() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: { dryRun: boolean }) => unwrap(await cleanupStoppedAction(variables)),
+    onSettled: (report) => (report?.dryRun ? undefined : invalidateInstances(queryClient)),
+  });
+}
+
+export function usePruneDiscovered() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: { dryRun: boolean }) => unwrap(await pruneDiscoveredAction(variables)),
+    onSettled: (report) => (report?.dryRun ? undefined : invalidateInstances(queryClient)),
+  });
+}

@@ -1,0 +1,26 @@
+import { QueryClient, isServer } from '@tanstack/react-query';
+
+/** How often lists and the detail page ask again, so a second browser sees changes. */
+export const backgroundRefetchMs = 3_000;
+
+function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Above zero so the data the server prefetched is not fetched again the moment it hydrates.
+        staleTime: 2_000,
+        refetchOnWindowFocus: true,
+        retry: 1,
+      },
+    },
+  });
+}
+
+let browserQueryClient: QueryClient | undefined;
+
+/** A new client per server request (no data shared between users), one for the browser's lifetime. */
+export function getQueryClient(): QueryClient {
+  if (isServer) return makeQueryClient();
+  browserQueryClient ??= makeQueryClient();
+  return browserQueryClient;
+}
