@@ -11,4 +11,4 @@ TEST_DATABASE_URL=$(bash scripts/start-postgres.sh)
 export TEST_DATABASE_URL TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
 
 # One task at a time: the suites share one Docker Engine and clean up test containers by label.
-pnpm exec turbo run typecheck test test:e2e --concurrency=1 --output-logs=errors-only "$@"
+pnpm exec turbo run typecheck test test:e2e --concurrency=1 "$@"

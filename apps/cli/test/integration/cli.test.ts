@@ -204,12 +204,18 @@ describe('cc-bridge instances', () => {
     expect(imported.code).toBe(0);
     expect(imported.stderr).toMatch(/imported 4 of 4 records, skipped 0/);
 
-    const listed = await sandbox.run(['instances', 'list', '--json']);
+    // --skip-discovery lists what is stored: the statuses as imported.
+    const listed = await sandbox.run(['instances', 'list', '--json', '--skip-discovery']);
     const byName = Object.fromEntries((JSON.parse(listed.stdout) as ListedInstance[]).map((record) => [record.name, record]));
     expect(byName['api-refactor']).toMatchObject({ type: 'tmux', status: 'running', tmuxSession: 'claude-api-refactor' });
     expect(byName['docs-bot']).toMatchObject({ type: 'tmux', status: 'stopped' });
     expect(byName['sandbox-1']).toMatchObject({ type: 'docker', status: 'stopped', containerId: expect.stringMatching(/^3f4e5d6c7b8a/) });
     expect(byName['old-entry']).toMatchObject({ type: 'tmux', status: 'stopped', tmuxSession: 'claude-old-entry' });
+
+    // A plain list asks tmux: the old session is not on this (private) server any more.
+    const refreshed = await sandbox.run(['instances', 'list', '--json']);
+    const api = (JSON.parse(refreshed.stdout) as ListedInstance[]).find((record) => record.name === 'api-refactor');
+    expect(api).toMatchObject({ status: 'stopped' });
 
     const again = await sandbox.run(['import', fixturePath, '--json']);
     expect(again.code).toBe(0);
