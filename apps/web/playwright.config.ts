@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { serverEnv } from './e2e/support/env';
+import { noDockerPort, noDockerServerEnv, serverEnv } from './e2e/support/env';
 
 const port = Number(process.env.CC_BRIDGE_E2E_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -30,13 +30,25 @@ export default defineConfig({
       args: ['--disable-dev-shm-usage', '--disable-gpu'],
     },
   },
-  webServer: {
-    command: `${build}pnpm exec next start -H 127.0.0.1 -p ${port}`,
-    url: `${baseURL}/instances`,
-    env: { ...serverEnv, NEXT_TELEMETRY_DISABLED: '1' },
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  // Started in order: the first builds (unless E2E_SKIP_BUILD=1), the second reuses that build.
+  webServer: [
+    {
+      command: `${build}pnpm exec next start -H 127.0.0.1 -p ${port}`,
+      url: `${baseURL}/instances`,
+      env: { ...serverEnv, NEXT_TELEMETRY_DISABLED: '1' },
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `pnpm exec next start -H 127.0.0.1 -p ${noDockerPort}`,
+      url: `http://127.0.0.1:${noDockerPort}/instances`,
+      env: { ...noDockerServerEnv, NEXT_TELEMETRY_DISABLED: '1' },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

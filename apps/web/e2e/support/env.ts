@@ -45,3 +45,16 @@ export const serverEnv: Record<string, string> = {
 export function useServerEnv(): void {
   Object.assign(process.env, serverEnv);
 }
+
+/**
+ * A second server whose Docker Engine cannot be reached (a socket that does not exist), on a
+ * database and tmux server of its own: the page must still work for tmux instances.
+ */
+export const noDockerPort = Number(process.env.CC_BRIDGE_E2E_PORT ?? 3917) + 1;
+export const noDockerBaseURL = `http://127.0.0.1:${noDockerPort}`;
+export const noDockerServerEnv: Record<string, string> = {
+  ...serverEnv,
+  CC_BRIDGE_DATA_DIR: join(runDir, 'db-no-docker'),
+  CC_BRIDGE_TMUX_SOCKET: join(runDir, 'tmux-no-docker.sock'),
+  DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+};

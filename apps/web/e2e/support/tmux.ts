@@ -6,9 +6,9 @@ const execFile = promisify(execFileCallback);
 const socket = serverEnv.CC_BRIDGE_TMUX_SOCKET ?? '';
 
 /** Asks the app's private tmux server; `=NAME` so `bill` never answers for `billing`. */
-export async function hasTmuxSession(name: string): Promise<boolean> {
+export async function hasTmuxSession(name: string, server = socket): Promise<boolean> {
   try {
-    await execFile('tmux', ['-S', socket, 'has-session', '-t', `=${name}`]);
+    await execFile('tmux', ['-S', server, 'has-session', '-t', `=${name}`]);
     return true;
   } catch (error) {
     const stderr = error instanceof Error && 'stderr' in error && typeof error.stderr === 'string' ? error.stderr : '';
@@ -21,9 +21,9 @@ export async function startTmuxSession(name: string): Promise<void> {
   await execFile('tmux', ['-S', socket, 'new-session', '-d', '-s', name, 'sleep', '3600']);
 }
 
-export async function killTmuxServer(): Promise<void> {
+export async function killTmuxServer(server = socket): Promise<void> {
   try {
-    await execFile('tmux', ['-S', socket, 'kill-server']);
+    await execFile('tmux', ['-S', server, 'kill-server']);
   } catch (error) {
     const stderr = error instanceof Error && 'stderr' in error && typeof error.stderr === 'string' ? error.stderr : '';
     // Nothing to kill: no session was ever started, or the last one ended.
