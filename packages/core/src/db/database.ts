@@ -55,7 +55,7 @@ export async function openDatabase(config: Config['database'], logger: Logger): 
     return { prisma, location: redact(config.url), close: () => prisma.$disconnect() };
   }
   const embedded = await openEmbeddedDatabase(config.dataDir, logger);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ ...embedded.connection, max: 4, allowExitOnIdle: true }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(embedded.pool) });
   return {
     prisma,
     location: config.dataDir,

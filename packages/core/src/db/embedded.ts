@@ -4,8 +4,8 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
-import pg, { type PoolConfig } from 'pg';
-import { CcBridgeError } from '../errors.ts';
+import pg from 'pg';
+import { CcBridgeError, isCcBridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { applyMigrations } from './migrate.ts';
 import { servePGlite, type PGliteServer } from './pglite-server.ts';
@@ -17,10 +17,11 @@ const maxSocketPath = 107;
 const waitForOwnerMs = 30_000;
 // How long an owner that is closing waits for other processes to finish their queries.
 const drainMs = 10_000;
+const connectAttempts = 5;
 
 export interface EmbeddedDatabase {
-  /** `pg` pool settings that reach the database through the owner's socket in the data folder. */
-  connection: PoolConfig;
+  /** Connections to the database through the owner's socket in the data folder. */
+  pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -158,9 +159,50 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger)
     }
   }
 
+  // A connection the kernel queued just as the owner stopped listening is dropped before it
+  // is ever used; a new connection (nothing sent on it yet) is always safe to try again, and
+  // the retry finds the next owner (or becomes it).
+  type PoolCallback = Parameters<pg.Pool['connect']>[0];
+  class ServedPool extends pg.Pool {
+    override connect(): Promise<pg.PoolClient>;
+    override connect(callback: NonNullable<PoolCallback>): void;
+    override connect(callback?: PoolCallback): Promise<pg.PoolClient> | void {
+      const attempt = async (): Promise<pg.PoolClient> => {
+        for (let tries = 1; ; tries++) {
+          try {
+            return await super.connect();
+          } catch (error) {
+            if (tries >= connectAttempts || isCcBridgeError(error)) throw error;
+            logger.debug('retrying a connection to the embedded database', { error: String(error) });
+            await sleep(25 * tries);
+          }
+        }
+      };
+      if (!callback) return attempt();
+      attempt().then(
+        (client) => callback(undefined, client, (release?: Error | boolean) => client.release(release)),
+        (error: Error) => callback(error, undefined, () => undefined),
+      );
+    }
+  }
+
+  const pool = new ServedPool({
+    host: dataDir,
+    port: socketPort,
+    user: 'postgres',
+    database: 'postgres',
+    Client: ServedClient,
+    max: 4,
+    // Idle connections close soon, so an owner that wants to exit is not kept waiting; and a
+    // CLI process ends when its work is done.
+    idleTimeoutMillis: 250,
+    allowExitOnIdle: true,
+  });
   return {
-    // Idle connections close soon, so an owner that wants to exit is not kept waiting.
-    connection: { host: dataDir, port: socketPort, user: 'postgres', database: 'postgres', Client: ServedClient, idleTimeoutMillis: 250 },
-    close: () => host.close(),
+    pool,
+    close: async () => {
+      await pool.end();
+      await host.close();
+    },
   };
 }

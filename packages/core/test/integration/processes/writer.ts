@@ -1,8 +1,8 @@
 // One of several processes started at once on one embedded data folder (see shared-database.test.ts).
-import { loadConfig, openCcBridge, silentLogger } from '../../../src/index.ts';
+import { createLogger, loadConfig, openCcBridge } from '../../../src/index.ts';
 
 const [prefix = 'p', countText = '10'] = process.argv.slice(2);
-const bridge = await openCcBridge({ config: loadConfig({ dockerEnabled: false }), logger: silentLogger, actor: prefix, skipStartup: true });
+const bridge = await openCcBridge({ config: loadConfig({ dockerEnabled: false }), logger: createLogger('debug'), actor: prefix, skipStartup: true });
 try {
   for (let index = 0; index < Number(countText); index++) {
     const name = `${prefix}-${index}`;
