@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh --test
 pnpm install --frozen-lockfile --reporter=append-only >/dev/null
 TEST_DATABASE_URL=$(bash scripts/start-postgres.sh)
-export TEST_DATABASE_URL TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
+# turbo builds the dashboard before its e2e task; Playwright need not build it again.
+export TEST_DATABASE_URL TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1 E2E_SKIP_BUILD=1
 
 # One task at a time: the suites share one Docker Engine and clean up test containers by label.
 pnpm exec turbo run typecheck test test:e2e --concurrency=1 "$@"
