@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
-import { translateDatabaseError } from './db/prisma-errors.ts';
+import { nameTaken, translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { planMerge, type RegistryEntry } from './discovery/merge.ts';
 import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from './errors.ts';
@@ -141,7 +141,7 @@ export class InstanceManager {
   async #createAndStart(input: CreateInstanceInput, actor: string): Promise<Instance> {
     const valid = parseInput(startInstanceInput, input, 'instance');
     // Checked before the runtime starts, so a taken name leaves no session or container behind.
-    if (await this.getInstance(valid.name)) throw translateDatabaseError({ code: 'P2002', meta: { target: ['name'] } }, valid);
+    if (await this.getInstance(valid.name)) throw nameTaken(valid.name);
     const now = this.#now();
     if (valid.type === 'tmux') {
       const tmuxSession = valid.tmuxSession ?? valid.name;

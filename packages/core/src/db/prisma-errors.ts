@@ -30,10 +30,18 @@ export function translateDatabaseError(error: unknown, context: { name?: string;
   const violation = uniqueViolation(error);
   if (!violation) return error;
   if (violation.fields.includes('containerId')) {
-    return new CcBridgeError('CONFLICT', `Container ${context.containerId ?? ''} is already registered under another name`.replace('  ', ' '), { cause: error });
+    const container = context.containerId ? `Container ${context.containerId}` : 'This container';
+    return new CcBridgeError('CONFLICT', `${container} is already registered under another name`, {
+      cause: error,
+      fieldErrors: { containerId: ['is registered under another name'] },
+    });
   }
-  return new CcBridgeError('NAME_TAKEN', `An instance named "${context.name ?? ''}" already exists`, {
-    cause: error,
+  return nameTaken(context.name ?? '', error);
+}
+
+export function nameTaken(name: string, cause?: unknown): CcBridgeError {
+  return new CcBridgeError('NAME_TAKEN', `An instance named "${name}" already exists`, {
+    cause,
     fieldErrors: { name: ['is taken by another instance'] },
   });
 }

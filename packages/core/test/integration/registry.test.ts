@@ -58,6 +58,12 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     expect(after.total).toBe(before.total);
   });
 
+  it('refuses to register one container twice', async () => {
+    const error = await caught(bridge.manager.createDockerInstance({ name: 'sandbox-again', containerId: 'a'.repeat(64), containerName: 'sandbox-1' }));
+    expect(error.code).toBe('CONFLICT');
+    expect(await bridge.manager.getInstance('sandbox-again')).toBeNull();
+  });
+
   it('keeps names unique across types', async () => {
     const error = await caught(bridge.manager.createDockerInstance({ name: 'api-refactor', containerId: 'c'.repeat(64), containerName: 'other' }));
     expect(error.code).toBe('NAME_TAKEN');
