@@ -1,16 +1,18 @@
 /**
  * `pnpm demo`: seeds a realistic fleet of real instances (tmux sessions on a private tmux server,
  * containers on the local Docker Engine, without network), walks through the main flows at a
- * human pace in Chromium against the production build, and writes screenshots and a video to
- * <repo>/demo-output/. Everything it starts is removed at the end.
+ * human pace in Chromium against the production build, and writes screenshots to <repo>/demo-output/,
+ * with a video (walkthrough.webm) when an ffmpeg is there to record it (Debian's: `apt-get install
+ * ffmpeg`). Everything it starts is removed at the end.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page, Video } from '@playwright/test';
 import { loadConfig, openCcBridge, silentLogger } from '@cc-bridge/core';
 import { agentImage, runDir, serverEnv, useServerEnv } from './support/env';
 import { ensureAgentImage, killContainer, removeE2eContainers, runLabelledContainer } from './support/docker';
+import { useSystemFfmpeg } from './support/ffmpeg';
 import { appDir, ensureBuild, startServer } from './support/server';
 import { killTmuxServer, killTmuxSession } from './support/tmux';
 
@@ -86,6 +88,16 @@ async function walkThrough(page: Page): Promise<void> {
   await page.getByRole('searchbox', { name: 'Search' }).fill('');
   await pause();
 
+  for (const name of ['docs-site', 'mobile-app']) await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+  await pause();
+  await page.getByRole('region', { name: 'Selected instances' }).getByRole('button', { name: 'Delete selected' }).click();
+  await page.getByRole('list', { name: 'Will be deleted' }).waitFor();
+  await pause();
+  await screenshot(page, 'bulk-delete-confirm');
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+  await pause();
+
   await page.getByRole('table', { name: 'Instances' }).getByRole('button', { name: 'Name' }).click();
   await pause();
   await screenshot(page, 'sorted-by-name-desc');
@@ -137,8 +149,8 @@ async function walkThrough(page: Page): Promise<void> {
 }
 
 /**
- * A page whose context records a video when Playwright can: recording needs Playwright's own
- * ffmpeg build, which is downloaded separately and missing on machines without that download.
+ * A page whose context records a video when Playwright can: recording needs an ffmpeg, Playwright's
+ * own build (a separate download) or the system's one put in its place by useSystemFfmpeg.
  */
 async function openRecordingPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
   const viewport = { width: 1440, height: 900 };
@@ -148,7 +160,7 @@ async function openRecordingPage(browser: Browser, baseURL: string): Promise<{ c
   } catch (error) {
     if (!(error instanceof Error && /ffmpeg/i.test(error.message))) throw error;
     await recording.close();
-    console.warn('demo: no video (Playwright has no ffmpeg here); screenshots only');
+    console.warn('demo: no video (Playwright finds no ffmpeg; `apt-get install ffmpeg` provides one); screenshots only');
     const context = await browser.newContext({ baseURL, viewport });
     return { context, page: await context.newPage() };
   }
@@ -162,16 +174,28 @@ async function main(): Promise<void> {
   await seed();
   ensureBuild();
   const server = await startServer(port, { ...serverEnv, CC_BRIDGE_SKIP_DISCOVERY: '1' });
+  // Before Playwright loads: it reads where its ffmpeg lives once, at load time.
+  const ffmpeg = await useSystemFfmpeg(join(runDir, 'playwright'));
+  const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+  let videoPath: string | null = null;
   try {
     const { context, page } = await openRecordingPage(browser, server.url);
+    let video: Video | null = null;
     try {
+      video = page.video();
       await walkThrough(page);
     } catch (error) {
       await page.screenshot({ path: join(outputDir, 'failed.png'), fullPage: true });
       throw error;
     } finally {
+      // Closing the context is what finishes the video file.
       await context.close();
+    }
+    if (video) {
+      videoPath = join(outputDir, 'walkthrough.webm');
+      await video.saveAs(videoPath);
+      await rm(join(outputDir, 'video'), { recursive: true, force: true });
     }
 
     const dark = await browser.newContext({ baseURL: server.url, viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
@@ -190,7 +214,8 @@ async function main(): Promise<void> {
     await killTmuxServer();
     await rm(runDir, { recursive: true, force: true });
   }
-  console.log(`demo: screenshots and video in ${outputDir}`);
+  console.log(`demo: screenshots in ${outputDir}`);
+  console.log(videoPath ? `demo: video in ${videoPath}${ffmpeg ? ` (recorded with ${ffmpeg})` : ''}` : 'demo: no video was recorded');
 }
 
 main().catch((error: unknown) => {

@@ -5,9 +5,11 @@ import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@t
 import { cleanupStoppedAction } from '@/actions/cleanup-stopped';
 import { createInstanceAction } from '@/actions/create-instance';
 import { deleteInstanceAction } from '@/actions/delete-instance';
+import { deleteInstancesAction } from '@/actions/delete-instances';
 import { discoverInstancesAction } from '@/actions/discover-instances';
 import { pruneDiscoveredAction } from '@/actions/prune-discovered';
 import { refreshInstanceStatusAction } from '@/actions/refresh-instance-status';
+import { refreshInstancesStatusAction } from '@/actions/refresh-instances-status';
 import { refreshStatusesAction } from '@/actions/refresh-statuses';
 import { updateInstanceAction } from '@/actions/update-instance';
 import { instanceKeys, unwrap } from './queries';
@@ -79,6 +81,23 @@ export function useDeleteInstance() {
         return { ...list, items, matched: list.matched - removed, total: list.total - removed };
       }),
     onError: (_error, _variables, snapshot) => restoreLists(queryClient, snapshot),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+/** Deletes several records; the answer says which went and which did not (and why). */
+export function useDeleteInstances() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: { names: string[]; removeRuntime: boolean }) => unwrap(await deleteInstancesAction(variables)),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+export function useRefreshInstancesStatus() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (names: string[]) => unwrap(await refreshInstancesStatusAction({ names })),
     onSettled: () => invalidateInstances(queryClient),
   });
 }

@@ -1,4 +1,6 @@
 import type { DiscoveryReport, RefreshReport, RemovalReport } from '@cc-bridge/core';
+import type { BulkDeleteReport, BulkFailure, BulkRefreshReport } from './bulk-results';
+import { errorSentence } from './error-messages';
 
 // How each page-wide action's report reads in a toast: counts first, names when there are few.
 
@@ -50,5 +52,29 @@ export function describeRemoval(report: RemovalReport, what: string): ReportText
   return {
     title: `${report.dryRun ? 'Would remove' : 'Removed'} ${plural(names.length, `${what} instance`)}`,
     description: someNames(names),
+  };
+}
+
+function failureText(failed: readonly BulkFailure[], limit = 3): string {
+  const listed = failed.slice(0, limit).map(({ name, error }) => `${name}: ${errorSentence(error)}`);
+  if (failed.length > limit) listed.push(`and ${failed.length - limit} more`);
+  return listed.join('; ');
+}
+
+export function describeBulkDelete(report: BulkDeleteReport): ReportText {
+  const deleted = `Deleted ${plural(report.deleted.length, 'instance')}`;
+  if (report.failed.length === 0) return { title: deleted, description: someNames(report.deleted) };
+  return { title: `${deleted}; ${report.failed.length} failed`, description: failureText(report.failed) };
+}
+
+export function describeBulkRefresh(report: BulkRefreshReport): ReportText {
+  const checked = report.checked.length + report.failed.length;
+  const changes = report.changed.slice(0, 5).map((change) => `${change.name}: ${change.from} → ${change.to}`);
+  if (report.changed.length > 5) changes.push(`and ${report.changed.length - 5} more`);
+  const failures = report.failed.length > 0 ? `${report.failed.length} failed: ${failureText(report.failed)}` : '';
+  const description = [changes.join('; '), failures].filter(Boolean).join('. ');
+  return {
+    title: `Checked ${plural(checked, 'instance')}: ${report.changed.length === 0 ? 'no status changed' : `${plural(report.changed.length, 'status', 'statuses')} changed`}`,
+    ...(description ? { description } : {}),
   };
 }

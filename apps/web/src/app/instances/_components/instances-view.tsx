@@ -1,7 +1,7 @@
 'use client';
 
 import type { RemovalReport } from '@cc-bridge/core';
-import { Banner, Button, InstanceFilters, InstanceTable, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
+import { Banner, Button, InstanceFilters, InstanceTable, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -10,19 +10,23 @@ import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { defaultListParams, pageSize } from '@/lib/list-params';
 import {
   useCleanupStopped,
+  useDeleteInstances,
   useDiscoverInstances,
   usePruneDiscovered,
   useRefreshInstanceStatus,
+  useRefreshInstancesStatus,
   useRefreshStatuses,
 } from '@/lib/mutations';
 import { instanceListQuery } from '@/lib/queries';
-import { describeDiscovery, describeRefresh, describeRemoval } from '@/lib/report-text';
+import { describeBulkDelete, describeBulkRefresh, describeDiscovery, describeRefresh, describeRemoval } from '@/lib/report-text';
+import { BulkDeleteDialog } from './bulk-delete-dialog';
 import { CreateInstanceDialog } from './create-instance-dialog';
 import { DeleteInstanceDialog } from './delete-instance-dialog';
 import { DockerBanner } from './docker-banner';
 import { EditInstanceDialog } from './edit-instance-dialog';
 import { Pagination } from './pagination';
 import { RemovalDialog } from './removal-dialog';
+import { SelectionBar } from './selection-bar';
 import { useListParams } from './use-list-params';
 
 const searchDebounceMs = 250;
@@ -80,12 +84,17 @@ export function InstancesView() {
   const [editing, setEditing] = useState<Instance | null>(null);
   const [deleting, setDeleting] = useState<Instance | null>(null);
   const [removal, setRemoval] = useState<{ kind: RemovalKind; preview: RemovalReport } | null>(null);
+  // The names the bulk delete dialog asks about, fixed when it opens; empty: closed.
+  const [bulkDeleteNames, setBulkDeleteNames] = useState<string[]>([]);
+  const [bulkRemoveRuntime, setBulkRemoveRuntime] = useState(false);
 
   const discover = useDiscoverInstances();
   const refreshAll = useRefreshStatuses();
   const refreshOne = useRefreshInstanceStatus();
   const cleanup = useCleanupStopped();
   const prune = usePruneDiscovered();
+  const deleteMany = useDeleteInstances();
+  const refreshMany = useRefreshInstancesStatus();
   const removalMutation = { cleanup, prune };
 
   const showError = useCallback(
@@ -164,6 +173,33 @@ export function InstancesView() {
         },
       },
     );
+  }
+
+  function handleBulkDeleteOpen() {
+    setBulkRemoveRuntime(false);
+    setBulkDeleteNames([...selectedNames].sort());
+  }
+
+  function handleBulkDeleteConfirm() {
+    deleteMany.mutate(
+      { names: bulkDeleteNames, removeRuntime: bulkRemoveRuntime },
+      {
+        onSuccess: (report) => {
+          // Names that failed stay ticked, ready for another try.
+          setSelectedNames((selected) => new Set([...selected].filter((name) => !report.deleted.includes(name))));
+          toast({ variant: report.failed.length > 0 ? 'error' : 'success', ...describeBulkDelete(report) });
+        },
+        onError: (error) => showError('Could not delete the selected instances', error),
+        onSettled: () => setBulkDeleteNames([]),
+      },
+    );
+  }
+
+  function handleBulkRefresh() {
+    refreshMany.mutate([...selectedNames].sort(), {
+      onSuccess: (report) => toast({ variant: report.failed.length > 0 ? 'error' : 'success', ...describeBulkRefresh(report) }),
+      onError: (error) => showError('Could not refresh the selected instances', error),
+    });
   }
 
   // Stable for the table's memoised rows: they read the latest records through a ref.
@@ -246,6 +282,17 @@ export function InstancesView() {
         </Banner>
       ) : null}
 
+      {selectedNames.size > 0 ? (
+        <SelectionBar
+          count={selectedNames.size}
+          isDeleting={deleteMany.isPending}
+          isRefreshing={refreshMany.isPending}
+          onDelete={handleBulkDeleteOpen}
+          onRefresh={handleBulkRefresh}
+          onClear={() => setSelectedNames(new Set())}
+        />
+      ) : null}
+
       <InstanceTable
         rows={items}
         sortBy={params.sort}
@@ -273,7 +320,19 @@ export function InstancesView() {
 
       {isCreating ? <CreateInstanceDialog onClose={() => setIsCreating(false)} /> : null}
       {editing ? <EditInstanceDialog instance={editing} onClose={() => setEditing(null)} /> : null}
-      <DeleteInstanceDialog instance={deleting} onClose={() => setDeleting(null)} />
+      <DeleteInstanceDialog
+        instance={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(instance) => setSelectedNames((selected) => (selected.has(instance.name) ? toggleName(selected, instance.name) : selected))}
+      />
+      <BulkDeleteDialog
+        names={bulkDeleteNames}
+        removeRuntime={bulkRemoveRuntime}
+        onRemoveRuntimeChange={setBulkRemoveRuntime}
+        isPending={deleteMany.isPending}
+        onConfirm={handleBulkDeleteConfirm}
+        onCancel={() => setBulkDeleteNames([])}
+      />
       <RemovalDialog
         preview={removal?.preview ?? null}
         title={removal ? removalText[removal.kind].title(removal.preview.removed.length) : ''}

@@ -12,6 +12,7 @@ import type { Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { useRefreshInstanceStatus } from '@/lib/mutations';
 import { instanceDetailQuery } from '@/lib/queries';
+import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
 
 const eventLabels: Record<InstanceEvent['kind'], string> = {
   created: 'Created',
@@ -23,8 +24,6 @@ const eventLabels: Record<InstanceEvent['kind'], string> = {
   deleted: 'Deleted',
   imported: 'Imported',
 };
-
-const changeKinds: ReadonlySet<InstanceEvent['kind']> = new Set(['updated', 'status_changed', 'renamed_on_conflict', 'merged']);
 
 function Value({ children }: { children: ReactNode }) {
   if (children === null || children === undefined || children === '') {
@@ -45,18 +44,6 @@ function Time({ date }: { date: Date | null }) {
       <RelativeTime date={date} /> <span className="text-zinc-500 dark:text-zinc-400">({formatTimestamp(new Date(date))})</span>
     </span>
   );
-}
-
-/** An event's before/after value as text: statuses are strings, field changes are small objects. */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object') {
-    return Object.entries(value)
-      .map(([key, field]) => `${key}: ${field === null ? '—' : typeof field === 'object' ? JSON.stringify(field) : String(field)}`)
-      .join(', ');
-  }
-  return JSON.stringify(value);
 }
 
 function Fields({ instance }: { instance: Instance }) {
@@ -93,38 +80,69 @@ function Fields({ instance }: { instance: Instance }) {
   );
 }
 
+function Summary({ summary }: { summary: EventSummary }) {
+  const code = (text: string) => <code className="font-mono text-xs">{text}</code>;
+  if (summary.kind === 'none') return null;
+  if (summary.kind === 'record') {
+    if (summary.parts.length === 0) return null;
+    return <p className="text-sm text-zinc-700 dark:text-zinc-300">{summary.parts.join(' · ')}</p>;
+  }
+  return (
+    <p className="flex flex-wrap gap-x-3 gap-y-0.5 text-sm text-zinc-700 dark:text-zinc-300">
+      {summary.changes.map((change) => (
+        <span key={change.field}>
+          {change.field ? `${change.field}: ` : null}
+          {code(change.from)} → {code(change.to)}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+function AllFields({ event }: { event: InstanceEvent }) {
+  const payloads = eventPayloads(event);
+  if (payloads.length === 0) return null;
+  return (
+    <details className="mt-1 text-xs">
+      <summary className="cursor-pointer rounded text-zinc-600 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:text-zinc-400 dark:hover:text-zinc-100">
+        All fields
+      </summary>
+      {payloads.map(({ label, fields }) => (
+        <div key={label} className="mt-1.5">
+          {/* A lone side needs no "Before"/"After": the event's label already says what it is. */}
+          {payloads.length > 1 ? <p className="font-medium text-zinc-600 dark:text-zinc-400">{label}</p> : null}
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5">
+            {fields.map(([field, value]) => (
+              <div key={field} className="contents">
+                <dt className="text-zinc-500 dark:text-zinc-400">{field}</dt>
+                <dd className="min-w-0 font-mono break-all">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      ))}
+    </details>
+  );
+}
+
 function Timeline({ events }: { events: InstanceEvent[] }) {
   if (events.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No events recorded.</p>;
   // Newest first: what changed last is what a reader comes for.
   const ordered = [...events].sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
   return (
     <ol aria-label="Events" className="relative flex flex-col gap-4 border-l border-zinc-200 pl-5 dark:border-zinc-700">
-      {ordered.map((event) => {
-        // Only changes read well as "before → after"; a created or deleted event carries the whole record.
-        const isChange = changeKinds.has(event.kind);
-        const from = isChange ? describeValue(event.from) : '';
-        const to = isChange ? describeValue(event.to) : '';
-        return (
-          <li key={event.id} className="relative">
-            <span aria-hidden="true" className="absolute top-1.5 -left-[25px] size-2.5 rounded-full border-2 border-white bg-blue-600 dark:border-zinc-900 dark:bg-blue-400" />
-            <p className="text-sm font-medium">
-              {eventLabels[event.kind]}
-              {from || to ? (
-                <span className="font-normal text-zinc-700 dark:text-zinc-300">
-                  {' '}
-                  {from ? <code className="font-mono text-xs">{from}</code> : null}
-                  {from && to ? ' → ' : null}
-                  {to ? <code className="font-mono text-xs">{to}</code> : null}
-                </span>
-              ) : null}
-            </p>
-            {event.message ? <p className="text-sm text-zinc-700 dark:text-zinc-300">{event.message}</p> : null}
-            <p className="text-xs text-zinc-500 dark:text-zinc-400">
-              <RelativeTime date={event.at} /> by {event.actor}
-            </p>
-          </li>
-        );
-      })}
+      {ordered.map((event) => (
+        <li key={event.id} className="relative">
+          <span aria-hidden="true" className="absolute top-1.5 -left-[25px] size-2.5 rounded-full border-2 border-white bg-blue-600 dark:border-zinc-900 dark:bg-blue-400" />
+          <p className="text-sm font-medium">{eventLabels[event.kind]}</p>
+          <Summary summary={summarizeEvent(event)} />
+          {event.message ? <p className="text-sm text-zinc-700 dark:text-zinc-300">{event.message}</p> : null}
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">
+            <RelativeTime date={event.at} /> by {event.actor}
+          </p>
+          <AllFields event={event} />
+        </li>
+      ))}
     </ol>
   );
 }
