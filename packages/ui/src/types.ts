@@ -1,17 +1,19 @@
-// Mirrors the unions in @cc-bridge/core's instance.ts. The UI may not depend on core at run time
-// (core drags in Prisma, dockerode and node built-ins), so the values are repeated here and
-// core-types.check.ts makes tsc fail if the two ever drift apart.
-export const instanceTypes = ['tmux', 'docker'] as const;
-export const instanceStatuses = ['created', 'running', 'stopped', 'unknown', 'error'] as const;
-export const instanceOrigins = ['manual', 'discovered'] as const;
-export const sortFields = ['name', 'type', 'status', 'createdAt', 'updatedAt', 'lastSeenAt'] as const;
-export const sortOrders = ['asc', 'desc'] as const;
+// The domain's unions come from core's schemas-only entry point (zod and nothing else), so the
+// UI never pulls in core's database, tmux or Docker code.
+import type { InstanceOrigin, InstanceStatus, InstanceType } from '@cc-bridge/core/schemas';
 
-export type InstanceType = (typeof instanceTypes)[number];
-export type InstanceStatus = (typeof instanceStatuses)[number];
-export type InstanceOrigin = (typeof instanceOrigins)[number];
-export type SortField = (typeof sortFields)[number];
-export type SortOrder = (typeof sortOrders)[number];
+export {
+  instanceOrigins,
+  instanceStatuses,
+  instanceTypes,
+  sortFields,
+  sortOrders,
+  type InstanceOrigin,
+  type InstanceStatus,
+  type InstanceType,
+  type SortField,
+  type SortOrder,
+} from '@cc-bridge/core/schemas';
 
 /** What the table shows of an instance. Dates may arrive serialised (server action / JSON). */
 export interface InstanceRow {
