@@ -1,4 +1,5 @@
 import { execFile as execFileCallback } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,19 @@ import { createDockerClient, engineStatusCode, isRemovalInProgress } from '../ru
 
 const execFile = promisify(execFileCallback);
 
-/** Every container a test makes carries this label, so leftovers of a killed run can be removed. */
+/**
+ * Every container a test makes carries this label; its value names the test process's run, so
+ * clean-up removes this run's containers and leaves those of a run going on meanwhile alone.
+ */
 export const TEST_LABEL = 'cc-bridge.test';
+export const TEST_RUN = randomBytes(4).toString('hex');
+/** Containers of another run older than this are leftovers of a run that was killed. */
+const leftoverAgeMs = 15 * 60_000;
+
+/** The labels that mark a container as this run's. */
+export function testLabels(): Record<string, string> {
+  return { [TEST_LABEL]: TEST_RUN };
+}
 export const TEST_IMAGE = 'cc-bridge-test:latest';
 /** The same image under a name the default image patterns discover (`claude-code*`). */
 export const TEST_DISCOVERY_IMAGE = 'claude-code-test:latest';
@@ -94,7 +106,7 @@ export async function runTestContainer(options: TestContainerOptions): Promise<D
     name: options.name,
     Image: options.image ?? (await ensureTestImage()),
     Cmd: options.command ?? ['sleep', '3600'],
-    Labels: { ...options.labels, [TEST_LABEL]: '1' },
+    Labels: { ...options.labels, ...testLabels() },
     HostConfig: { NetworkMode: 'none' },
   });
   if (options.start ?? true) await container.start();
@@ -102,9 +114,11 @@ export async function runTestContainer(options: TestContainerOptions): Promise<D
 }
 
 
-/** Force-removes every container labelled TEST_LABEL, including leftovers of an earlier, killed run. */
+/** Force-removes this run's test containers, and other runs' older than a quarter of an hour (a killed run's). */
 export async function removeTestContainers(docker: Dockerode = getTestDockerClient()): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  const all = await docker.listContainers({ all: true, filters: { label: [TEST_LABEL] } });
+  const cutoff = (Date.now() - leftoverAgeMs) / 1000;
+  const containers = all.filter((summary) => summary.Labels[TEST_LABEL] === TEST_RUN || summary.Created < cutoff);
   await Promise.all(
     containers.map(async (summary) => {
       try {

@@ -6,6 +6,8 @@ export {
   TEST_DISCOVERY_IMAGE,
   TEST_IMAGE,
   TEST_LABEL,
+  TEST_RUN,
+  testLabels,
   type TestContainerOptions,
 } from './docker.ts';
 export { createTestTmux, type TestTmux } from './tmux.ts';

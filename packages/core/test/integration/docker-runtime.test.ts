@@ -12,6 +12,7 @@ import {
   runTestContainer,
   TEST_DISCOVERY_IMAGE,
   TEST_LABEL,
+  testLabels,
 } from '../../src/testing/index.ts';
 
 const group = `${TEST_LABEL}.group`;
@@ -52,7 +53,7 @@ describe('docker runtime on a real Docker Engine', () => {
       expect(withGroup).toHaveLength(3);
       const b1 = withGroup.find((container) => container.name === 'cc-bridge-test-list-b1');
       expect(b1).toMatchObject({ image: TEST_DISCOVERY_IMAGE, state: 'running', networks: ['none'] });
-      expect(b1?.labels).toEqual({ [group]: 'b', [TEST_LABEL]: '1' });
+      expect(b1?.labels).toEqual({ [group]: 'b', ...testLabels() });
       expect(b1?.id).toMatch(/^[0-9a-f]{64}$/);
 
       // Without labels, every container on the Engine, stopped ones included.
@@ -95,7 +96,7 @@ describe('docker runtime on a real Docker Engine', () => {
   });
 
   it('runs a labelled container without networking, then removes it', async () => {
-    const labels = { [TEST_LABEL]: '1', 'cc-bridge.instance': 'runner' };
+    const labels = { ...testLabels(), 'cc-bridge.instance': 'runner' };
     const info = await runtime.runContainer({ name: 'cc-bridge-test-run', image, labels, command: stopsOnTerm });
     expect(info).toMatchObject({ name: 'cc-bridge-test-run', image, state: 'running', labels, networks: ['none'] });
 
@@ -126,14 +127,14 @@ describe('docker runtime on a real Docker Engine', () => {
 
   it('refuses an image the Engine does not have, without pulling', async () => {
     await expect(
-      runtime.runContainer({ name: 'cc-bridge-test-no-image', image: 'cc-bridge-test-missing:latest', labels: { [TEST_LABEL]: '1' } }),
+      runtime.runContainer({ name: 'cc-bridge-test-no-image', image: 'cc-bridge-test-missing:latest', labels: testLabels() }),
     ).rejects.toMatchObject({ code: 'DOCKER_ERROR', message: expect.stringContaining('never pulled') });
     expect(await runtime.getContainer('cc-bridge-test-no-image')).toBeNull();
   });
 
   it('removes a container whose command cannot start, and reports the Engine error', async () => {
     const error: unknown = await runtime
-      .runContainer({ name: 'cc-bridge-test-bad-cmd', image, labels: { [TEST_LABEL]: '1' }, command: ['/bin/no-such-program'] })
+      .runContainer({ name: 'cc-bridge-test-bad-cmd', image, labels: testLabels(), command: ['/bin/no-such-program'] })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'DOCKER_ERROR', message: expect.stringContaining('no-such-program') });
     expect(await runtime.getContainer('cc-bridge-test-bad-cmd')).toBeNull();
@@ -141,7 +142,7 @@ describe('docker runtime on a real Docker Engine', () => {
 
   it('reports a name already in use as DOCKER_ERROR with the Engine message', async () => {
     await runTestContainer({ name: 'cc-bridge-test-dup' });
-    await expect(runtime.runContainer({ name: 'cc-bridge-test-dup', image, labels: { [TEST_LABEL]: '1' } })).rejects.toMatchObject({
+    await expect(runtime.runContainer({ name: 'cc-bridge-test-dup', image, labels: testLabels() })).rejects.toMatchObject({
       code: 'DOCKER_ERROR',
       message: expect.stringContaining('already in use'),
     });
