@@ -11,6 +11,7 @@ import {
   createInstanceInput,
   dockerFields,
   expectedVersion as expectedVersionSchema,
+  instanceName,
   listInstancesQuery,
   shortContainerId,
   startInstanceInput,
@@ -89,7 +90,12 @@ function eventRow(event: EventInput): EventRow {
   };
 }
 
-const nameArgument = z.string().min(1).max(200);
+const nameArgument = z.string();
+
+/** No record can hold a name that is not a valid instance name: looking one up finds nothing. */
+function isPossibleName(name: string): boolean {
+  return instanceName.safeParse(name).success;
+}
 
 /**
  * The registry of Claude Code instances of both types: records in the database, their status from
@@ -245,6 +251,7 @@ export class InstanceManager {
 
   async getInstance(name: string): Promise<Instance | null> {
     const valid = parseInput(nameArgument, name, 'name');
+    if (!isPossibleName(valid)) return null;
     return this.#prisma.instance.findUnique({ where: { name: valid } });
   }
 
@@ -265,6 +272,7 @@ export class InstanceManager {
    */
   async listEvents(name: string): Promise<InstanceEvent[]> {
     const valid = parseInput(nameArgument, name, 'name');
+    if (!isPossibleName(valid)) return [];
     const instance = await this.#prisma.instance.findUnique({ where: { name: valid }, select: { id: true } });
     const last = instance ? null : await this.#prisma.instanceEvent.findFirst({ where: { instanceName: valid }, orderBy: { id: 'desc' } });
     const instanceId = instance?.id ?? last?.instanceId ?? null;

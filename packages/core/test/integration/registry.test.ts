@@ -139,6 +139,13 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     expect(billing[1]).toMatchObject({ actor: 'test', from: { cwd: null } });
   });
 
+  it('finds nothing for a name no instance can have, rather than failing', async () => {
+    expect(await bridge.manager.getInstance('x'.repeat(300))).toBeNull();
+    expect(await bridge.manager.getInstance('bad name; rm -rf /')).toBeNull();
+    expect(await bridge.manager.listEvents('LIST')).toEqual([]);
+    expect((await caught(bridge.manager.getInstanceOrThrow('1abc'))).code).toBe('NOT_FOUND');
+  });
+
   it('says NOT_FOUND for an unknown name', async () => {
     expect((await caught(bridge.manager.deleteInstance('ghost'))).code).toBe('NOT_FOUND');
     expect((await caught(bridge.manager.updateInstance('ghost', { cwd: '/x' }))).code).toBe('NOT_FOUND');
