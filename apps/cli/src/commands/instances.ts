@@ -1,4 +1,4 @@
-import { type DiscoveryReport, instanceOrigins, instanceStatuses, instanceTypes, type RemovalReport, sortFields } from '@cc-bridge/core';
+import { type DiscoveryReport, type Instance, instanceOrigins, instanceStatuses, instanceTypes, type RemovalReport, sortFields } from '@cc-bridge/core';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import {
@@ -62,6 +62,11 @@ function emptyListMessage(total: number): string {
   return total === 0
     ? 'No instances yet; add one with `cc-bridge instances create NAME`.\n'
     : `No instances match (${total} in the registry).\n`;
+}
+
+/** One record: as JSON, or as aligned fields. */
+function printInstance(io: Io, instance: Instance, isJson: boolean): void {
+  io.out(isJson ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
 }
 
 export function registerInstanceCommands(program: RootCommand, io: Io): void {
@@ -129,7 +134,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.createInstance(buildCreateInput(name, options), { start: options.start === true });
-        io.out(options.json === true ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+        printInstance(io, instance, options.json === true);
       });
     });
 
@@ -141,7 +146,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.getInstanceOrThrow(name);
-        io.out(options.json === true ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+        printInstance(io, instance, options.json === true);
       });
     });
 
@@ -177,7 +182,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       const patch = orUsageError(command, () => buildUpdatePatch(flags));
       await open(command, async ({ manager }) => {
         const instance = await manager.updateInstance(name, patch, { expectedVersion: options.expectedVersion });
-        io.out(options.json === true ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+        printInstance(io, instance, options.json === true);
       });
     });
 
