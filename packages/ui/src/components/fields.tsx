@@ -13,6 +13,23 @@ function describedBy(...ids: Array<string | false | undefined>): string | undefi
   return joined === '' ? undefined : joined;
 }
 
+/** The ids that tie a control to its hint and error, and the ARIA attributes that use them. */
+function useFieldIds(id: string | undefined, hint: ReactNode, error: string | undefined) {
+  const generatedId = useId();
+  const controlId = id ?? generatedId;
+  const hintId = `${controlId}-hint`;
+  const errorId = `${controlId}-error`;
+  return {
+    controlId,
+    hintId,
+    errorId,
+    aria: {
+      'aria-invalid': error ? true : undefined,
+      'aria-describedby': describedBy(hint !== undefined && hintId, error && errorId),
+    },
+  };
+}
+
 function FieldError({ id, error }: { id: string; error: string }) {
   return (
     <p id={id} className="mt-1 text-sm text-red-700 dark:text-red-400">
@@ -49,10 +66,7 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
 }
 
 export function TextField({ label, name, error, hint, id, className, type = 'text', ...props }: TextFieldProps) {
-  const generatedId = useId();
-  const inputId = id ?? generatedId;
-  const errorId = `${inputId}-error`;
-  const hintId = `${inputId}-hint`;
+  const { controlId: inputId, hintId, errorId, aria } = useFieldIds(id, hint, error);
   return (
     <div className={className}>
       <FieldLabel htmlFor={inputId} required={props.required}>
@@ -62,8 +76,7 @@ export function TextField({ label, name, error, hint, id, className, type = 'tex
         id={inputId}
         name={name}
         type={type}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint !== undefined && hintId, error && errorId)}
+        {...aria}
         className={cx(controlClasses, error ? borderInvalid : borderOk, focusRing)}
         {...props}
       />
@@ -90,10 +103,7 @@ export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectEl
 }
 
 export function SelectField({ label, name, options, error, hint, id, className, ...props }: SelectFieldProps) {
-  const generatedId = useId();
-  const selectId = id ?? generatedId;
-  const errorId = `${selectId}-error`;
-  const hintId = `${selectId}-hint`;
+  const { controlId: selectId, hintId, errorId, aria } = useFieldIds(id, hint, error);
   return (
     <div className={className}>
       <FieldLabel htmlFor={selectId} required={props.required}>
@@ -102,8 +112,7 @@ export function SelectField({ label, name, options, error, hint, id, className, 
       <select
         id={selectId}
         name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint !== undefined && hintId, error && errorId)}
+        {...aria}
         className={cx(controlClasses, error ? borderInvalid : borderOk, focusRing)}
         {...props}
       >
@@ -131,18 +140,14 @@ export interface CheckboxFieldProps extends Omit<InputHTMLAttributes<HTMLInputEl
 }
 
 export function CheckboxField({ label, error, hint, id, className, ...props }: CheckboxFieldProps) {
-  const generatedId = useId();
-  const inputId = id ?? generatedId;
-  const errorId = `${inputId}-error`;
-  const hintId = `${inputId}-hint`;
+  const { controlId: inputId, hintId, errorId, aria } = useFieldIds(id, hint, error);
   return (
     <div className={className}>
       <div className="flex items-center gap-2">
         <input
           id={inputId}
           type="checkbox"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(hint !== undefined && hintId, error && errorId)}
+          {...aria}
           className={cx('size-4 rounded accent-blue-600 dark:accent-blue-400', focusRing)}
           {...props}
         />
