@@ -61,6 +61,8 @@ async function walkThrough(page: Page): Promise<void> {
   const pause = () => sleep(pace);
   await page.goto('/instances');
   await page.getByRole('table', { name: 'Instances' }).waitFor();
+  // Interactive once hydrated (the app marks <html>): a click before that would be lost.
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   await pause();
   await screenshot(page, 'instances');
 

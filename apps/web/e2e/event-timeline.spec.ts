@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './support/fixtures';
+import { expect, open, test } from './support/fixtures';
 import { killTmuxSession } from './support/tmux';
 
 /** The event whose label is exactly `label` (its payload may also mention the word, e.g. `updatedAt`). */
@@ -16,7 +16,7 @@ test.describe('the event timeline', () => {
     await killTmuxSession(name);
     await registry.getInstanceStatus(name, { refresh: true });
 
-    await page.goto(`/instances/${name}`);
+    await open(page, `/instances/${name}`);
     const createdEvent = eventOf(page, 'Created');
     await expect(createdEvent).toContainText(`tmux · session ${name}`);
     // The record's id is in the payload, not in the summary.
@@ -43,7 +43,7 @@ test.describe('the event timeline', () => {
       imageName: 'claude-agent:1.2',
     });
 
-    await page.goto(`/instances/${name}`);
+    await open(page, `/instances/${name}`);
     await expect(eventOf(page, 'Created')).toContainText(`docker · container claude-${uid} · image claude-agent:1.2`);
   });
 });

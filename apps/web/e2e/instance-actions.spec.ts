@@ -1,6 +1,6 @@
 import { getTestDockerClient } from '@cc-bridge/core/testing';
 import { containerState, killContainer, runLabelledContainer } from './support/docker';
-import { dialog, expect, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, open, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession } from './support/tmux';
 
 test.describe('acting on instances', () => {
@@ -52,7 +52,7 @@ test.describe('acting on instances', () => {
     const name = `stale-${uid}`;
     await registry.createInstance({ name, type: 'tmux', cwd: '/tmp' });
 
-    await page.goto(`/instances/${name}`);
+    await open(page, `/instances/${name}`);
     await page.getByRole('button', { name: 'Edit' }).click();
     const form = dialog(page);
     await form.getByLabel('Working directory').fill('/mine');

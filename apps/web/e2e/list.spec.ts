@@ -55,6 +55,30 @@ test.describe('the instance list', () => {
     await expect.poll(() => rowNames(page)).toEqual([`${prefix}-alpha`, `${prefix}-beta`]);
   });
 
+  test('text typed into Search before the page is interactive still filters', async ({ page, uid, registry }) => {
+    const prefix = `early-${uid}`;
+    await registry.createInstance({ name: `${prefix}-alpha`, type: 'tmux' });
+    await registry.createInstance({ name: `${prefix}-beta`, type: 'tmux' });
+
+    // Hold the page's scripts back: the server's HTML shows, but React has not hydrated yet.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/_next/static/chunks/**', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto('/instances', { waitUntil: 'commit' });
+    await expect(instancesTable(page)).toBeVisible();
+    await page.getByRole('searchbox', { name: 'Search' }).fill(`${prefix}-al`);
+    await expect(page.locator('html')).not.toHaveAttribute('data-hydrated');
+
+    release();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page).toHaveURL(new RegExp(`search=${prefix}-al`));
+    await expect.poll(() => rowNames(page)).toEqual([`${prefix}-alpha`]);
+    await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue(`${prefix}-al`);
+  });
+
   test('sorts by name both ways', async ({ page, uid, registry }) => {
     const prefix = `sort-${uid}`;
     for (const suffix of ['b', 'c', 'a']) await registry.createInstance({ name: `${prefix}-${suffix}`, type: 'tmux' });

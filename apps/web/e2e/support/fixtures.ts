@@ -49,8 +49,17 @@ export async function rowNames(page: Page): Promise<string[]> {
   return labels.map((label) => label.replace(/^Select /, ''));
 }
 
+/**
+ * Opens a page and waits until it is interactive: the server's HTML shows before React hydrates,
+ * and a click or keystroke in between would be lost (the app marks <html> once it is hydrated).
+ */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}
+
 export async function openInstances(page: Page, query = ''): Promise<void> {
-  await page.goto(`/instances${query}`);
+  await open(page, `/instances${query}`);
   await expect(instancesTable(page)).toBeVisible();
 }
 

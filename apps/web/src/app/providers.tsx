@@ -2,11 +2,16 @@
 
 import { ToastProvider } from '@cc-bridge/ui';
 import { QueryClientProvider } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { getQueryClient } from '@/lib/query-client';
 
 export function Providers({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
+  // Until hydration, buttons do nothing and typing is not heard. Tests and the demo wait for this
+  // mark before they act, as a person would wait for the page to respond.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true';
+  }, []);
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>{children}</ToastProvider>

@@ -1,5 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { act } from 'react';
+import { renderToString } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { emptyInstanceFilters, type InstanceFiltersValue } from '../types.ts';
 import { InstanceFilters } from './instance-filters.tsx';
@@ -72,5 +74,48 @@ describe('InstanceFilters', () => {
     const count = screen.getByRole('status');
     expect(count.textContent).toBe('42 of 5000 instances');
     expect(count.getAttribute('aria-live')).toBe('polite');
+  });
+
+  describe('used before the page is interactive', () => {
+    /** Server markup in the document, changed by `before` the way a quick user would, then hydrated. */
+    async function hydrateAfter(value: InstanceFiltersValue, before: (container: HTMLElement) => void) {
+      const onChange = vi.fn();
+      const element = <InstanceFilters value={value} onChange={onChange} onReset={() => {}} matched={0} total={0} />;
+      const container = document.createElement('div');
+      container.innerHTML = renderToString(element);
+      document.body.append(container);
+      before(container);
+      await act(async () => {
+        render(element, { container, hydrate: true });
+      });
+      return onChange;
+    }
+
+    it('takes up text typed into the search box before hydration', async () => {
+      const onChange = await hydrateAfter(emptyInstanceFilters, (container) => {
+        const search = within(container).getByRole('searchbox', { name: 'Search' });
+        if (!(search instanceof HTMLInputElement)) throw new Error('the search box is not an input');
+        search.value = 'billing';
+      });
+      expect(onChange).toHaveBeenCalledOnce();
+      expect(onChange).toHaveBeenCalledWith({ ...emptyInstanceFilters, search: 'billing' });
+    });
+
+    it('takes up a type chosen and a status ticked before hydration, keeping the rest', async () => {
+      const onChange = await hydrateAfter({ ...emptyInstanceFilters, search: 'api', status: ['error'] }, (container) => {
+        const type = within(container).getByRole('combobox', { name: 'Type' });
+        if (!(type instanceof HTMLSelectElement)) throw new Error('Type is not a select');
+        type.value = 'docker';
+        const running = within(container).getByRole('checkbox', { name: 'running' });
+        if (!(running instanceof HTMLInputElement)) throw new Error('running is not a checkbox');
+        running.checked = true;
+      });
+      expect(onChange).toHaveBeenCalledWith({ type: 'docker', status: ['running', 'error'], origin: null, search: 'api' });
+    });
+
+    it('says nothing when the controls still show the value', async () => {
+      const onChange = await hydrateAfter({ ...emptyInstanceFilters, type: 'tmux', status: ['stopped'], search: 'x' }, () => {});
+      expect(onChange).not.toHaveBeenCalled();
+    });
   });
 });

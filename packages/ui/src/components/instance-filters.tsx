@@ -1,6 +1,6 @@
 'use client';
 
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { cx, focusRing } from '../lib/cx.ts';
 import {
   instanceOrigins,
@@ -37,8 +37,39 @@ export function hasActiveFilters(value: InstanceFiltersValue): boolean {
   return value.type !== null || value.status.length > 0 || value.origin !== null || value.search !== '';
 }
 
+/** What the controls of a filters form show, whoever set them. */
+function readFilters(form: HTMLFormElement): InstanceFiltersValue {
+  const data = new FormData(form);
+  const text = (key: string) => {
+    const entry = data.get(key);
+    return typeof entry === 'string' ? entry : '';
+  };
+  const checked = new Set(data.getAll('status'));
+  return {
+    type: pick(instanceTypes, text('type')),
+    status: instanceStatuses.filter((status) => checked.has(status)),
+    origin: pick(instanceOrigins, text('origin')),
+    search: text('search'),
+  };
+}
+
+function sameFilters(a: InstanceFiltersValue, b: InstanceFiltersValue): boolean {
+  return a.type === b.type && a.origin === b.origin && a.search === b.search && a.status.join() === b.status.join();
+}
+
 export function InstanceFilters({ value, onChange, onReset, matched, total, className }: InstanceFiltersProps) {
   const id = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // Someone may type or tick before the page is interactive. React keeps what the controls show
+  // when it hydrates but never hears of those changes, so the box would read "abc" and filter on
+  // nothing: on mount, whatever the controls show becomes the value.
+  useEffect(() => {
+    if (!formRef.current) return;
+    const shown = readFilters(formRef.current);
+    if (!sameFilters(shown, value)) onChange(shown);
+    // Only once, on mount: afterwards every change arrives through the handlers.
+  }, []);
 
   function toggleStatus(status: InstanceStatus, checked: boolean) {
     // Kept in the canonical order so the URL the app builds from it does not depend on click order.
@@ -47,13 +78,18 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
   }
 
   return (
-    <div className={cx('flex flex-wrap items-end gap-x-4 gap-y-3', className)}>
+    <form
+      ref={formRef}
+      onSubmit={(event) => event.preventDefault()}
+      className={cx('flex flex-wrap items-end gap-x-4 gap-y-3', className)}
+    >
       <div className="flex min-w-56 flex-1 flex-col gap-1">
         <label htmlFor={`${id}-search`} className={labelClasses}>
           Search
         </label>
         <input
           id={`${id}-search`}
+          name="search"
           type="search"
           value={value.search}
           onChange={(event) => onChange({ ...value, search: event.target.value })}
@@ -73,6 +109,7 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
         </label>
         <select
           id={`${id}-type`}
+          name="type"
           value={value.type ?? ''}
           onChange={(event) => onChange({ ...value, type: pick<InstanceType>(instanceTypes, event.target.value) })}
           className={cx(selectClasses, focusRing)}
@@ -92,6 +129,7 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
         </label>
         <select
           id={`${id}-origin`}
+          name="origin"
           value={value.origin ?? ''}
           onChange={(event) => onChange({ ...value, origin: pick<InstanceOrigin>(instanceOrigins, event.target.value) })}
           className={cx(selectClasses, focusRing)}
@@ -112,6 +150,8 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
             <label key={status} className="inline-flex items-center gap-1.5 text-sm text-zinc-800 dark:text-zinc-200">
               <input
                 type="checkbox"
+                name="status"
+                value={status}
                 checked={value.status.includes(status)}
                 onChange={(event) => toggleStatus(status, event.target.checked)}
                 className={cx('size-4 rounded accent-blue-600 dark:accent-blue-400', focusRing)}
@@ -129,6 +169,6 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
       <p role="status" aria-live="polite" className="ml-auto self-center text-sm text-zinc-600 tabular-nums dark:text-zinc-400">
         {`${matched} of ${total} instances`}
       </p>
-    </div>
+    </form>
   );
 }

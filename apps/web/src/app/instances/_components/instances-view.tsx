@@ -63,10 +63,14 @@ export function InstancesView() {
 
   // Typing updates the box at once and the URL (and so the query) after a pause.
   const [searchDraft, setSearchDraft] = useState(params.search ?? '');
-  useEffect(() => {
-    // Back/forward or a reset changed the URL: the box follows, unless it already says the same.
+  // Back/forward or a reset changed the URL's search: the box follows, unless it already says the
+  // same. Done while rendering, on a real change only: an effect would also run on mount and wipe
+  // what the filters hand over from before hydration.
+  const [followedSearch, setFollowedSearch] = useState(params.search);
+  if (params.search !== followedSearch) {
+    setFollowedSearch(params.search);
     setSearchDraft((draft) => (draft.trim() === (params.search ?? '') ? draft : (params.search ?? '')));
-  }, [params.search]);
+  }
   useEffect(() => {
     const search = searchDraft.trim() || undefined;
     if (search === params.search) return;
