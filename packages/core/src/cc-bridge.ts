@@ -52,8 +52,8 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
   try {
     if (!options.skipStartup && docker && config.docker.autoDiscovery && !config.startup.skipDiscovery) {
+      // Its errors are in the report, and the manager has logged them.
       startup.discovery = await manager.refreshDiscovery();
-      for (const error of startup.discovery.errors) logger.warn(`discovery: ${error.message}`);
     }
     if (!options.skipStartup && config.startup.cleanupStopped) {
       startup.cleanup = await manager.cleanupStoppedInstances();

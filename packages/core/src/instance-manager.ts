@@ -24,6 +24,7 @@ import {
   type Instance,
   type InstanceEvent,
   type InstanceStatus,
+  type InstanceType,
   type ListInstancesQuery,
   type ListInstancesResult,
   type UpdateInstancePatch,
@@ -112,6 +113,8 @@ export class InstanceManager {
   readonly #statusCacheMs: number;
   readonly #now: () => Date;
   readonly #statusCache = new Map<string, { status: InstanceStatus; checkedAt: Date }>();
+  /** Runtimes (by the type they serve) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
+  readonly #failing = new Set<InstanceType>();
 
   constructor(deps: InstanceManagerDeps) {
     this.#prisma = deps.prisma;
@@ -405,13 +408,14 @@ export class InstanceManager {
   async refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
     const instances = await this.#prisma.instance.findMany();
     const errors: SerializedError[] = [];
-    const wants = (type: Instance['type']) => instances.some((instance) => instance.type === type);
+    const wants = (type: InstanceType) => instances.some((instance) => instance.type === type);
+    const docker = this.#docker;
     const [sessions, containers] = await Promise.all([
-      wants('tmux') ? this.#tmux.listSessions().catch((error: unknown) => this.#failed(error, errors)) : new Map<string, TmuxSessionInfo>(),
+      wants('tmux') ? this.#ask('tmux', () => this.#tmux.listSessions(), errors) : new Map<string, TmuxSessionInfo>(),
       wants('docker')
-        ? this.#docker
-          ? this.#docker.listContainers().catch((error: unknown) => this.#failed(error, errors))
-          : this.#failed(dockerDisabled(), errors)
+        ? docker
+          ? this.#ask('docker', () => docker.listContainers(), errors)
+          : this.#failed('docker', dockerDisabled(), errors)
         : [],
     ]);
     const byId = containers ? indexContainers(containers) : null;
@@ -436,9 +440,22 @@ export class InstanceManager {
     return { checked: instances.length, changed, errors };
   }
 
-  #failed(error: unknown, errors: SerializedError[]): null {
+  /** A runtime call whose expected failure goes into `errors` (as null) instead of throwing. */
+  async #ask<T>(runtime: InstanceType, call: () => Promise<T>, errors: SerializedError[]): Promise<T | null> {
+    let result: T;
+    try {
+      result = await call();
+    } catch (error) {
+      return this.#failed(runtime, error, errors);
+    }
+    if (this.#failing.delete(runtime)) this.#logger.info(`${runtime === 'docker' ? 'the Docker Engine' : 'tmux'} answers again`);
+    return result;
+  }
+
+  #failed(runtime: InstanceType, error: unknown, errors: SerializedError[]): null {
     if (!isCcBridgeError(error)) throw error;
-    this.#logger.warn(error.message);
+    if (!this.#failing.has(runtime)) this.#logger.warn(error.message);
+    this.#failing.add(runtime);
     errors.push(serializeError(error));
     return null;
   }
@@ -488,12 +505,10 @@ export class InstanceManager {
     const entriesRead = this.#prisma.instance.findMany({
       select: { id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true },
     });
-    let discovery;
-    try {
-      discovery = await this.#discoverer.discover();
-    } catch (error) {
+    const discoverer = this.#discoverer;
+    const discovery = await this.#ask('docker', () => discoverer.discover(), report.errors);
+    if (!discovery) {
       await entriesRead;
-      this.#failed(error, report.errors);
       return report;
     }
     report.found = discovery.candidates.length;

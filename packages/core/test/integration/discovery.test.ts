@@ -1,7 +1,9 @@
 import { execFile as execFileCallback } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCcBridgeError } from '../../src/errors.ts';
+import { createLogger } from '../../src/logger.ts';
 import {
   createTestTmux,
   ensureTestImage,
@@ -241,5 +243,69 @@ describe.each([
 
     await bridge.manager.deleteInstance('solo-2', { removeRuntime: true });
     expect(await bridge.manager.getInstance('solo-2')).toBeNull();
+  });
+});
+
+describe('a Docker Engine that stops answering and comes back', () => {
+  /** A loopback port nothing listens on (yet). */
+  async function freePort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const address = probe.address();
+    await new Promise((resolve) => probe.close(resolve));
+    if (address === null || typeof address === 'string') throw new Error('no TCP port');
+    return address.port;
+  }
+
+  /** The real Engine on a TCP port: a byte-for-byte relay to its Unix socket. */
+  async function relayEngine(port: number): Promise<{ close(): Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((client) => {
+      const engine = connect('/var/run/docker.sock');
+      for (const socket of [client, engine]) {
+        sockets.add(socket);
+        socket.on('error', () => {
+          client.destroy();
+          engine.destroy();
+        });
+      }
+      client.pipe(engine).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return {
+      async close() {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('warns once while it is down, whatever asks, and says when it answers again', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const logger = createLogger('info', (line) => lines.push(line.trim()));
+    const tmux = await createTestTmux();
+    const bridge = await openTestBridge({ tmuxSocket: tmux.socket, docker: `tcp://127.0.0.1:${port}`, logger });
+    let relay: { close(): Promise<void> } | null = null;
+    try {
+      await bridge.manager.createDockerInstance({ name: 'box', containerId: 'e'.repeat(64), containerName: 'box' });
+      for (let round = 0; round < 3; round++) {
+        expect((await bridge.manager.refreshStatuses()).errors.map((error) => error.code)).toEqual(['DOCKER_UNAVAILABLE']);
+      }
+      expect((await bridge.manager.refreshDiscovery()).errors.map((error) => error.code)).toEqual(['DOCKER_UNAVAILABLE']);
+      expect(lines.filter((line) => line.includes('unreachable'))).toEqual([expect.stringMatching(/^cc-bridge warn: Docker Engine unreachable at tcp:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/)]);
+      expect((await bridge.manager.getInstanceOrThrow('box')).status).toBe('unknown');
+
+      relay = await relayEngine(port);
+      expect((await bridge.manager.refreshStatuses()).errors).toEqual([]);
+      expect((await bridge.manager.refreshDiscovery()).errors).toEqual([]);
+      expect(lines.filter((line) => line.includes('answers again'))).toEqual(['cc-bridge info: the Docker Engine answers again']);
+      // Asked again, and the container is really gone: now it is stopped.
+      expect((await bridge.manager.getInstanceOrThrow('box')).status).toBe('stopped');
+    } finally {
+      await bridge.dispose();
+      await relay?.close();
+      await tmux.dispose();
+    }
   });
 });
