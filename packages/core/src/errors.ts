@@ -1,6 +1,7 @@
 export const errorCodes = [
   'INVALID_INPUT',
   'NAME_TAKEN',
+  'CONTAINER_TAKEN',
   'NOT_FOUND',
   'CONFLICT',
   'DOCKER_UNAVAILABLE',

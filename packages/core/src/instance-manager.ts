@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
-import { nameTaken, translateDatabaseError } from './db/prisma-errors.ts';
+import { containerTaken, nameTaken, translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { planMerge, type RegistryEntry } from './discovery/merge.ts';
 import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from './errors.ts';
@@ -195,7 +195,7 @@ export class InstanceManager {
         return instance;
       });
     } catch (error) {
-      throw translateDatabaseError(error, { name: data.name, containerId: data.containerId ?? null });
+      throw await this.#writeError(error, { name: data.name, containerId: data.containerId ?? null });
     }
   }
 
@@ -321,7 +321,7 @@ export class InstanceManager {
         return updated;
       });
     } catch (error) {
-      throw translateDatabaseError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null });
+      throw await this.#writeError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null });
     }
   }
 
@@ -685,6 +685,16 @@ export class InstanceManager {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** A failed write as the domain error it means; a container clash names the instance that has it. */
+  async #writeError(error: unknown, context: { name: string; containerId: string | null }): Promise<unknown> {
+    const translated = translateDatabaseError(error, context);
+    if (!isCcBridgeError(translated, 'CONTAINER_TAKEN') || !context.containerId) return translated;
+    const holder = await this.#prisma.instance
+      .findUnique({ where: { containerId: context.containerId }, select: { name: true } })
+      .catch(() => null);
+    return holder ? containerTaken(context.containerId, holder.name, error) : translated;
+  }
 
   #requireDocker(): DockerRuntime {
     if (!this.#docker) throw dockerDisabled();

@@ -4,6 +4,7 @@ import type { ErrorCode, SerializedError } from '@cc-bridge/core';
 const titles: Record<ErrorCode, string> = {
   INVALID_INPUT: 'Some fields need attention',
   NAME_TAKEN: 'That name is already taken',
+  CONTAINER_TAKEN: 'That container is already registered',
   NOT_FOUND: 'That instance does not exist (any more)',
   CONFLICT: 'Someone changed this instance since you opened it',
   DOCKER_UNAVAILABLE: 'The Docker Engine is not reachable',
@@ -23,6 +24,16 @@ export interface ErrorText {
 
 export function describeError(error: SerializedError): ErrorText {
   return { title: titles[error.code], detail: error.message && error.message !== titles[error.code] ? error.message : null };
+}
+
+/**
+ * A clash with another record (its name, its container) belongs next to the field it is about,
+ * in core's words; null for every other error.
+ */
+export function clashFieldErrors(error: SerializedError): Record<string, string[]> | null {
+  if (error.code === 'NAME_TAKEN') return { name: [error.message] };
+  if (error.code === 'CONTAINER_TAKEN') return { containerId: [error.message] };
+  return null;
 }
 
 /** Title and detail on one line, for places with room for one string (table error state). */

@@ -1,4 +1,5 @@
 import { CcBridgeError } from '../errors.ts';
+import { shortContainerId } from '../instance.ts';
 
 interface UniqueViolation {
   fields: string[];
@@ -24,18 +25,12 @@ function uniqueViolation(error: unknown): UniqueViolation | null {
 
 /**
  * The one place database errors become domain errors: a taken name is NAME_TAKEN, a container
- * registered twice is CONFLICT. Anything else goes on unchanged.
+ * registered twice is CONTAINER_TAKEN. Anything else goes on unchanged.
  */
 export function translateDatabaseError(error: unknown, context: { name?: string; containerId?: string | null }): unknown {
   const violation = uniqueViolation(error);
   if (!violation) return error;
-  if (violation.fields.includes('containerId')) {
-    const container = context.containerId ? `Container ${context.containerId}` : 'This container';
-    return new CcBridgeError('CONFLICT', `${container} is already registered under another name`, {
-      cause: error,
-      fieldErrors: { containerId: ['is registered under another name'] },
-    });
-  }
+  if (violation.fields.includes('containerId')) return containerTaken(context.containerId ?? null, null, error);
   return nameTaken(context.name ?? '', error);
 }
 
@@ -43,5 +38,15 @@ export function nameTaken(name: string, cause?: unknown): CcBridgeError {
   return new CcBridgeError('NAME_TAKEN', `An instance named "${name}" already exists`, {
     cause,
     fieldErrors: { name: ['is taken by another instance'] },
+  });
+}
+
+/** `holder`: the instance that has the container, when known. */
+export function containerTaken(containerId: string | null, holder: string | null, cause?: unknown): CcBridgeError {
+  const container = containerId ? `Container ${shortContainerId(containerId)}` : 'This container';
+  const owner = holder ? `as "${holder}"` : 'under another name';
+  return new CcBridgeError('CONTAINER_TAKEN', `${container} is already registered ${owner}`, {
+    cause,
+    fieldErrors: { containerId: [`is already registered ${owner}`] },
   });
 }

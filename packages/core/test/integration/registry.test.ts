@@ -58,10 +58,20 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     expect(after.total).toBe(before.total);
   });
 
-  it('refuses to register one container twice', async () => {
+  it('refuses to register one container twice, naming the instance that has it', async () => {
     const error = await caught(bridge.manager.createDockerInstance({ name: 'sandbox-again', containerId: 'a'.repeat(64), containerName: 'sandbox-1' }));
-    expect(error.code).toBe('CONFLICT');
+    expect(error).toMatchObject({
+      code: 'CONTAINER_TAKEN',
+      message: 'Container aaaaaaaaaaaa is already registered as "sandbox"',
+      fieldErrors: { containerId: ['is already registered as "sandbox"'] },
+    });
     expect(await bridge.manager.getInstance('sandbox-again')).toBeNull();
+
+    await bridge.manager.createDockerInstance({ name: 'sandbox-other', containerId: 'd'.repeat(64), containerName: 'other-1' });
+    const moved = await caught(bridge.manager.updateDockerInstance('sandbox-other', { containerId: 'a'.repeat(64) }));
+    expect(moved.code).toBe('CONTAINER_TAKEN');
+    expect((await bridge.manager.getInstanceOrThrow('sandbox-other')).containerId).toBe('d'.repeat(64));
+    await bridge.manager.deleteInstance('sandbox-other');
   });
 
   it('keeps names unique across types', async () => {

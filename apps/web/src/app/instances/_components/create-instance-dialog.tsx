@@ -3,7 +3,7 @@
 import { Banner, CheckboxField, SelectField, TextField, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
 import { instanceTypes, type InstanceType } from '@/lib/core-schemas';
-import { describeError, toSerializedError } from '@/lib/error-messages';
+import { clashFieldErrors, describeError, toSerializedError } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
 import {
   createInstanceRequest,
@@ -72,9 +72,10 @@ export function CreateInstanceDialog({ onClose }: { onClose(): void }) {
       },
       onError: (error) => {
         const serialized = toSerializedError(error);
-        // A name clash belongs next to the name; anything else is said above the buttons too.
-        if (serialized.code === 'NAME_TAKEN') {
-          setFieldErrors({ name: [serialized.message] });
+        // A clash belongs next to its field; anything else is said above the buttons too.
+        const clash = clashFieldErrors(serialized);
+        if (clash) {
+          setFieldErrors(clash);
           return;
         }
         setFieldErrors(serialized.fieldErrors ?? {});

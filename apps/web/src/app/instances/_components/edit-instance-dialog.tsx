@@ -4,7 +4,7 @@ import { Banner, Button, TextField, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
 import { getInstanceDetailAction } from '@/actions/get-instance-detail';
 import { updateInstancePatch, type Instance } from '@/lib/core-schemas';
-import { describeError, toSerializedError, type ErrorText } from '@/lib/error-messages';
+import { clashFieldErrors, describeError, toSerializedError, type ErrorText } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
 import { fieldLabels, fieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
 import { useUpdateInstance } from '@/lib/mutations';
@@ -63,8 +63,9 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
         onError: (error) => {
           const serialized = toSerializedError(error);
           if (serialized.code === 'CONFLICT') setIsStale(true);
-          if (serialized.code === 'NAME_TAKEN') {
-            setFieldErrors({ name: [serialized.message] });
+          const clash = clashFieldErrors(serialized);
+          if (clash) {
+            setFieldErrors(clash);
             return;
           }
           setFieldErrors(serialized.fieldErrors ?? {});
