@@ -1,6 +1,6 @@
 import { containerState, runLabelledContainer } from './support/docker';
 import { agentImage } from './support/env';
-import { dialog, expect, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, fakeContainerId, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
 
 test.describe('creating instances from the form', () => {
@@ -97,5 +97,24 @@ test.describe('creating instances from the form', () => {
     await expect(form).toContainText(name);
     const { matched } = await registry.listInstances({ search: name });
     expect(matched).toBe(1);
+  });
+
+  test('a container already registered is refused next to Container ID, naming who has it', async ({ page, uid, registry }) => {
+    const containerId = fakeContainerId(uid);
+    await registry.createInstance({ name: `holder-${uid}`, type: 'docker', containerId, containerName: `holder-${uid}` });
+    await openInstances(page);
+    await page.getByRole('button', { name: 'New instance' }).click();
+    const form = dialog(page);
+    await form.getByLabel('Name').fill(`second-${uid}`);
+    await form.getByLabel('Type').selectOption('docker');
+    await form.getByLabel('Container ID').fill(containerId);
+    await form.getByLabel('Container name').fill(`second-${uid}`);
+    await form.getByRole('button', { name: 'Create' }).click();
+
+    await expect(form.getByLabel('Container ID')).toHaveAttribute('aria-invalid', 'true');
+    await expect(form).toContainText(`Container ${containerId.slice(0, 12)} is already registered as "holder-${uid}"`);
+    // Not mistaken for an edit race: no "someone changed this" and no reload offer.
+    await expect(form).not.toContainText('Someone changed');
+    expect(await registry.getInstance(`second-${uid}`)).toBeNull();
   });
 });

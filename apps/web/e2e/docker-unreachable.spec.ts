@@ -1,5 +1,5 @@
 import { noDockerBaseURL, noDockerServerEnv } from './support/env';
-import { dialog, expect, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, fakeContainerId, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
 
 test.use({ baseURL: noDockerBaseURL });
@@ -24,7 +24,7 @@ test('without a reachable Docker Engine the page works for tmux, shows one banne
   form = dialog(page);
   await form.getByLabel('Name').fill(dockerName);
   await form.getByLabel('Type').selectOption('docker');
-  await form.getByLabel('Container ID').fill('ab'.repeat(32));
+  await form.getByLabel('Container ID').fill(fakeContainerId(uid));
   await form.getByLabel('Container name').fill(`box-${uid}`);
   await form.getByRole('button', { name: 'Create' }).click();
   await expect(toast(page, `Created ${dockerName}`)).toBeVisible();

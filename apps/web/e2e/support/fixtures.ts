@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { loadConfig, openCcBridge, silentLogger, type InstanceManager } from '@cc-bridge/core';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { runId, useServerEnv } from './env';
@@ -21,14 +22,22 @@ export const test = base.extend<{ uid: string }, { registry: InstanceManager }>(
     },
     { scope: 'worker' },
   ],
-  /** A short suffix unique to this test in this run: names never collide with another test's. */
-  uid: async ({}, use) => {
+  /**
+   * A short suffix unique to this test in this run: names never collide with another test's, nor
+   * with a repeat's or a retry's (a failure restarts the worker, and its counter with it).
+   */
+  uid: async ({}, use, testInfo) => {
     sequence += 1;
-    await use(`${runId.slice(-5)}${sequence}`);
+    await use(`${runId.slice(-5)}w${testInfo.workerIndex}t${sequence}`);
   },
 });
 
 export { expect };
+
+/** A container ID of this test's own (64 hex characters): no container has it. */
+export function fakeContainerId(uid: string): string {
+  return createHash('sha256').update(uid).digest('hex');
+}
 
 export function instancesTable(page: Page): Locator {
   return page.getByRole('table', { name: 'Instances' });
