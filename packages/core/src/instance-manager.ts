@@ -12,6 +12,7 @@ import {
   dockerFields,
   expectedVersion as expectedVersionSchema,
   instanceName,
+  isSameContainer,
   listInstancesQuery,
   shortContainerId,
   startInstanceInput,
@@ -190,6 +191,7 @@ export class InstanceManager {
   async #insert(data: Prisma.InstanceCreateInput, origin: 'manual' | 'discovered', actor: string): Promise<Instance> {
     try {
       return await this.#prisma.$transaction(async (tx) => {
+        if (data.containerId) await this.#refuseRegisteredContainer(tx, data.containerId, null);
         const instance = await tx.instance.create({ data: { ...data, origin } });
         await this.#record(tx, { instanceId: instance.id, instanceName: instance.name, kind: 'created', to: instance, actor });
         return instance;
@@ -310,6 +312,7 @@ export class InstanceManager {
     const actor = options.actor ?? this.#actor;
     try {
       return await this.#prisma.$transaction(async (tx) => {
+        if (typeof changes.containerId === 'string') await this.#refuseRegisteredContainer(tx, changes.containerId, current.id);
         // The version in the WHERE makes the write fail if anyone wrote since we read.
         const { count } = await tx.instance.updateMany({
           where: { id: current.id, version: current.version },
@@ -639,21 +642,22 @@ export class InstanceManager {
     const report: ImportReport = { imported: [], skipped: [] };
     const existing = await this.#prisma.instance.findMany({ select: { name: true, containerId: true } });
     const names = new Set(existing.map((instance) => instance.name));
-    const containerIds = new Set(existing.flatMap((instance) => (instance.containerId ? [instance.containerId] : [])));
+    const containerIds = existing.flatMap((instance) => (instance.containerId ? [instance.containerId] : []));
     const rows: InstanceRow[] = [];
     for (const record of records) {
       const fields = record.type === 'tmux' ? tmuxFields : dockerFields;
       const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
       const parsed = createInstanceInput.safeParse(input);
+      const containerId = parsed.success ? (parsed.data.containerId ?? null) : null;
       if (!parsed.success) {
         report.skipped.push({ name: record.name, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ') });
       } else if (names.has(parsed.data.name)) {
         report.skipped.push({ name: record.name, reason: 'an instance with this name is already registered' });
-      } else if (parsed.data.containerId && containerIds.has(parsed.data.containerId)) {
-        report.skipped.push({ name: record.name, reason: `container ${shortContainerId(parsed.data.containerId)} is already registered` });
+      } else if (containerId && containerIds.some((id) => isSameContainer(id, containerId))) {
+        report.skipped.push({ name: record.name, reason: `container ${shortContainerId(containerId)} is already registered` });
       } else {
         names.add(parsed.data.name);
-        if (parsed.data.containerId) containerIds.add(parsed.data.containerId);
+        if (containerId) containerIds.push(containerId);
         const { data } = parsed;
         rows.push({
           id: randomUUID(),
@@ -685,6 +689,22 @@ export class InstanceManager {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * One container, one record. The unique index catches the same id twice; a short id and a full
+   * one name the same container too (one is a prefix of the other), which only a lookup sees.
+   */
+  async #refuseRegisteredContainer(tx: Tx, containerId: string, exceptId: string | null): Promise<void> {
+    const shorter = Array.from({ length: containerId.length - 11 }, (_, index) => containerId.slice(0, 12 + index));
+    const holder = await tx.instance.findFirst({
+      where: {
+        ...(exceptId ? { id: { not: exceptId } } : {}),
+        OR: [{ containerId: { startsWith: containerId } }, { containerId: { in: shorter } }],
+      },
+      select: { name: true, containerId: true },
+    });
+    if (holder) throw containerTaken(holder.containerId, holder.name);
+  }
 
   /** A failed write as the domain error it means; a container clash names the instance that has it. */
   async #writeError(error: unknown, context: { name: string; containerId: string | null }): Promise<unknown> {

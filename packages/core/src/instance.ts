@@ -201,6 +201,11 @@ export function shortContainerId(id: string): string {
   return id.slice(0, 12);
 }
 
+/** Whether two container ids name one container: equal, or a short id and a longer one it starts. */
+export function isSameContainer(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
 /** A record brought in from elsewhere (the original cc-bridge's instances.json), before validation. */
 export type ImportRecord = Pick<
   Instance,

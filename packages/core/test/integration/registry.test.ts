@@ -71,6 +71,18 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     const moved = await caught(bridge.manager.updateDockerInstance('sandbox-other', { containerId: 'a'.repeat(64) }));
     expect(moved.code).toBe('CONTAINER_TAKEN');
     expect((await bridge.manager.getInstanceOrThrow('sandbox-other')).containerId).toBe('d'.repeat(64));
+
+    // A short id and a full id name one container: refused both ways, on create and on update.
+    const short = await caught(bridge.manager.createDockerInstance({ name: 'sandbox-short', containerId: 'a'.repeat(12), containerName: 'x' }));
+    expect(short).toMatchObject({ code: 'CONTAINER_TAKEN', message: 'Container aaaaaaaaaaaa is already registered as "sandbox"' });
+    await bridge.manager.updateDockerInstance('sandbox-other', { containerId: 'e'.repeat(12) });
+    const full = await caught(bridge.manager.createDockerInstance({ name: 'sandbox-full', containerId: 'e'.repeat(64), containerName: 'y' }));
+    expect(full).toMatchObject({ code: 'CONTAINER_TAKEN', message: 'Container eeeeeeeeeeee is already registered as "sandbox-other"' });
+    const longer = await caught(bridge.manager.updateDockerInstance('sandbox', { containerId: 'e'.repeat(20) }));
+    expect(longer.code).toBe('CONTAINER_TAKEN');
+    // Its own id, longer or shorter, is no clash.
+    expect(await bridge.manager.updateDockerInstance('sandbox-other', { containerId: 'e'.repeat(64) })).toMatchObject({ containerId: 'e'.repeat(64) });
+    for (const name of ['sandbox-short', 'sandbox-full']) expect(await bridge.manager.getInstance(name)).toBeNull();
     await bridge.manager.deleteInstance('sandbox-other');
   });
 
@@ -173,5 +185,16 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     const again = await bridge.manager.importInstances([record]);
     expect(again.imported).toEqual([]);
     expect(await bridge.manager.getInstanceOrThrow('legacy-one')).toMatchObject({ status: 'stopped', pid: 1200, createdAt: record.createdAt });
+  });
+
+  it('skips an imported container already registered, by its full or its short id', async () => {
+    const box = {
+      name: 'legacy-box', type: 'docker' as const, status: 'stopped' as const, createdAt: null, lastActivityAt: null,
+      tmuxSession: null, pid: null, cwd: null, containerId: 'f'.repeat(64), containerName: 'legacy-box', imageName: null, dockerNetwork: null,
+    };
+    const report = await bridge.manager.importInstances([box, { ...box, name: 'legacy-box-short', containerId: 'f'.repeat(12) }]);
+    expect(report.imported).toEqual(['legacy-box']);
+    expect(report.skipped).toEqual([{ name: 'legacy-box-short', reason: 'container ffffffffffff is already registered' }]);
+    await bridge.manager.deleteInstance('legacy-box');
   });
 });
