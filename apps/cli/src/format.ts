@@ -190,8 +190,9 @@ export function formatError(error: unknown): string {
   if (error instanceof CcBridgeError) {
     const message = oneLine(error.message);
     const fields = Object.entries(error.fieldErrors ?? {})
-      .map(([field, messages]) => `${field} ${messages.join(', ')}`)
-      .filter((text) => !message.includes(text));
+      .map(([field, messages]) => [field, messages.filter((text) => !message.includes(text))] as const)
+      .filter(([, messages]) => messages.length > 0)
+      .map(([field, messages]) => `${field} ${messages.join(', ')}`);
     return `cc-bridge: ${fields.length === 0 ? message : `${message}: ${fields.join('; ')}`}\n`;
   }
   if (error instanceof CliError) return `cc-bridge: ${oneLine(error.message)}\n`;

@@ -185,6 +185,13 @@ describe('formatError', () => {
     expect(formatError(error)).toBe('cc-bridge: Invalid instance: name must start with a letter\n');
   });
 
+  it('does not repeat a field error the message says in other words', () => {
+    const error = new CcBridgeError('CONTAINER_TAKEN', 'Container abababababab is already registered as "one"', {
+      fieldErrors: { containerId: ['is already registered as "one"'] },
+    });
+    expect(formatError(error)).toBe('cc-bridge: Container abababababab is already registered as "one"\n');
+  });
+
   it('keeps a multi-line message on one line', () => {
     expect(formatError(new CliError('cannot read x:\n  ENOENT'))).toBe('cc-bridge: cannot read x: ENOENT\n');
   });
