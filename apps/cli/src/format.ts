@@ -1,5 +1,6 @@
 import {
   CcBridgeError,
+  type DeleteResult,
   type DiscoveryReport,
   type ImportReport,
   type Instance,
@@ -169,6 +170,13 @@ export function formatDiscoveryDetails(report: DiscoveryReport): string {
 export function formatRemovalSummary(report: RemovalReport, what: string): string {
   const count = plural(report.removed.length, what);
   return report.dryRun ? `would remove ${count} (dry run, nothing removed)` : `removed ${count}`;
+}
+
+/** The line after a delete: what became of the session or container. */
+export function formatDeleted({ instance, runtime }: DeleteResult): string {
+  const what = instance.type === 'tmux' ? 'tmux session' : 'container';
+  const note = { kept: '', removed: instance.type === 'tmux' ? ' (tmux session killed)' : ' (container stopped and removed)', gone: ` (its ${what} was already gone)` }[runtime];
+  return `Deleted ${instance.name}${note}.`;
 }
 
 export function formatImportSummary(report: ImportReport): string {

@@ -2,6 +2,7 @@ import { CcBridgeError, type Instance } from '@cc-bridge/core';
 import { describe, expect, it } from 'vitest';
 import {
   formatAge,
+  formatDeleted,
   formatDiscoverySummary,
   formatError,
   formatImportSummary,
@@ -163,6 +164,21 @@ describe('summaries', () => {
     expect(formatImportSummary({ imported: ['a', 'b', 'c'], skipped: [{ name: 'd', reason: 'bad' }] })).toBe(
       'imported 3 of 4 records, skipped 1',
     );
+  });
+});
+
+describe('formatDeleted', () => {
+  const box = instance({ name: 'box', type: 'docker', tmuxSession: null, pid: null, cwd: null, containerId: 'a'.repeat(64), containerName: 'box' });
+
+  it('says what became of the session or container', () => {
+    expect(formatDeleted({ instance: instance(), runtime: 'kept' })).toBe('Deleted api.');
+    expect(formatDeleted({ instance: instance(), runtime: 'removed' })).toBe('Deleted api (tmux session killed).');
+    expect(formatDeleted({ instance: box, runtime: 'removed' })).toBe('Deleted box (container stopped and removed).');
+  });
+
+  it('does not claim to have removed what was already gone', () => {
+    expect(formatDeleted({ instance: instance(), runtime: 'gone' })).toBe('Deleted api (its tmux session was already gone).');
+    expect(formatDeleted({ instance: box, runtime: 'gone' })).toBe('Deleted box (its container was already gone).');
   });
 });
 

@@ -81,6 +81,7 @@ test.describe('acting on instances', () => {
     await confirm.getByRole('button', { name: 'Delete' }).click();
 
     await expect(toast(page, `Deleted ${name}`)).toBeVisible();
+    await expect(toast(page, 'the tmux session was left as it was')).toBeVisible();
     await expect(rowOf(page, name)).toHaveCount(0);
     expect(await registry.getInstance(name)).toBeNull();
     expect(await hasTmuxSession(name)).toBe(true);
@@ -98,8 +99,25 @@ test.describe('acting on instances', () => {
     await confirm.getByRole('button', { name: 'Delete' }).click();
 
     await expect(toast(page, `Deleted ${name}`)).toBeVisible();
+    await expect(toast(page, 'its container was stopped and removed')).toBeVisible();
     await expect(rowOf(page, name)).toHaveCount(0);
     await expect.poll(() => containerState(container.id)).toBeNull();
+  });
+
+  test('deleting with "also kill the tmux session" when the session already ended says so', async ({ page, uid, registry }) => {
+    const name = `ended-${uid}`;
+    await registry.createInstance({ name, type: 'tmux' }, { start: true });
+    await killTmuxSession(name);
+
+    await openInstances(page, `?search=${name}`);
+    await rowOf(page, name).getByRole('button', { name: 'Delete' }).click();
+    const confirm = dialog(page);
+    await confirm.getByLabel('Also kill the tmux session').check();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+
+    await expect(toast(page, 'its tmux session was already gone')).toBeVisible();
+    await expect(rowOf(page, name)).toHaveCount(0);
+    expect(await registry.getInstance(name)).toBeNull();
   });
 
   test('a container stopped outside the app shows stopped after Refresh status', async ({ page, uid, registry }) => {

@@ -177,7 +177,7 @@ export class InstanceManager {
     return this.#insertOrUndo(data, actor, () => docker.removeContainer(container.id));
   }
 
-  async #insertOrUndo(data: Prisma.InstanceCreateInput, actor: string, undo: () => Promise<void>): Promise<Instance> {
+  async #insertOrUndo(data: Prisma.InstanceCreateInput, actor: string, undo: () => Promise<unknown>): Promise<Instance> {
     try {
       return await this.#insert(data, 'manual', actor);
     } catch (error) {
@@ -343,21 +343,20 @@ export class InstanceManager {
   async deleteInstance(name: string, options: DeleteOptions = {}): Promise<DeleteResult> {
     const instance = await this.getInstanceOrThrow(name);
     // The runtime goes first: if tmux or Docker fails, the record stays and the error is reported.
-    if (options.removeRuntime) await this.#removeRuntime(instance);
+    const runtime = options.removeRuntime ? ((await this.#removeRuntime(instance)) ? 'removed' : 'gone') : 'kept';
     const actor = options.actor ?? this.#actor;
-    await this.#deleteRecords([instance], actor, options.removeRuntime ? 'record and runtime removed' : 'record removed');
+    const message = { kept: 'record removed', removed: 'record and runtime removed', gone: 'record removed; the runtime was already gone' }[runtime];
+    await this.#deleteRecords([instance], actor, message);
     this.#statusCache.delete(instance.id);
-    return { instance, runtimeRemoved: options.removeRuntime ?? false };
+    return { instance, runtime };
   }
 
-  async #removeRuntime(instance: Instance): Promise<void> {
-    if (instance.type === 'tmux') {
-      await this.#tmux.killSession(instance.tmuxSession ?? instance.name);
-      return;
-    }
+  /** True when there was a session or container to remove. */
+  async #removeRuntime(instance: Instance): Promise<boolean> {
+    if (instance.type === 'tmux') return this.#tmux.killSession(instance.tmuxSession ?? instance.name);
     const docker = this.#requireDocker();
     if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" names no container`);
-    await docker.removeContainer(instance.containerId);
+    return docker.removeContainer(instance.containerId);
   }
 
   async #deleteRecords(instances: Instance[], actor: string, message: string): Promise<void> {

@@ -27,7 +27,11 @@ export interface DeleteOptions extends ActorOption {
 
 export interface DeleteResult {
   instance: Instance;
-  runtimeRemoved: boolean;
+  /**
+   * What became of the tmux session or container: `kept` (not asked to remove it), `removed`, or
+   * `gone` (asked to, but there was none any more).
+   */
+  runtime: 'kept' | 'removed' | 'gone';
 }
 
 export interface StatusResult {

@@ -2,6 +2,7 @@ import { type DiscoveryReport, type Instance, instanceOrigins, instanceStatuses,
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import {
+  formatDeleted,
   formatDiscoveryDetails,
   formatDiscoverySummary,
   formatInstanceDetails,
@@ -207,11 +208,10 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         }
         const result = await manager.deleteInstance(name, { removeRuntime: options.removeRuntime === true });
         if (options.json === true) {
-          io.out(toJsonDocument({ instance: instanceToJson(result.instance), runtimeRemoved: result.runtimeRemoved }));
+          io.out(toJsonDocument({ instance: instanceToJson(result.instance), runtime: result.runtime }));
           return;
         }
-        const runtime = result.instance.type === 'tmux' ? 'tmux session killed' : 'container removed';
-        io.out(`Deleted ${result.instance.name}${result.runtimeRemoved ? ` (${runtime})` : ''}.\n`);
+        io.out(`${formatDeleted(result)}\n`);
       });
     });
 

@@ -251,7 +251,7 @@ describe('cc-bridge instances', () => {
 
     const deleted = await sandbox.run(['instances', 'delete', 'worker', '--remove-runtime', '--yes', '--json'], env);
     expect(deleted.code).toBe(0);
-    expect(JSON.parse(deleted.stdout)).toMatchObject({ runtimeRemoved: true, instance: { name: 'worker' } });
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ runtime: 'removed', instance: { name: 'worker' } });
     expect(await sandbox.hasTmuxSession('cc-worker')).toBe(false);
   });
 });

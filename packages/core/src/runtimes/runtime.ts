@@ -23,8 +23,8 @@ export interface TmuxRuntime {
   getSession(name: string): Promise<TmuxSessionInfo | null>;
   /** A detached session running `command` (argv) in `cwd`; throws TMUX_ERROR if the name is taken. */
   startSession(options: { name: string; cwd?: string | null; command: readonly string[] }): Promise<TmuxSessionInfo>;
-  /** Kills the session; a session that does not exist is not an error. */
-  killSession(name: string): Promise<void>;
+  /** Kills the session: true; false when there was none (not an error). */
+  killSession(name: string): Promise<boolean>;
   /** The last `lines` lines the pane shows. */
   capturePane(name: string, lines?: number): Promise<string>;
 }
@@ -61,8 +61,8 @@ export interface DockerRuntime {
     network?: string | null;
     command?: readonly string[];
   }): Promise<ContainerInfo>;
-  /** Stops (if running) and removes; a container that does not exist is not an error. */
-  removeContainer(idOrName: string): Promise<void>;
+  /** Stops (if running) and removes the container: true; false when there was none (not an error). */
+  removeContainer(idOrName: string): Promise<boolean>;
   /** A process list inside a running container (`top`), for the optional process scan. */
   listProcesses(id: string): Promise<string[]>;
 }

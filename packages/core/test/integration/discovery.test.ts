@@ -148,19 +148,31 @@ describe('discovery and status against a real Docker Engine and tmux server', ()
     await getTestDockerClient().getContainer(instance.containerId).remove({ force: true });
   });
 
-  it('deletes with removeRuntime: kills the session, stops and removes the container', async () => {
+  it('deletes with removeRuntime: kills the session, stops and removes the container, and says so', async () => {
     await bridge.manager.createInstance({ name: 'doomed' }, { start: true });
-    const container = await runTestContainer({ name: 'ccb-t-doomed', labels: { [label]: 'doomed-box' } });
+    const container = await runTestContainer({ name: 'ccb-t-doomed', labels: { [label]: 'doomed-box' }, command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'] });
     await bridge.manager.refreshDiscovery();
 
-    await bridge.manager.deleteInstance('doomed', { removeRuntime: true });
+    expect((await bridge.manager.deleteInstance('doomed', { removeRuntime: true })).runtime).toBe('removed');
     await expect(execFile('tmux', ['-S', tmux.socket, 'has-session', '-t', '=doomed'])).rejects.toThrow();
-    await bridge.manager.deleteInstance('doomed-box', { removeRuntime: true });
+    expect((await bridge.manager.deleteInstance('doomed-box', { removeRuntime: true })).runtime).toBe('removed');
     await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
 
     const kept = await bridge.manager.createInstance({ name: 'kept' }, { start: true });
-    await bridge.manager.deleteInstance(kept.name);
+    expect((await bridge.manager.deleteInstance(kept.name)).runtime).toBe('kept');
     await execFile('tmux', ['-S', tmux.socket, 'has-session', '-t', '=kept']);
+  });
+
+  it('deletes with removeRuntime when the session or container is already gone, and says that', async () => {
+    await bridge.manager.createInstance({ name: 'ended' }, { start: true });
+    await execFile('tmux', ['-S', tmux.socket, 'kill-session', '-t', '=ended']);
+    await bridge.manager.createDockerInstance({ name: 'vanished', containerId: 'c'.repeat(64), containerName: 'vanished' });
+
+    expect((await bridge.manager.deleteInstance('ended', { removeRuntime: true })).runtime).toBe('gone');
+    expect((await bridge.manager.deleteInstance('vanished', { removeRuntime: true })).runtime).toBe('gone');
+    expect(await bridge.manager.getInstance('ended')).toBeNull();
+    const events = await bridge.manager.listEvents('vanished');
+    expect(events.at(-1)).toMatchObject({ kind: 'deleted', message: 'record removed; the runtime was already gone' });
   });
 
   it('cleans up stopped records by type and age, with a dry run first', async () => {

@@ -108,14 +108,14 @@ describe('tmux runtime on a real tmux server', () => {
   it('kills a session, and killing a missing one is not an error', async () => {
     await tmux.startSession({ name: 'doomed', command: longRunning });
     await tmux.startSession({ name: 'kept', command: longRunning });
-    await tmux.killSession('doomed');
+    expect(await tmux.killSession('doomed')).toBe(true);
     expect(await tmux.getSession('doomed')).toBeNull();
     expect(await tmux.getSession('kept')).not.toBeNull();
 
-    await expect(tmux.killSession('doomed')).resolves.toBeUndefined();
-    await tmux.killSession('kept');
+    expect(await tmux.killSession('doomed')).toBe(false);
+    expect(await tmux.killSession('kept')).toBe(true);
     // The server exited with its last session.
-    await expect(tmux.killSession('kept')).resolves.toBeUndefined();
+    expect(await tmux.killSession('kept')).toBe(false);
   });
 
   it('refuses a name that is taken with TMUX_ERROR', async () => {

@@ -111,16 +111,18 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
         await container.stop({ t: stopGraceSeconds, abortSignal: deadline(stopGraceSeconds * 1000) });
       } catch (error) {
         const status = engineStatusCode(error);
-        if (status === 404) return;
+        if (status === 404) return false;
         // 304: not running (stopped, or created and never started).
         if (status !== 304) throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
       }
       try {
         await container.remove({ force: true, abortSignal: deadline() });
       } catch (error) {
-        if (engineStatusCode(error) === 404 || isRemovalInProgress(error)) return;
+        // Gone (or going) between the stop and the remove: it was there, and now it is not.
+        if (engineStatusCode(error) === 404 || isRemovalInProgress(error)) return true;
         throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
       }
+      return true;
     },
 
     async listProcesses(id) {

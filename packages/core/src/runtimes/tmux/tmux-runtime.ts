@@ -161,7 +161,7 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
     },
 
     async killSession(name) {
-      await runOrNothing(['kill-session', '-t', `=${name}`]);
+      return (await runOrNothing(['kill-session', '-t', `=${name}`])) !== null;
     },
 
     async capturePane(name, lines = defaultCaptureLines) {

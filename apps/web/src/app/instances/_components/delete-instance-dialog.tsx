@@ -35,13 +35,14 @@ export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteIns
     remove.mutate(
       { name, removeRuntime },
       {
-        onSuccess: ({ runtimeRemoved }) => {
-          const runtime = type === 'docker' ? 'its container was stopped and removed' : 'its tmux session was killed';
-          toast({
-            variant: 'success',
-            title: `Deleted ${name}`,
-            description: runtimeRemoved ? `The record is gone and ${runtime}.` : `The record is gone; the ${type === 'docker' ? 'container' : 'session'} was left as it was.`,
-          });
+        onSuccess: ({ runtime }) => {
+          const what = type === 'docker' ? 'container' : 'tmux session';
+          const description = {
+            kept: `The record is gone; the ${what} was left as it was.`,
+            removed: `The record is gone and ${type === 'docker' ? 'its container was stopped and removed' : 'its tmux session was killed'}.`,
+            gone: `The record is gone; its ${what} was already gone.`,
+          }[runtime];
+          toast({ variant: 'success', title: `Deleted ${name}`, description });
           onDeleted?.(instance);
         },
         onError: (error) => toast({ variant: 'error', title: `Could not delete ${name}`, description: errorSentence(toSerializedError(error)) }),
