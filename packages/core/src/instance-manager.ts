@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
 import { containerTaken, nameTaken, translateDatabaseError } from './db/prisma-errors.ts';
@@ -69,6 +70,8 @@ export interface InstanceManagerDeps {
   actor: string;
   /** How long a probed status answers `getInstanceStatus` without asking the runtime again. */
   statusCacheMs?: number;
+  /** How long a new tmux session must live to count as started (a command not found ends it at once). */
+  tmuxStartGraceMs?: number;
   now?: () => Date;
 }
 
@@ -112,6 +115,7 @@ export class InstanceManager {
   readonly #logger: Logger;
   readonly #actor: string;
   readonly #statusCacheMs: number;
+  readonly #tmuxStartGraceMs: number;
   readonly #now: () => Date;
   readonly #statusCache = new Map<string, { status: InstanceStatus; checkedAt: Date }>();
   /** Runtimes (by the type they serve) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
@@ -126,6 +130,7 @@ export class InstanceManager {
     this.#logger = deps.logger;
     this.#actor = deps.actor;
     this.#statusCacheMs = deps.statusCacheMs ?? 2_000;
+    this.#tmuxStartGraceMs = deps.tmuxStartGraceMs ?? 300;
     this.#now = deps.now ?? (() => new Date());
   }
 
@@ -155,7 +160,7 @@ export class InstanceManager {
     const now = this.#now();
     if (valid.type === 'tmux') {
       const tmuxSession = valid.tmuxSession ?? valid.name;
-      const session = await this.#tmux.startSession({ name: tmuxSession, cwd: valid.cwd, command: this.#config.tmux.command });
+      const session = await this.#startTmuxSession(tmuxSession, valid.cwd ?? null);
       const data = { ...valid, tmuxSession, pid: session.panePid, status: statusFromTmuxSession(session), lastSeenAt: now };
       return this.#insertOrUndo(data, actor, () => this.#tmux.killSession(tmuxSession));
     }
@@ -175,6 +180,25 @@ export class InstanceManager {
       lastSeenAt: now,
     };
     return this.#insertOrUndo(data, actor, () => docker.removeContainer(container.id));
+  }
+
+  /**
+   * A session whose command is missing or fails at once vanishes with no trace to look at: after
+   * a short grace it must still be there, or the start is an error and no record is written.
+   */
+  async #startTmuxSession(name: string, cwd: string | null): Promise<TmuxSessionInfo> {
+    const { command } = this.#config.tmux;
+    await this.#tmux.startSession({ name, cwd, command });
+    await sleep(this.#tmuxStartGraceMs);
+    const session = await this.#tmux.getSession(name);
+    if (!session) {
+      throw new CcBridgeError(
+        'TMUX_ERROR',
+        `The tmux session ${name} ended as soon as it started: its command (${command.join(' ')}) exited or was not found. ` +
+          'Set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
+      );
+    }
+    return session;
   }
 
   async #insertOrUndo(data: Prisma.InstanceCreateInput, actor: string, undo: () => Promise<unknown>): Promise<Instance> {

@@ -198,3 +198,28 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     await bridge.manager.deleteInstance('legacy-box');
   });
 });
+
+describe('starting a tmux instance whose command does not keep running', () => {
+  let tmux: TestTmux;
+  let bridge: TestBridge;
+
+  beforeAll(async () => {
+    tmux = await createTestTmux();
+    bridge = await openTestBridge({ tmuxSocket: tmux.socket, docker: false, env: { CC_BRIDGE_TMUX_COMMAND: 'cc-bridge-no-such-program --flag' } });
+  });
+  afterAll(async () => {
+    await bridge?.dispose();
+    await tmux?.dispose();
+  });
+
+  it('is a TMUX_ERROR that names the command, and writes no record', async () => {
+    const error = await caught(bridge.manager.createInstance({ name: 'nothing-there' }, { start: true }));
+    expect(error.code).toBe('TMUX_ERROR');
+    expect(error.message).toBe(
+      'The tmux session nothing-there ended as soon as it started: its command (cc-bridge-no-such-program --flag) exited or was not found. ' +
+        'Set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
+    );
+    expect(await bridge.manager.getInstance('nothing-there')).toBeNull();
+    expect(await bridge.manager.listEvents('nothing-there')).toEqual([]);
+  });
+});
