@@ -221,7 +221,7 @@ export class InstanceManager {
         return instance;
       });
     } catch (error) {
-      throw await this.#writeError(error, { name: data.name, containerId: data.containerId ?? null });
+      throw translateDatabaseError(error, { name: data.name, containerId: data.containerId ?? null });
     }
   }
 
@@ -348,7 +348,7 @@ export class InstanceManager {
         return updated;
       });
     } catch (error) {
-      throw await this.#writeError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null });
+      throw translateDatabaseError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null });
     }
   }
 
@@ -727,16 +727,6 @@ export class InstanceManager {
       select: { name: true, containerId: true },
     });
     if (holder) throw containerTaken(holder.containerId, holder.name);
-  }
-
-  /** A failed write as the domain error it means; a container clash names the instance that has it. */
-  async #writeError(error: unknown, context: { name: string; containerId: string | null }): Promise<unknown> {
-    const translated = translateDatabaseError(error, context);
-    if (!isCcBridgeError(translated, 'CONTAINER_TAKEN') || !context.containerId) return translated;
-    const holder = await this.#prisma.instance
-      .findUnique({ where: { containerId: context.containerId }, select: { name: true } })
-      .catch(() => null);
-    return holder ? containerTaken(context.containerId, holder.name, error) : translated;
   }
 
   #requireDocker(): DockerRuntime {
