@@ -4,12 +4,13 @@ import type { Config } from './config.ts';
 import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
 import { containerTaken, nameTaken, translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
-import { planMerge, type RegistryEntry } from './discovery/merge.ts';
+import { goneContainerObservation, planMerge, type RegistryEntry } from './discovery/merge.ts';
 import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from './errors.ts';
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import {
   checkFieldsMatchType,
   createInstanceInput,
+  describeDockerEngine,
   dockerFields,
   expectedVersion as expectedVersionSchema,
   instanceName,
@@ -21,6 +22,7 @@ import {
   updateInstancePatch,
   type CreateInstanceInput,
   type DockerInstance,
+  type DockerObservation,
   type EventKind,
   type ImportRecord,
   type Instance,
@@ -48,9 +50,12 @@ import type {
   UpdateOptions,
 } from './reports.ts';
 import {
+  belongsToOtherEngine,
+  observeDockerContainer,
   statusFromContainerState,
   statusFromTmuxSession,
   type ContainerInfo,
+  type DockerEngine,
   type DockerRuntime,
   type TmuxRuntime,
   type TmuxSessionInfo,
@@ -165,6 +170,7 @@ export class InstanceManager {
       return this.#insertOrUndo(data, actor, () => this.#tmux.killSession(tmuxSession));
     }
     const docker = this.#requireDocker();
+    const engine = await docker.getEngine();
     const container = await docker.runContainer({
       name: valid.containerName ?? valid.name,
       image: valid.imageName ?? '',
@@ -176,7 +182,8 @@ export class InstanceManager {
       containerId: container.id,
       containerName: container.name,
       dockerNetwork: container.networks[0] ?? valid.dockerNetwork ?? null,
-      status: statusFromContainerState(container.state),
+      status: statusFromContainerState(container),
+      ...observeDockerContainer(container, engine),
       lastSeenAt: now,
     };
     return this.#insertOrUndo(data, actor, () => docker.removeContainer(container.id));
@@ -380,7 +387,11 @@ export class InstanceManager {
     if (instance.type === 'tmux') return this.#tmux.killSession(instance.tmuxSession ?? instance.name);
     const docker = this.#requireDocker();
     if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" names no container`);
-    return docker.removeContainer(instance.containerId);
+    if (await docker.removeContainer(instance.containerId)) return true;
+    // Not on this Engine is not "gone" when the container belongs to another one: the record stays.
+    const engine = await docker.getEngine();
+    if (belongsToOtherEngine(instance, engine)) throw otherEngineError(instance, engine);
+    return false;
   }
 
   async #deleteRecords(instances: Instance[], actor: string, message: string): Promise<void> {
@@ -407,6 +418,7 @@ export class InstanceManager {
     let error: SerializedError | null = null;
     try {
       observation = await this.#observe(instance);
+      if (observation.otherEngine) error = serializeError(otherEngineError(instance, observation.otherEngine));
     } catch (caught) {
       if (!isCcBridgeError(caught)) throw caught;
       error = serializeError(caught);
@@ -415,7 +427,8 @@ export class InstanceManager {
     const [updated] = await this.#applyObservations([{ instance, observation }], this.#actor);
     const result = updated ?? instance;
     this.#statusCache.set(instance.id, { status: result.status, checkedAt: now });
-    return { instance: result, status: result.status, checkedAt: now, isFresh: true, error };
+    // A container of another Engine keeps the status it had: this Engine was asked, but not about it.
+    return { instance: result, status: result.status, checkedAt: now, isFresh: !observation.otherEngine, error };
   }
 
   async #observe(instance: Instance): Promise<Observation> {
@@ -424,7 +437,8 @@ export class InstanceManager {
     }
     if (!this.#docker) throw dockerDisabled();
     if (!instance.containerId) return { status: 'error', isSeen: false };
-    return observeContainer(await this.#docker.getContainer(instance.containerId));
+    const [engine, container] = await Promise.all([this.#docker.getEngine(), this.#docker.getContainer(instance.containerId)]);
+    return observeContainer(instance, container, engine);
   }
 
   /**
@@ -436,24 +450,26 @@ export class InstanceManager {
     const errors: SerializedError[] = [];
     const wants = (type: InstanceType) => instances.some((instance) => instance.type === type);
     const docker = this.#docker;
-    const [sessions, containers] = await Promise.all([
+    const [sessions, listed] = await Promise.all([
       wants('tmux') ? this.#ask('tmux', () => this.#tmux.listSessions(), errors) : new Map<string, TmuxSessionInfo>(),
       wants('docker')
         ? docker
-          ? this.#ask('docker', () => docker.listContainers(), errors)
+          ? this.#ask('docker', () => Promise.all([docker.getEngine(), docker.listContainers()]), errors)
           : this.#failed('docker', dockerDisabled(), errors)
-        : [],
+        : null,
     ]);
-    const byId = containers ? indexContainers(containers) : null;
+    const engine = listed?.[0] ?? null;
+    const byId = listed ? indexContainers(listed[1]) : null;
     const observations = instances.map((instance) => {
       let observation: Observation;
       if (instance.type === 'tmux') {
         observation = sessions ? observeTmux(instance, sessions.get(instance.tmuxSession ?? instance.name) ?? null) : { status: 'unknown', isSeen: false };
       } else {
-        observation = byId ? observeContainer(findContainer(byId, instance.containerId)) : { status: 'unknown', isSeen: false };
+        observation = byId && engine ? observeContainer(instance, findContainer(byId, instance.containerId), engine) : { status: 'unknown', isSeen: false };
       }
       return { instance, observation };
     });
+    const otherEngine = observations.flatMap(({ instance, observation }) => (observation.otherEngine ? [instance.name] : []));
     const before = new Map(instances.map((instance) => [instance.id, instance.status]));
     const updated = await this.#applyObservations(observations, options.actor ?? this.#actor);
     const checkedAt = this.#now();
@@ -463,7 +479,7 @@ export class InstanceManager {
       const from = before.get(instance.id);
       if (from !== undefined && from !== instance.status) changed.push({ name: instance.name, from, to: instance.status });
     }
-    return { checked: instances.length, changed, errors };
+    return { checked: instances.length, changed, errors, engine, otherEngine };
   }
 
   /** A runtime call whose expected failure goes into `errors` (as null) instead of throwing. */
@@ -489,7 +505,10 @@ export class InstanceManager {
   /** Writes what the runtimes said; only a real change of status writes the status and an event. */
   async #applyObservations(items: { instance: Instance; observation: Observation }[], actor: string): Promise<Instance[]> {
     const now = this.#now();
-    const changed = items.filter(({ instance, observation }) => observation.status !== instance.status || (observation.pid !== undefined && observation.pid !== instance.pid));
+    const changed = items.filter(
+      ({ instance, observation }) =>
+        observation.status !== instance.status || (observation.pid !== undefined && observation.pid !== instance.pid) || hasNewDockerFacts(instance, observation),
+    );
     const seen = items.filter(({ observation }) => observation.isSeen).map(({ instance }) => instance.id);
     if (changed.length === 0 && seen.length === 0) return items.map(({ instance }) => instance);
     await this.#prisma.$transaction(async (tx) => {
@@ -497,7 +516,7 @@ export class InstanceManager {
       for (const { instance, observation } of changed) {
         await tx.instance.update({
           where: { id: instance.id },
-          data: { status: observation.status, updatedAt: now, ...(observation.pid !== undefined ? { pid: observation.pid } : {}) },
+          data: { status: observation.status, updatedAt: now, ...(observation.pid !== undefined ? { pid: observation.pid } : {}), ...observation.docker },
         });
       }
       const statusEvents = changed.filter(({ instance, observation }) => observation.status !== instance.status);
@@ -523,13 +542,16 @@ export class InstanceManager {
    * Engine cannot be reached the report carries the error and no record changes.
    */
   async refreshDiscovery(options: ActorOption = {}): Promise<DiscoveryReport> {
-    const report: DiscoveryReport = { found: 0, added: [], updated: [], markedStopped: [], conflicts: [], errors: [] };
+    const report: DiscoveryReport = { engine: null, found: 0, added: [], updated: [], markedStopped: [], otherEngine: [], conflicts: [], errors: [] };
     if (!this.#discoverer) {
       report.errors.push(serializeError(dockerDisabled()));
       return report;
     }
     const entriesRead = this.#prisma.instance.findMany({
-      select: { id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true },
+      select: {
+        id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true,
+        runtimeState: true, runtimeHealth: true, exitCode: true, oomKilled: true, dockerEngineId: true, dockerEndpoint: true,
+      },
     });
     const discoverer = this.#discoverer;
     const discovery = await this.#ask('docker', () => discoverer.discover(), report.errors);
@@ -537,10 +559,12 @@ export class InstanceManager {
       await entriesRead;
       return report;
     }
+    report.engine = discovery.engine;
     report.found = discovery.candidates.length;
     const actor = options.actor ?? 'discovery';
     const entries: RegistryEntry[] = await entriesRead;
-    const plan = planMerge(entries, discovery.candidates, discovery.containers);
+    const plan = planMerge(entries, discovery.candidates, discovery.containers, discovery.engine);
+    report.otherEngine = plan.otherEngine.map((entry) => entry.name);
     const now = this.#now();
 
     await this.#prisma.$transaction(
@@ -557,6 +581,7 @@ export class InstanceManager {
             containerName: create.container.name,
             imageName: create.container.image,
             dockerNetwork: create.container.networks[0] ?? null,
+            ...create.observed,
             lastSeenAt: now,
             lastActivityAt: null,
             createdAt: now,
@@ -569,7 +594,13 @@ export class InstanceManager {
           plan.creates.forEach((create, index) => {
             const row = rows[index];
             if (!row) return;
-            events.push({ instanceId: row.id, instanceName: row.name, kind: 'discovered', to: row, actor });
+            let message: string | undefined;
+            if (create.invalidLabel !== null) {
+              // The label is what someone chose to call it: a changed name must not pass unnoticed.
+              message = `label ${this.#config.docker.containerLabel}=${JSON.stringify(create.invalidLabel)} is not a valid instance name; made into "${create.name}"`;
+              this.#logger.warn(`container ${create.container.name}: ${message}`);
+            }
+            events.push({ instanceId: row.id, instanceName: row.name, kind: 'discovered', to: row, actor, ...(message ? { message } : {}) });
             report.added.push(create.name);
             if (create.conflict) {
               const message = `name "${create.conflict.wanted}" ${create.conflict.heldBy ? `is held by a ${create.conflict.heldBy} instance` : 'is not allowed'}; registered as "${create.name}"`;
@@ -589,8 +620,11 @@ export class InstanceManager {
           const hasFields = Object.keys(update.fields).length > 0;
           await tx.instance.update({
             where: { id: update.entry.id },
-            data: { ...update.fields, status: update.status, updatedAt: now, ...(hasFields ? { version: { increment: 1 } } : {}) },
+            data: { ...update.fields, ...update.observed, status: update.status, updatedAt: now, ...(hasFields ? { version: { increment: 1 } } : {}) },
           });
+          if (update.entry.dockerEngineId !== null && update.entry.dockerEngineId !== update.observed.dockerEngineId) {
+            this.#logger.info(`container ${update.container.name} of "${update.entry.name}" is on Engine ${update.observed.dockerEngineId}, not ${update.entry.dockerEngineId} as recorded: the record follows it`);
+          }
           if (hasFields) {
             const from = Object.fromEntries(Object.keys(update.fields).map((field) => [field, update.entry[field as keyof RegistryEntry]]));
             events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'merged', from, to: update.fields, actor });
@@ -601,8 +635,12 @@ export class InstanceManager {
           report.updated.push(update.entry.name);
         }
         if (plan.markStopped.length > 0) {
-          await tx.instance.updateMany({ where: { id: { in: plan.markStopped.map((entry) => entry.id) } }, data: { status: 'stopped', updatedAt: now } });
-          for (const entry of plan.markStopped) {
+          await tx.instance.updateMany({
+            where: { id: { in: plan.markStopped.map((entry) => entry.id) } },
+            data: { status: 'stopped', ...goneContainerObservation, updatedAt: now },
+          });
+          // A record that was stopped already only loses the gone container's last state.
+          for (const entry of plan.markStopped.filter(({ status }) => status !== 'stopped')) {
             events.push({ instanceId: entry.id, instanceName: entry.name, kind: 'status_changed', from: entry.status, to: 'stopped', message: 'container no longer exists', actor });
             report.markedStopped.push(entry.name);
           }
@@ -638,20 +676,24 @@ export class InstanceManager {
     };
     const removed = await this.#prisma.instance.findMany({ where, orderBy: { name: 'asc' } });
     if (!options.dryRun) await this.#deleteRecords(removed, options.actor ?? this.#actor, 'cleanup of stopped instances');
-    return { dryRun: options.dryRun ?? false, removed };
+    return { dryRun: options.dryRun ?? false, removed, engine: null, otherEngine: [] };
   }
 
   /**
    * Removes discovered records whose container is gone. Asks the Engine first: when it cannot be
    * reached nothing is removed (DOCKER_UNAVAILABLE), since "gone" cannot be told from "unknown".
+   * A record another Engine has claimed is kept: this Engine not having its container says nothing.
    */
   async pruneDiscoveredInstances(options: { dryRun?: boolean } & ActorOption = {}): Promise<RemovalReport> {
     const docker = this.#requireDocker();
-    const containers = indexContainers(await docker.listContainers());
+    const [engine, listed] = await Promise.all([docker.getEngine(), docker.listContainers()]);
+    const containers = indexContainers(listed);
     const discovered = await this.#prisma.instance.findMany({ where: { origin: 'discovered', type: 'docker' }, orderBy: { name: 'asc' } });
-    const removed = discovered.filter((instance) => !findContainer(containers, instance.containerId));
-    if (!options.dryRun) await this.#deleteRecords(removed, options.actor ?? this.#actor, 'prune: container no longer exists');
-    return { dryRun: options.dryRun ?? false, removed };
+    const missing = discovered.filter((instance) => !findContainer(containers, instance.containerId));
+    const removed = missing.filter((instance) => !belongsToOtherEngine(instance, engine));
+    const otherEngine = missing.filter((instance) => belongsToOtherEngine(instance, engine)).map((instance) => instance.name);
+    if (!options.dryRun) await this.#deleteRecords(removed, options.actor ?? this.#actor, `prune: container no longer exists on Engine ${engine.id} at ${engine.endpoint}`);
+    return { dryRun: options.dryRun ?? false, removed, engine, otherEngine };
   }
 
   // ---- import -------------------------------------------------------------------------------
@@ -699,6 +741,13 @@ export class InstanceManager {
           containerName: data.containerName ?? null,
           imageName: data.imageName ?? null,
           dockerNetwork: data.dockerNetwork ?? null,
+          // No Engine has seen the container yet: the first one that lists it claims the record.
+          runtimeState: null,
+          runtimeHealth: null,
+          exitCode: null,
+          oomKilled: null,
+          dockerEngineId: null,
+          dockerEndpoint: null,
         });
         report.imported.push(parsed.data.name);
       }
@@ -744,6 +793,15 @@ interface Observation {
   /** The runtime confirmed the session or container exists (moves lastSeenAt). */
   isSeen: boolean;
   pid?: number | null;
+  /** What the Engine said of the container, written as given (never bumps the version). */
+  docker?: Partial<DockerObservation>;
+  /** Set when the container belongs to another Engine than this one: nothing was observed. */
+  otherEngine?: DockerEngine;
+}
+
+function hasNewDockerFacts(instance: Instance, observation: Observation): boolean {
+  const facts = observation.docker ?? {};
+  return (Object.keys(facts) as (keyof DockerObservation)[]).some((field) => facts[field] !== instance[field]);
 }
 
 /** A tmux record never started keeps `created` while it has no session. */
@@ -752,9 +810,23 @@ function observeTmux(instance: Instance, session: TmuxSessionInfo | null): Obser
   return { status: statusFromTmuxSession(session), isSeen: true, pid: session.panePid };
 }
 
-function observeContainer(container: ContainerInfo | null): Observation {
-  if (!container) return { status: 'stopped', isSeen: false };
-  return { status: statusFromContainerState(container.state), isSeen: true };
+/**
+ * A container this Engine has is observed (and claims the record for the Engine). One it does not
+ * have is gone, unless another Engine claimed the record: then nothing is concluded.
+ */
+function observeContainer(instance: Instance, container: ContainerInfo | null, engine: DockerEngine): Observation {
+  if (container) return { status: statusFromContainerState(container), isSeen: true, docker: observeDockerContainer(container, engine) };
+  if (belongsToOtherEngine(instance, engine)) return { status: instance.status, isSeen: false, otherEngine: engine };
+  return { status: 'stopped', isSeen: false, docker: goneContainerObservation };
+}
+
+/** Refuses to judge, or act on, a container from an Engine that is not the one it belongs to. */
+function otherEngineError(instance: Instance, engine: DockerEngine): CcBridgeError {
+  return new CcBridgeError(
+    'DOCKER_UNAVAILABLE',
+    `"${instance.name}" belongs to Docker Engine ${describeDockerEngine(instance) ?? '(unknown)'}, not to the Engine asked (${engine.id} at ${engine.endpoint}); ` +
+      'its container was not looked for there. Point DOCKER_HOST at its Engine to check or remove it.',
+  );
 }
 
 type ContainerIndex = Map<string, ContainerInfo>;

@@ -163,7 +163,44 @@ export interface Instance {
   containerName: string | null;
   imageName: string | null;
   dockerNetwork: string | null;
+  /** Docker's state word for the container when last observed (created, running, exited…); null on tmux records and before. */
+  runtimeState: string | null;
+  /** The container's health check verdict while it ran (starting, healthy, unhealthy); null without one. */
+  runtimeHealth: string | null;
+  /** How the container's last run ended, while it is exited or restarting. */
+  exitCode: number | null;
+  /** Whether the kernel's OOM killer ended it (read for exit code 137 only). */
+  oomKilled: boolean | null;
+  /** The Docker Engine the container belongs to: its `ID` from GET /info. Null until an Engine has seen the container. */
+  dockerEngineId: string | null;
+  /** Where that Engine was last reached (`unix:///var/run/docker.sock`). */
+  dockerEndpoint: string | null;
   version: number;
+}
+
+/**
+ * What a Docker record keeps of its container and Engine. Observations, like status: the runtime
+ * writes them and they never bump `version`; no create or update input carries them.
+ */
+export const dockerObservedFields = ['runtimeState', 'runtimeHealth', 'exitCode', 'oomKilled', 'dockerEngineId', 'dockerEndpoint'] as const;
+export type DockerObservation = Pick<Instance, (typeof dockerObservedFields)[number]>;
+
+/** The Engine's own view in a few words, as `show` and the detail page print it: `exited (3)`, `running (unhealthy)`; null when unknown. */
+export function describeRuntimeState(instance: Pick<Instance, 'runtimeState' | 'runtimeHealth' | 'exitCode' | 'oomKilled'>): string | null {
+  if (instance.runtimeState === null) return null;
+  const details = [
+    ...(instance.exitCode === null ? [] : [String(instance.exitCode)]),
+    ...(instance.oomKilled === true ? ['out of memory'] : []),
+    // As `docker ps` words it: "healthy" and "unhealthy" speak for themselves, "starting" does not.
+    ...(instance.runtimeHealth === null ? [] : [instance.runtimeHealth === 'starting' ? 'health: starting' : instance.runtimeHealth]),
+  ];
+  return details.length === 0 ? instance.runtimeState : `${instance.runtimeState} (${details.join(', ')})`;
+}
+
+/** The Engine a Docker record belongs to, for people: `ID at ENDPOINT`; null before any Engine saw it. */
+export function describeDockerEngine(instance: Pick<Instance, 'dockerEngineId' | 'dockerEndpoint'>): string | null {
+  if (instance.dockerEngineId === null) return null;
+  return instance.dockerEndpoint === null ? instance.dockerEngineId : `${instance.dockerEngineId} at ${instance.dockerEndpoint}`;
 }
 
 export type DockerInstance = Instance & { type: 'docker'; containerId: string; containerName: string };

@@ -1,5 +1,8 @@
 import type { SerializedError } from './errors.ts';
 import type { Instance, InstanceStatus, InstanceType } from './instance.ts';
+import type { DockerEngine } from './runtimes/runtime.ts';
+
+export type { DockerEngine };
 
 /** Who did something, as recorded in events: `cli:alice`, `web`, `discovery`, `system`. */
 export interface ActorOption {
@@ -54,6 +57,10 @@ export interface RefreshReport {
   checked: number;
   changed: StatusChange[];
   errors: SerializedError[];
+  /** The Docker Engine that was asked; null when none was (no Docker records, or it failed). */
+  engine: DockerEngine | null;
+  /** Docker records another Engine has claimed, whose container this one does not have: left as they were. */
+  otherEngine: string[];
 }
 
 export interface NameConflict {
@@ -66,11 +73,15 @@ export interface NameConflict {
 }
 
 export interface DiscoveryReport {
+  /** The Docker Engine that was asked; null when it could not be (disabled or unreachable). */
+  engine: DockerEngine | null;
   /** Containers that matched the label or the image patterns. */
   found: number;
   added: string[];
   updated: string[];
   markedStopped: string[];
+  /** Docker records another Engine has claimed, whose container this one does not have: left as they were. */
+  otherEngine: string[];
   conflicts: NameConflict[];
   errors: SerializedError[];
 }
@@ -85,6 +96,10 @@ export interface CleanupOptions {
 export interface RemovalReport {
   dryRun: boolean;
   removed: Instance[];
+  /** Prune: the Docker Engine whose containers were listed. Null for a clean-up, which asks no Engine. */
+  engine: DockerEngine | null;
+  /** Prune: discovered records another Engine has claimed, kept whatever this one lists. */
+  otherEngine: string[];
 }
 
 export interface DockerHealth {

@@ -20,18 +20,24 @@ export interface EventRow {
 // containers with their events; one JSON parameter unpacked by the database takes a tenth of it.
 // Timestamps travel as ISO strings in UTC, as Prisma stores them.
 
-/** Inserts many instance records in one statement. */
+/**
+ * Inserts many instance records in one statement. Every column is named here: one left out would
+ * be dropped silently (and a CHECK-constrained default would hide it).
+ */
 export async function insertInstances(tx: Tx, rows: InstanceRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "Instance" (id, name, type, status, origin, "createdAt", "updatedAt", "lastSeenAt", "lastActivityAt",
-                            "tmuxSession", pid, cwd, "containerId", "containerName", "imageName", "dockerNetwork")
+                            "tmuxSession", pid, cwd, "containerId", "containerName", "imageName", "dockerNetwork",
+                            "runtimeState", "runtimeHealth", "exitCode", "oomKilled", "dockerEngineId", "dockerEndpoint")
     SELECT id, name, type, status, origin, "createdAt", "updatedAt", "lastSeenAt", "lastActivityAt",
-           "tmuxSession", pid, cwd, "containerId", "containerName", "imageName", "dockerNetwork"
+           "tmuxSession", pid, cwd, "containerId", "containerName", "imageName", "dockerNetwork",
+           "runtimeState", "runtimeHealth", "exitCode", "oomKilled", "dockerEngineId", "dockerEndpoint"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(
       id uuid, name text, type "InstanceType", status "InstanceStatus", origin "InstanceOrigin",
       "createdAt" timestamp(3), "updatedAt" timestamp(3), "lastSeenAt" timestamp(3), "lastActivityAt" timestamp(3),
-      "tmuxSession" text, pid integer, cwd text, "containerId" text, "containerName" text, "imageName" text, "dockerNetwork" text)`;
+      "tmuxSession" text, pid integer, cwd text, "containerId" text, "containerName" text, "imageName" text, "dockerNetwork" text,
+      "runtimeState" text, "runtimeHealth" text, "exitCode" integer, "oomKilled" boolean, "dockerEngineId" text, "dockerEndpoint" text)`;
 }
 
 /** Inserts many events in one statement; `from` and `to` are stored as JSON (absent: null). */

@@ -1,10 +1,12 @@
 import type { Config } from '../config.ts';
 import { isCcBridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ContainerInfo, DockerRuntime } from '../runtimes/runtime.ts';
+import type { ContainerInfo, DockerEngine, DockerRuntime } from '../runtimes/runtime.ts';
 import type { Candidate } from './merge.ts';
 
 export interface Discovery {
+  /** The Engine that was asked (GET /info, remembered by the runtime). */
+  engine: DockerEngine;
   /** Every container the Engine has, from one list call. */
   containers: ContainerInfo[];
   /** The containers that are Claude Code instances. */
@@ -36,15 +38,17 @@ export class DockerDiscoverer {
   }
 
   async discover(): Promise<Discovery> {
-    const containers = await this.#docker.listContainers();
+    const [engine, containers] = await Promise.all([this.#docker.getEngine(), this.#docker.listContainers()]);
     const candidates: Candidate[] = [];
     const unmatched: ContainerInfo[] = [];
     for (const container of containers) {
       const label = container.labels[this.#config.containerLabel];
       if (label !== undefined) {
-        candidates.push({ container, wantedName: label.trim() || container.name });
+        // An empty value means "name it after the container", as documented; any other value is the name asked for.
+        const isNamed = label.trim() !== '';
+        candidates.push({ container, wantedName: isNamed ? label.trim() : container.name, label: isNamed ? label : null });
       } else if (matchesImagePattern(container.image, this.#config.imagePatterns)) {
-        candidates.push({ container, wantedName: container.name });
+        candidates.push({ container, wantedName: container.name, label: null });
       } else {
         unmatched.push(container);
       }
@@ -61,10 +65,10 @@ export class DockerDiscoverer {
           this.#logger.warn(`process scan skipped container ${container.name}: ${(error as Error).message}`);
           continue;
         }
-        if (processes.some((command) => claudeProcess.test(command))) candidates.push({ container, wantedName: container.name });
+        if (processes.some((command) => claudeProcess.test(command))) candidates.push({ container, wantedName: container.name, label: null });
       }
     }
-    this.#logger.debug('docker discovery', { containers: containers.length, candidates: candidates.length });
-    return { containers, candidates };
+    this.#logger.debug('docker discovery', { engine: engine.id, endpoint: engine.endpoint, containers: containers.length, candidates: candidates.length });
+    return { engine, containers, candidates };
   }
 }

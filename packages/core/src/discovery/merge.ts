@@ -1,9 +1,9 @@
-import { instanceName, type InstanceStatus, type InstanceType } from '../instance.ts';
+import { dockerObservedFields, instanceName, type DockerObservation, type InstanceStatus, type InstanceType } from '../instance.ts';
 import { shortContainerId } from '../instance.ts';
-import { statusFromContainerState, type ContainerInfo } from '../runtimes/runtime.ts';
+import { belongsToOtherEngine, observeDockerContainer, statusFromContainerState, type ContainerInfo, type DockerEngine } from '../runtimes/runtime.ts';
 
 /** What the merge needs of a record already in the registry. */
-export interface RegistryEntry {
+export interface RegistryEntry extends DockerObservation {
   id: string;
   name: string;
   type: InstanceType;
@@ -18,14 +18,19 @@ export interface Candidate {
   container: ContainerInfo;
   /** From the label's value, or the container name when the value is empty or there is no label. */
   wantedName: string;
+  /** The label's value as the container carries it, when the wanted name comes from it; else null. */
+  label: string | null;
 }
 
 export interface PlannedCreate {
   name: string;
   container: ContainerInfo;
   status: InstanceStatus;
+  observed: DockerObservation;
   /** Set when the wanted name was held and another was assigned. */
   conflict: { wanted: string; heldBy: InstanceType | null } | null;
+  /** The label's value, when it was not a valid name as it stands and was made into one. */
+  invalidLabel: string | null;
 }
 
 export interface PlannedUpdate {
@@ -34,15 +39,29 @@ export interface PlannedUpdate {
   /** Fields that change besides status (container id, name, image, network). */
   fields: Partial<Pick<RegistryEntry, 'containerId' | 'containerName' | 'imageName' | 'dockerNetwork'>>;
   status: InstanceStatus;
+  /** The Engine's view of the container and which Engine it is: written whole, not bumping the version. */
+  observed: DockerObservation;
 }
 
 export interface MergePlan {
   creates: PlannedCreate[];
   updates: PlannedUpdate[];
-  /** Docker records whose container no longer exists and that are not stopped yet. */
+  /**
+   * Docker records of this Engine (or of none yet) whose container no longer exists and that do
+   * not say so yet: not stopped, or still holding the container's last state.
+   */
   markStopped: RegistryEntry[];
+  /** Docker records another Engine has claimed whose container this one does not have: left as they are. */
+  otherEngine: RegistryEntry[];
   /** Ids of every Docker record whose container the Engine listed: their lastSeenAt moves. */
   seen: string[];
+}
+
+/** What a record keeps of a container that no longer exists: nothing of its state; its Engine stays. */
+export const goneContainerObservation = { runtimeState: null, runtimeHealth: null, exitCode: null, oomKilled: null } as const;
+
+function hasNewObservation(entry: DockerObservation, observed: DockerObservation): boolean {
+  return dockerObservedFields.some((field) => entry[field] !== observed[field]);
 }
 
 /**
@@ -65,13 +84,19 @@ interface EntryIndex {
   shortIds: RegistryEntry[];
 }
 
-function indexEntries(entries: RegistryEntry[]): EntryIndex {
+/**
+ * Container ids are unique across Engines, so a record matches its container by id whichever
+ * Engine claimed it; names are not, so only records of this Engine (or of none yet) match by name.
+ */
+function indexEntries(entries: RegistryEntry[], engine: DockerEngine): EntryIndex {
   const index: EntryIndex = { byId: new Map(), byName: new Map(), shortIds: [] };
   for (const entry of entries) {
     if (entry.type !== 'docker') continue;
     if (entry.containerId?.length === 64) index.byId.set(entry.containerId, entry);
     else if (entry.containerId) index.shortIds.push(entry);
-    if (entry.containerName && !index.byName.has(entry.containerName)) index.byName.set(entry.containerName, entry);
+    if (entry.containerName && !belongsToOtherEngine(entry, engine) && !index.byName.has(entry.containerName)) {
+      index.byName.set(entry.containerName, entry);
+    }
   }
   return index;
 }
@@ -87,14 +112,15 @@ function findEntry(index: EntryIndex, container: ContainerInfo): RegistryEntry |
 
 /**
  * Plans how discovered containers merge into the registry. Pure: the caller applies the plan in
- * one transaction. `allContainers` is everything the Engine listed (not only the candidates), so
- * a record whose container still exists is never marked stopped.
+ * one transaction. `allContainers` is everything `engine` listed (not only the candidates), so
+ * a record whose container still exists is never marked stopped, and a record another Engine
+ * claimed is never marked stopped because this one does not have its container.
  */
-export function planMerge(entries: RegistryEntry[], candidates: Candidate[], allContainers: ContainerInfo[]): MergePlan {
-  const plan: MergePlan = { creates: [], updates: [], markStopped: [], seen: [] };
+export function planMerge(entries: RegistryEntry[], candidates: Candidate[], allContainers: ContainerInfo[], engine: DockerEngine): MergePlan {
+  const plan: MergePlan = { creates: [], updates: [], markStopped: [], otherEngine: [], seen: [] };
   const heldBy = new Map<string, InstanceType>(entries.map((entry) => [entry.name, entry.type]));
   const handled = new Set<string>();
-  const index = indexEntries(entries);
+  const index = indexEntries(entries, engine);
 
   for (const container of allContainers) {
     const entry = findEntry(index, container);
@@ -107,9 +133,10 @@ export function planMerge(entries: RegistryEntry[], candidates: Candidate[], all
     if (entry.imageName !== container.image) fields.imageName = container.image;
     const network = container.networks[0] ?? null;
     if (network !== null && entry.dockerNetwork !== network) fields.dockerNetwork = network;
-    const status = statusFromContainerState(container.state);
-    if (Object.keys(fields).length > 0 || status !== entry.status) {
-      plan.updates.push({ entry, container, fields, status });
+    const status = statusFromContainerState(container);
+    const observed = observeDockerContainer(container, engine);
+    if (Object.keys(fields).length > 0 || status !== entry.status || hasNewObservation(entry, observed)) {
+      plan.updates.push({ entry, container, fields, status, observed });
     }
   }
 
@@ -121,14 +148,18 @@ export function planMerge(entries: RegistryEntry[], candidates: Candidate[], all
     plan.creates.push({
       name,
       container: candidate.container,
-      status: statusFromContainerState(candidate.container.state),
+      status: statusFromContainerState(candidate.container),
+      observed: observeDockerContainer(candidate.container, engine),
       conflict: name === wanted ? null : { wanted, heldBy: holder ?? null },
+      invalidLabel: candidate.label !== null && candidate.label !== wanted ? candidate.label : null,
     });
     heldBy.set(name, 'docker');
   }
 
   for (const entry of entries) {
-    if (entry.type === 'docker' && !handled.has(entry.id) && entry.status !== 'stopped') plan.markStopped.push(entry);
+    if (entry.type !== 'docker' || handled.has(entry.id)) continue;
+    if (belongsToOtherEngine(entry, engine)) plan.otherEngine.push(entry);
+    else if (entry.status !== 'stopped' || hasNewObservation(entry, { ...entry, ...goneContainerObservation })) plan.markStopped.push(entry);
   }
   return plan;
 }

@@ -153,7 +153,7 @@ describe('statusFromLegacy', () => {
     ['not_found', 'stopped'],
     ['exited', 'stopped'],
     ['paused', 'stopped'],
-    ['restarting', 'running'],
+    ['restarting', 'error'],
     ['dead', 'error'],
     ['Running', 'running'],
     ['sleeping', 'unknown'],

@@ -54,7 +54,8 @@ const legacyStatuses: Record<string, InstanceStatus> = {
 export function statusFromLegacy(status: string | null): InstanceStatus {
   if (status === null) return 'unknown';
   const text = status.trim().toLowerCase();
-  return legacyStatuses[text] ?? statusFromContainerState(text);
+  // A Docker state word alone: no exit code or health was stored with it.
+  return legacyStatuses[text] ?? statusFromContainerState({ state: text, health: null, exitCode: null, oomKilled: false });
 }
 
 const localDateTime =

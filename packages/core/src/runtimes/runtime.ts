@@ -1,4 +1,4 @@
-import type { InstanceStatus } from '../instance.ts';
+import type { DockerObservation, Instance, InstanceStatus } from '../instance.ts';
 
 /** What tmux says of one session: `has-session -t =NAME` plus the pane's pid and whether it lives. */
 export interface TmuxSessionInfo {
@@ -29,17 +29,48 @@ export interface TmuxRuntime {
   capturePane(name: string, lines?: number): Promise<string>;
 }
 
-/** What the Docker Engine says of one container, from the list call (no inspect per container). */
+/** A health check's verdict (`State.Health.Status`); only a running container has one that counts. */
+export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
+
+/**
+ * What the Docker Engine says of one container. The list call (GET /containers/json) and inspect
+ * (GET /containers/{id}/json) give the same ContainerInfo for the same container.
+ */
 export interface ContainerInfo {
   id: string;
   /** Without Docker's leading slash. */
   name: string;
   image: string;
-  /** Docker's state: created, running, paused, restarting, removing, exited, dead. */
+  /** Docker's state word: created, running, paused, restarting, removing, exited, dead. */
   state: string;
+  /**
+   * The health check's verdict while the container runs; null without a health check or when it
+   * is not running (list: the `(healthy)` / `(unhealthy)` / `(health: starting)` of `Status`).
+   */
+  health: ContainerHealth | null;
+  /**
+   * How the last run ended, for an `exited` or `restarting` container; null in every other state
+   * (list: the `(N)` of `Exited (N) …` / `Restarting (N) …`; inspect: `State.ExitCode`).
+   */
+  exitCode: number | null;
+  /**
+   * The kernel's OOM killer ended it (`State.OOMKilled`). Read only for an exited container with
+   * exit code 137, the one case where it decides the status; false otherwise.
+   */
+  oomKilled: boolean;
   labels: Record<string, string>;
   networks: string[];
   createdAt: Date;
+}
+
+/** The Engine a DockerRuntime talks to, from GET /info. */
+export interface DockerEngine {
+  /** The Engine's own ID (`ID`): the same across restarts, different for every Engine. */
+  id: string;
+  /** The Engine's host name (`Name`); not unique (two Engines on one machine share it). */
+  name: string;
+  /** Where it was reached: `unix:///var/run/docker.sock`, `tcp://host:2375`. */
+  endpoint: string;
 }
 
 /**
@@ -49,7 +80,15 @@ export interface ContainerInfo {
 export interface DockerRuntime {
   /** Throws DOCKER_UNAVAILABLE when the Engine does not answer. */
   ping(): Promise<void>;
-  /** One list call (`all: true`), optionally filtered by label names or `name=value`. */
+  /**
+   * Which Engine answers: one GET /info, then remembered until a call finds the Engine
+   * unreachable (a different Engine may answer at the same endpoint afterwards).
+   */
+  getEngine(): Promise<DockerEngine>;
+  /**
+   * One list call (`all: true`), optionally filtered by label names or `name=value`. A container
+   * that exited with 137 is also inspected, since only inspect says whether it was OOM-killed.
+   */
   listContainers(options?: { labels?: string[] }): Promise<ContainerInfo[]>;
   /** By id or name; null when the Engine says there is no such container. */
   getContainer(idOrName: string): Promise<ContainerInfo | null>;
@@ -67,26 +106,68 @@ export interface DockerRuntime {
   listProcesses(id: string): Promise<string[]>;
 }
 
+/** What `docker stop` leaves: 0 (the process exited on SIGTERM), 143 (SIGTERM), 137 (SIGKILL after the grace period). */
+const stopExitCodes: ReadonlySet<number> = new Set([0, 137, 143]);
+
 /**
- * Docker's container states mapped onto ours. A paused container runs nothing until unpaused,
- * so it reads as stopped; `dead` is a container Docker failed to remove: an error.
+ * A container's status, decided for every Docker state:
+ *
+ * | Docker                                   | status  | why |
+ * |------------------------------------------|---------|-----|
+ * | created                                  | created | never started |
+ * | running, no health check / starting / healthy | running | |
+ * | running, unhealthy                       | error   | its own health check says it is broken |
+ * | paused                                   | stopped | it keeps its memory but runs nothing until unpaused |
+ * | restarting                               | error   | a restart policy is bringing back a process that exited: a crash loop, not a running agent |
+ * | removing                                 | stopped | on its way out |
+ * | exited 0, 143, or 137 without OOMKilled  | stopped | what a normal exit or `docker stop` (SIGTERM, then SIGKILL after the grace period) leaves; `docker kill` also gives 137 |
+ * | exited 137 with OOMKilled                | error   | the kernel ran out of memory for it |
+ * | exited with any other code               | error   | the process failed |
+ * | dead                                     | error   | the Engine failed to remove it |
+ * | anything else                            | unknown | a state this Engine version does not document |
+ *
+ * The record keeps the Engine's own words beside it (runtimeState, runtimeHealth, exitCode, oomKilled).
  */
-export function statusFromContainerState(state: string): InstanceStatus {
-  switch (state) {
-    case 'running':
-    case 'restarting':
-      return 'running';
+export function statusFromContainerState(container: Pick<ContainerInfo, 'state' | 'health' | 'exitCode' | 'oomKilled'>): InstanceStatus {
+  switch (container.state) {
     case 'created':
       return 'created';
+    case 'running':
+      return container.health === 'unhealthy' ? 'error' : 'running';
     case 'paused':
-    case 'exited':
     case 'removing':
       return 'stopped';
+    case 'restarting':
     case 'dead':
       return 'error';
+    case 'exited':
+      // An unknown exit code (a record imported with only the state word) reads as a normal stop.
+      if (container.exitCode === null) return 'stopped';
+      if (container.exitCode === 137 && container.oomKilled) return 'error';
+      return stopExitCodes.has(container.exitCode) ? 'stopped' : 'error';
     default:
       return 'unknown';
   }
+}
+
+/** What a Docker record keeps of its container as `engine` lists or inspects it. */
+export function observeDockerContainer(container: ContainerInfo, engine: DockerEngine): DockerObservation {
+  return {
+    runtimeState: container.state,
+    runtimeHealth: container.health,
+    exitCode: container.exitCode,
+    oomKilled: container.oomKilled,
+    dockerEngineId: engine.id,
+    dockerEndpoint: engine.endpoint,
+  };
+}
+
+/**
+ * A record another Engine has claimed: this Engine not listing its container says nothing about
+ * it. A record no Engine has seen yet (`dockerEngineId` null) is this Engine's to judge.
+ */
+export function belongsToOtherEngine(record: Pick<Instance, 'dockerEngineId'>, engine: DockerEngine): boolean {
+  return record.dockerEngineId !== null && record.dockerEngineId !== engine.id;
 }
 
 /** A tmux session's status: gone is stopped, a dead pane is stopped, a live pane is running. */

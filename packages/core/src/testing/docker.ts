@@ -97,6 +97,9 @@ export interface TestContainerOptions {
   start?: boolean;
   command?: string[];
   docker?: Dockerode;
+  /** Merged over `NetworkMode: none`: a restart policy, a memory limit. */
+  hostConfig?: Dockerode.HostConfig;
+  healthcheck?: Dockerode.HealthConfig;
 }
 
 /** A container from the test image without networking, labelled TEST_LABEL, running `sleep 3600` by default. */
@@ -107,7 +110,8 @@ export async function runTestContainer(options: TestContainerOptions): Promise<D
     Image: options.image ?? (await ensureTestImage()),
     Cmd: options.command ?? ['sleep', '3600'],
     Labels: { ...options.labels, ...testLabels() },
-    HostConfig: { NetworkMode: 'none' },
+    HostConfig: { NetworkMode: 'none', ...options.hostConfig },
+    ...(options.healthcheck ? { Healthcheck: options.healthcheck } : {}),
   });
   if (options.start ?? true) await container.start();
   return container;

@@ -11,4 +11,5 @@ export {
   type TestContainerOptions,
 } from './docker.ts';
 export { createTestTmux, type TestTmux } from './tmux.ts';
+export { freePort, relayEngine, startSecondEngine, type TestEngine, type TestEngineStart } from './engines.ts';
 export { openTestBridge, testBackends, type TestBackend, type TestBridge, type TestBridgeOptions } from './bridge.ts';

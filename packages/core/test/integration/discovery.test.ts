@@ -1,5 +1,4 @@
 import { execFile as execFileCallback } from 'node:child_process';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCcBridgeError } from '../../src/errors.ts';
@@ -7,8 +6,10 @@ import { createLogger } from '../../src/logger.ts';
 import {
   createTestTmux,
   ensureTestImage,
+  freePort,
   getTestDockerClient,
   openTestBridge,
+  relayEngine,
   removeTestContainers,
   runTestContainer,
   TEST_DISCOVERY_IMAGE,
@@ -259,39 +260,6 @@ describe.each([
 });
 
 describe('a Docker Engine that stops answering and comes back', () => {
-  /** A loopback port nothing listens on (yet). */
-  async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const address = probe.address();
-    await new Promise((resolve) => probe.close(resolve));
-    if (address === null || typeof address === 'string') throw new Error('no TCP port');
-    return address.port;
-  }
-
-  /** The real Engine on a TCP port: a byte-for-byte relay to its Unix socket. */
-  async function relayEngine(port: number): Promise<{ close(): Promise<void> }> {
-    const sockets = new Set<Socket>();
-    const server: Server = createServer((client) => {
-      const engine = connect('/var/run/docker.sock');
-      for (const socket of [client, engine]) {
-        sockets.add(socket);
-        socket.on('error', () => {
-          client.destroy();
-          engine.destroy();
-        });
-      }
-      client.pipe(engine).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return {
-      async close() {
-        for (const socket of sockets) socket.destroy();
-        await new Promise((resolve) => server.close(resolve));
-      },
-    };
-  }
-
   it('warns once while it is down, whatever asks, and says when it answers again', async () => {
     const port = await freePort();
     const lines: string[] = [];

@@ -1,13 +1,17 @@
+import { execFile as execFileCallback } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
+import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { statusFromContainerState } from '../../src/runtimes/runtime.ts';
+import { statusFromContainerState, type ContainerInfo } from '../../src/runtimes/runtime.ts';
 import { createDockerClient } from '../../src/runtimes/docker/docker-client.ts';
 import { createDockerRuntime } from '../../src/runtimes/docker/docker-runtime.ts';
 import {
   ensureTestImage,
+  freePort,
   getTestDockerClient,
+  relayEngine,
   removeTestContainers,
   runTestContainer,
   TEST_DISCOVERY_IMAGE,
@@ -15,6 +19,7 @@ import {
   testLabels,
 } from '../../src/testing/index.ts';
 
+const execFile = promisify(execFileCallback);
 const group = `${TEST_LABEL}.group`;
 // PID 1 ignores SIGTERM unless it handles it; this one does, so `stop` does not wait the grace period.
 const stopsOnTerm = ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'];
@@ -65,24 +70,78 @@ describe('docker runtime on a real Docker Engine', () => {
     }
   });
 
-  it('maps container states: created, running, and exited after a stop', async () => {
-    await runTestContainer({ name: 'cc-bridge-test-state-created', labels: { [group]: 'state' }, start: false });
-    const running = await runTestContainer({ name: 'cc-bridge-test-state-stopped', labels: { [group]: 'state' }, command: stopsOnTerm });
+  it('reads every container state the same from the list call and from inspect', async () => {
+    const state = { [group]: 'state' };
+    const seconds = (n: number) => n * 1_000_000_000;
+    await runTestContainer({ name: 'cc-bridge-test-state-created', labels: state, start: false });
+    await runTestContainer({ name: 'cc-bridge-test-state-running', labels: state });
+    await runTestContainer({ name: 'cc-bridge-test-state-starting', labels: state, healthcheck: { Test: ['CMD', 'true'], Interval: seconds(60) } });
+    await runTestContainer({ name: 'cc-bridge-test-state-unhealthy', labels: state, healthcheck: { Test: ['CMD', 'false'], Interval: seconds(1), Retries: 1 } });
+    const paused = await runTestContainer({ name: 'cc-bridge-test-state-paused', labels: state });
+    await paused.pause();
+    await runTestContainer({ name: 'cc-bridge-test-state-exit0', labels: state, command: ['true'] });
+    await runTestContainer({ name: 'cc-bridge-test-state-exit3', labels: state, command: ['sh', '-c', 'exit 3'] });
+    // `sleep` ignores SIGTERM as PID 1: `docker stop` kills it after the grace period (137).
+    const stopped = await runTestContainer({ name: 'cc-bridge-test-state-stopped', labels: state });
+    await stopped.stop({ t: 1 });
+    await runTestContainer({
+      name: 'cc-bridge-test-state-oom',
+      labels: state,
+      command: ['sh', '-c', 'a=xxxxxxxxxxxxxxxx; while true; do a="$a$a"; done'],
+      hostConfig: { Memory: 8 * 1024 * 1024, MemorySwap: 8 * 1024 * 1024 },
+    });
 
-    const before = await runtime.getContainer('cc-bridge-test-state-stopped');
-    expect(before?.state).toBe('running');
-    expect(statusFromContainerState(before?.state ?? '')).toBe('running');
-
-    await running.stop();
-    const states = new Map((await runtime.listContainers({ labels: [`${group}=state`] })).map((container) => [container.name, container.state]));
-    expect(states).toEqual(
-      new Map([
-        ['cc-bridge-test-state-created', 'created'],
-        ['cc-bridge-test-state-stopped', 'exited'],
-      ]),
+    const expected = {
+      'cc-bridge-test-state-created': { state: 'created', health: null, exitCode: null, oomKilled: false },
+      'cc-bridge-test-state-running': { state: 'running', health: null, exitCode: null, oomKilled: false },
+      'cc-bridge-test-state-starting': { state: 'running', health: 'starting', exitCode: null, oomKilled: false },
+      'cc-bridge-test-state-unhealthy': { state: 'running', health: 'unhealthy', exitCode: null, oomKilled: false },
+      'cc-bridge-test-state-paused': { state: 'paused', health: null, exitCode: null, oomKilled: false },
+      'cc-bridge-test-state-exit0': { state: 'exited', health: null, exitCode: 0, oomKilled: false },
+      'cc-bridge-test-state-exit3': { state: 'exited', health: null, exitCode: 3, oomKilled: false },
+      'cc-bridge-test-state-stopped': { state: 'exited', health: null, exitCode: 137, oomKilled: false },
+      'cc-bridge-test-state-oom': { state: 'exited', health: null, exitCode: 137, oomKilled: true },
+    };
+    const statuses = {
+      'cc-bridge-test-state-created': 'created',
+      'cc-bridge-test-state-running': 'running',
+      'cc-bridge-test-state-starting': 'running',
+      'cc-bridge-test-state-unhealthy': 'error',
+      'cc-bridge-test-state-paused': 'stopped',
+      'cc-bridge-test-state-exit0': 'stopped',
+      'cc-bridge-test-state-exit3': 'error',
+      'cc-bridge-test-state-stopped': 'stopped',
+      'cc-bridge-test-state-oom': 'error',
+    };
+    // The health check and the OOM killer take a moment to give their verdict.
+    let listed: ContainerInfo[] = [];
+    await vi.waitFor(
+      async () => {
+        listed = await runtime.listContainers({ labels: [`${group}=state`] });
+        const seen = Object.fromEntries(listed.map(({ name, state, health, exitCode, oomKilled }) => [name, { state, health, exitCode, oomKilled }]));
+        expect(seen).toEqual(expected);
+      },
+      { timeout: 20_000, interval: 250 },
     );
-    expect(statusFromContainerState(states.get('cc-bridge-test-state-stopped') ?? '')).toBe('stopped');
-    expect(statusFromContainerState(states.get('cc-bridge-test-state-created') ?? '')).toBe('created');
+    for (const container of listed) {
+      expect(await runtime.getContainer(container.id)).toEqual(container);
+      expect([container.name, statusFromContainerState(container)]).toEqual([container.name, statuses[container.name as keyof typeof statuses]]);
+    }
+  });
+
+  it('reads a container in a restart loop as restarting with its exit code', async () => {
+    const crashy = { [group]: 'crashy' };
+    await runTestContainer({ name: 'cc-bridge-test-state-crashy', labels: crashy, command: ['sh', '-c', 'exit 3'], hostConfig: { RestartPolicy: { Name: 'always' } } });
+    // Between two restarts it runs for a moment; the Engine's growing back-off keeps it restarting most of the time.
+    await vi.waitFor(
+      async () => {
+        const [fromList] = await runtime.listContainers({ labels: [`${group}=crashy`] });
+        expect(fromList).toMatchObject({ state: 'restarting', exitCode: 3, health: null, oomKilled: false });
+        expect(await runtime.getContainer('cc-bridge-test-state-crashy')).toEqual(fromList);
+        expect(fromList && statusFromContainerState(fromList)).toBe('error');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
   });
 
   it('gets a container by name or id, and null for a missing one', async () => {
@@ -146,6 +205,37 @@ describe('docker runtime on a real Docker Engine', () => {
       code: 'DOCKER_ERROR',
       message: expect.stringContaining('already in use'),
     });
+  });
+});
+
+describe('the Engine a docker runtime talks to', () => {
+  it('is asked once (GET /info), and asked again after it was unreachable', async () => {
+    const { stdout } = await execFile('docker', ['info', '--format', '{{.ID}} {{.Name}}']);
+    const [id, name] = stdout.trim().split(' ');
+    const port = await freePort();
+    const client = createDockerClient(`tcp://127.0.0.1:${port}`);
+    const runtime = createDockerRuntime(client);
+    const dial = vi.spyOn(client.modem, 'dial');
+    const infoCalls = () => dial.mock.calls.filter(([options]) => options.path === '/info').length;
+
+    // Not reachable yet: the failure is not remembered.
+    await expect(runtime.getEngine()).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+    let relay = await relayEngine(port);
+    try {
+      expect(await runtime.getEngine()).toEqual({ id, name, endpoint: `tcp://127.0.0.1:${port}` });
+      await runtime.listContainers();
+      await runtime.getEngine();
+      expect(infoCalls()).toBe(2);
+
+      // Another Engine may answer at this endpoint once it comes back: it is asked again.
+      await relay.close();
+      await expect(runtime.listContainers()).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+      relay = await relayEngine(port);
+      expect((await runtime.getEngine()).id).toBe(id);
+      expect(infoCalls()).toBe(3);
+    } finally {
+      await relay.close();
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 import type Dockerode from 'dockerode';
 
 import { CcBridgeError } from '../../errors.ts';
-import type { ContainerInfo, DockerRuntime } from '../runtime.ts';
+import type { ContainerInfo, DockerEngine, DockerRuntime } from '../runtime.ts';
 import { describeDockerEndpoint, dockerErrorFrom, engineStatusCode, isRemovalInProgress } from './docker-client.ts';
-import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary } from './transform.ts';
+import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary, engineFromInfo, needsOomCheck } from './transform.ts';
 
 // Seconds `docker stop` waits after SIGTERM before SIGKILL, as the docker CLI does.
 const stopGraceSeconds = 10;
@@ -11,6 +11,10 @@ const stopGraceSeconds = 10;
 // The client's connection timeout does not cover an endpoint that accepts and then says nothing
 // (a wedged Engine, DOCKER_HOST pointing at the wrong service), so each request has its own bound.
 const defaultRequestTimeoutMs = 10_000;
+
+// Inspects of exited-137 containers in flight at once: enough to hide the round trips, few
+// enough not to flood a remote Engine.
+const oomCheckConcurrency = 4;
 
 export interface DockerRuntimeOptions {
   /** Bound on each Engine request; `stop` gets the grace period on top. */
@@ -22,12 +26,39 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
   const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const deadline = (extraMs = 0) => AbortSignal.timeout(requestTimeoutMs + extraMs);
 
+  // GET /info takes ~35 ms here (a list call ~3 ms): asked once, not on every refresh.
+  let engine: Promise<DockerEngine> | null = null;
+
+  /** Every failure goes through here: an unreachable Engine may come back as a different one. */
+  function failure(error: unknown) {
+    const failed = dockerErrorFrom(error, endpoint, requestTimeoutMs);
+    if (failed.code === 'DOCKER_UNAVAILABLE') engine = null;
+    return failed;
+  }
+
   async function call<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+      throw failure(error);
     }
+  }
+
+  /** GET /info through the modem: dockerode's typed info() takes no abort signal. */
+  function infoRequest(): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      docker.modem.dial(
+        { path: '/info', method: 'GET', statusCodes: { 200: true, 500: 'server error' }, abortSignal: deadline() },
+        (error, data: unknown) => (error ? reject(error) : resolve(data)),
+      );
+    });
+  }
+
+  async function askEngine(): Promise<DockerEngine> {
+    const info = await call(infoRequest);
+    const answer = engineFromInfo(info, endpoint);
+    if (!answer) throw new CcBridgeError('DOCKER_ERROR', `The Docker Engine at ${endpoint} did not say its ID (GET /info)`);
+    return answer;
   }
 
   /** GET /_ping through the modem: dockerode's typed ping() takes no abort signal. */
@@ -46,7 +77,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
       return containerInfoFromInspect(await docker.getContainer(idOrName).inspect({ abortSignal: deadline() }));
     } catch (error) {
       if (engineStatusCode(error) === 404) return null;
-      throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+      throw failure(error);
     }
   }
 
@@ -55,12 +86,33 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
       await call(pingEngine);
     },
 
+    getEngine() {
+      engine ??= askEngine();
+      const asked = engine;
+      // A failed ask is not remembered: the next caller asks again.
+      asked.catch(() => {
+        if (engine === asked) engine = null;
+      });
+      return asked;
+    },
+
     async listContainers(options = {}) {
       const labels = options.labels ?? [];
       const summaries = await call(() =>
         docker.listContainers({ all: true, ...(labels.length > 0 ? { filters: { label: labels } } : {}), abortSignal: deadline() }),
       );
-      return summaries.map(containerInfoFromSummary);
+      const containers = summaries.map(containerInfoFromSummary);
+      const pending = containers.filter(needsOomCheck);
+      const inspected = new Map<string, ContainerInfo | null>();
+      const worker = async () => {
+        for (let next = pending.shift(); next; next = pending.shift()) inspected.set(next.id, await getContainer(next.id));
+      };
+      await Promise.all(Array.from({ length: Math.min(oomCheckConcurrency, pending.length) }, worker));
+      // One removed between the list and its inspect is gone, as a list a moment later would say.
+      return containers.flatMap((container) => {
+        const fresh = inspected.has(container.id) ? inspected.get(container.id) : container;
+        return fresh ? [fresh] : [];
+      });
     },
 
     getContainer,
@@ -98,7 +150,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
             cause: new AggregateError([startError, removeError]),
           });
         });
-        throw dockerErrorFrom(startError, endpoint, requestTimeoutMs);
+        throw failure(startError);
       }
       const info = await getContainer(container.id);
       if (!info) throw new CcBridgeError('DOCKER_ERROR', `Container ${name} disappeared right after it started`);
@@ -113,14 +165,14 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
         const status = engineStatusCode(error);
         if (status === 404) return false;
         // 304: not running (stopped, or created and never started).
-        if (status !== 304) throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+        if (status !== 304) throw failure(error);
       }
       try {
         await container.remove({ force: true, abortSignal: deadline() });
       } catch (error) {
         // Gone (or going) between the stop and the remove: it was there, and now it is not.
         if (engineStatusCode(error) === 404 || isRemovalInProgress(error)) return true;
-        throw dockerErrorFrom(error, endpoint, requestTimeoutMs);
+        throw failure(error);
       }
       return true;
     },

@@ -1,7 +1,15 @@
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 
-import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary, containerNameFromNames } from './transform.ts';
+import {
+  commandsFromTop,
+  containerInfoFromInspect,
+  containerInfoFromSummary,
+  containerNameFromNames,
+  engineFromInfo,
+  needsOomCheck,
+  parseContainerStatus,
+} from './transform.ts';
 
 // Shapes as Engine 20.10 (API 1.41) returns them for a `--network none` container.
 const summary: Dockerode.ContainerInfo = {
@@ -44,6 +52,9 @@ describe('containerInfoFromSummary', () => {
       name: 'probe-x',
       image: 'cc-bridge-test:latest',
       state: 'running',
+      health: null,
+      exitCode: null,
+      oomKilled: false,
       labels: { 'cc-bridge.test': '1', x: 'y' },
       networks: ['none'],
       createdAt: new Date(1795877817 * 1000),
@@ -72,6 +83,67 @@ describe('containerInfoFromSummary', () => {
   });
 });
 
+describe('parseContainerStatus', () => {
+  // Texts as Engine 20.10 writes them (container/state.go, State.String).
+  it.each([
+    ['Exited (0) 5 seconds ago', 0, null],
+    ['Exited (3) Less than a second ago', 3, null],
+    ['Exited (137) 2 hours ago', 137, null],
+    ['Restarting (3) 1 second ago', 3, null],
+    ['Up 2 minutes', null, null],
+    ['Up Less than a second (health: starting)', null, 'starting'],
+    ['Up 5 seconds (healthy)', null, 'healthy'],
+    ['Up About a minute (unhealthy)', null, 'unhealthy'],
+    ['Up 3 hours (Paused)', null, null],
+    ['Created', null, null],
+    ['Dead', null, null],
+    ['Removal In Progress', null, null],
+    ['', null, null],
+  ] as const)('%j → exit code %s, health %s', (status, exitCode, health) => {
+    expect(parseContainerStatus(status)).toEqual({ exitCode, health });
+  });
+});
+
+describe('containerInfoFromSummary, every state', () => {
+  const entry = (State: string, Status: string) => containerInfoFromSummary({ ...summary, State, Status });
+
+  it('keeps an exit code only for exited and restarting containers', () => {
+    expect(entry('exited', 'Exited (3) 1 second ago')).toMatchObject({ state: 'exited', exitCode: 3, health: null, oomKilled: false });
+    expect(entry('restarting', 'Restarting (3) 1 second ago')).toMatchObject({ state: 'restarting', exitCode: 3 });
+    expect(entry('created', 'Created')).toMatchObject({ state: 'created', exitCode: null });
+    expect(entry('dead', 'Dead')).toMatchObject({ state: 'dead', exitCode: null });
+  });
+
+  it('keeps health only while the container runs', () => {
+    expect(entry('running', 'Up 5 seconds (unhealthy)')).toMatchObject({ state: 'running', health: 'unhealthy' });
+    expect(entry('paused', 'Up 3 hours (Paused)')).toMatchObject({ state: 'paused', health: null });
+  });
+});
+
+describe('needsOomCheck', () => {
+  it('names only an exited container with exit code 137', () => {
+    expect(needsOomCheck({ state: 'exited', exitCode: 137 })).toBe(true);
+    expect(needsOomCheck({ state: 'exited', exitCode: 3 })).toBe(false);
+    expect(needsOomCheck({ state: 'restarting', exitCode: 137 })).toBe(false);
+  });
+});
+
+describe('engineFromInfo', () => {
+  it('reads ID and Name, with the endpoint it was reached at', () => {
+    expect(engineFromInfo({ ID: 'KMQC:RRWF', Name: 'vm', Containers: 3 }, 'unix:///var/run/docker.sock')).toEqual({
+      id: 'KMQC:RRWF',
+      name: 'vm',
+      endpoint: 'unix:///var/run/docker.sock',
+    });
+  });
+
+  it('gives null for an answer without an ID', () => {
+    expect(engineFromInfo({ Name: 'vm' }, 'unix:///x')).toBeNull();
+    expect(engineFromInfo({ ID: '' }, 'unix:///x')).toBeNull();
+    expect(engineFromInfo('nope', 'unix:///x')).toBeNull();
+  });
+});
+
 describe('containerNameFromNames', () => {
   it('prefers the own name over link aliases', () => {
     expect(containerNameFromNames(['/web/db', '/db'])).toBe('db');
@@ -83,24 +155,52 @@ describe('containerNameFromNames', () => {
 });
 
 describe('containerInfoFromInspect', () => {
-  it('maps an inspect result to the same shape as the list entry', () => {
-    const inspect = {
+  const inspect = (state: Record<string, unknown>) =>
+    ({
       Id: summary.Id,
       Name: '/probe-x',
       Created: '2026-11-28T14:56:57.02890673Z',
-      State: { Status: 'exited' },
+      State: { Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, ExitCode: 0, ...state },
       Config: { Image: 'cc-bridge-test:latest', Labels: { 'cc-bridge.test': '1' } },
       NetworkSettings: { Networks: { none: {} } },
-    } as unknown as Dockerode.ContainerInspectInfo;
-    expect(containerInfoFromInspect(inspect)).toEqual({
+    }) as unknown as Dockerode.ContainerInspectInfo;
+
+  it('maps an inspect result to the same shape as the list entry', () => {
+    expect(containerInfoFromInspect(inspect({ Status: 'exited', ExitCode: 3 }))).toEqual({
       id: summary.Id,
       name: 'probe-x',
       image: 'cc-bridge-test:latest',
       state: 'exited',
+      health: null,
+      exitCode: 3,
+      oomKilled: false,
       labels: { 'cc-bridge.test': '1' },
       networks: ['none'],
-      createdAt: new Date('2026-11-28T14:56:57.028Z'),
+      createdAt: new Date('2026-11-28T14:56:57.000Z'),
     });
+  });
+
+  it('reads the fields the list call words in its Status text, as the list call gives them', () => {
+    const pairs = [
+      [{ Status: 'running', Running: true, Health: { Status: 'unhealthy' } }, 'running', 'Up 5 seconds (unhealthy)'],
+      [{ Status: 'running', Running: true, Health: { Status: 'starting' } }, 'running', 'Up 1 second (health: starting)'],
+      [{ Status: 'running', Running: true }, 'running', 'Up 2 minutes'],
+      [{ Status: 'paused', Running: true, Paused: true, Health: { Status: 'healthy' } }, 'paused', 'Up 3 hours (Paused)'],
+      [{ Status: 'restarting', Running: true, Restarting: true, ExitCode: 3 }, 'restarting', 'Restarting (3) 1 second ago'],
+      [{ Status: 'exited', ExitCode: 0, Health: { Status: 'unhealthy' } }, 'exited', 'Exited (0) 1 second ago'],
+      [{ Status: 'created' }, 'created', 'Created'],
+      [{ Status: 'dead', Dead: true, ExitCode: 1 }, 'dead', 'Dead'],
+    ] as const;
+    for (const [state, State, Status] of pairs) {
+      const fromList = containerInfoFromSummary({ ...summary, Labels: { 'cc-bridge.test': '1' }, State, Status, Created: Date.parse('2026-11-28T14:56:57Z') / 1000 });
+      expect(containerInfoFromInspect(inspect(state))).toEqual(fromList);
+    }
+  });
+
+  it('reads OOMKilled for an exited container with exit code 137 only', () => {
+    expect(containerInfoFromInspect(inspect({ Status: 'exited', ExitCode: 137, OOMKilled: true })).oomKilled).toBe(true);
+    // The flag can be set when a child process was OOM-killed and the main process ended on its own.
+    expect(containerInfoFromInspect(inspect({ Status: 'exited', ExitCode: 0, OOMKilled: true })).oomKilled).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 
-import type { ContainerInfo } from '../runtime.ts';
+import type { ContainerHealth, ContainerInfo, DockerEngine } from '../runtime.ts';
 
 /**
  * A container's own name from the list call's `Names`. Docker also lists the aliases links give
@@ -11,13 +11,44 @@ export function containerNameFromNames(names: readonly string[]): string {
   return own.replace(/^\//, '');
 }
 
-/** One entry of `docker.listContainers()` (GET /containers/json) as our ContainerInfo. */
+const healthWords: Record<string, ContainerHealth> = { 'health: starting': 'starting', healthy: 'healthy', unhealthy: 'unhealthy' };
+
+/**
+ * The exit code and health in the list call's `Status` text, which the Engine writes as
+ * `Exited (3) 5 seconds ago`, `Restarting (3) 1 second ago`, `Up 2 minutes (unhealthy)`,
+ * `Up 1 second (health: starting)`, `Up 3 hours (Paused)`, `Created`, `Dead`,
+ * `Removal In Progress`. The list call has no ExitCode or Health field of its own.
+ */
+export function parseContainerStatus(status: string): { exitCode: number | null; health: ContainerHealth | null } {
+  const ended = /^(?:Exited|Restarting) \((-?\d+)\)/.exec(status);
+  const health = /^Up .*\((health: starting|healthy|unhealthy)\)$/.exec(status)?.[1];
+  return { exitCode: ended?.[1] === undefined ? null : Number(ended[1]), health: health === undefined ? null : (healthWords[health] ?? null) };
+}
+
+/** Exit codes are kept only where they say how the last run ended, as the list call shows them. */
+function hasExitCode(state: string): boolean {
+  return state === 'exited' || state === 'restarting';
+}
+
+/** A container whose status depends on `State.OOMKilled`, which only inspect reports. */
+export function needsOomCheck(container: Pick<ContainerInfo, 'state' | 'exitCode'>): boolean {
+  return container.state === 'exited' && container.exitCode === 137;
+}
+
+/**
+ * One entry of `docker.listContainers()` (GET /containers/json) as our ContainerInfo. `oomKilled`
+ * is false here: the caller inspects the containers `needsOomCheck` names.
+ */
 export function containerInfoFromSummary(summary: Dockerode.ContainerInfo): ContainerInfo {
+  const { exitCode, health } = parseContainerStatus(summary.Status);
   return {
     id: summary.Id,
     name: containerNameFromNames(summary.Names),
     image: summary.Image,
     state: summary.State,
+    health: summary.State === 'running' ? health : null,
+    exitCode: hasExitCode(summary.State) ? exitCode : null,
+    oomKilled: false,
     // The Engine sends null rather than {} for a container without labels or networks.
     labels: { ...(summary.Labels ?? {}) },
     networks: Object.keys(summary.NetworkSettings?.Networks ?? {}).sort(),
@@ -25,17 +56,35 @@ export function containerInfoFromSummary(summary: Dockerode.ContainerInfo): Cont
   };
 }
 
+function healthFromInspect(status: string | undefined): ContainerHealth | null {
+  return status === 'starting' || status === 'healthy' || status === 'unhealthy' ? status : null;
+}
+
 /** `container.inspect()` (GET /containers/{id}/json) as the same ContainerInfo the list call gives. */
 export function containerInfoFromInspect(inspect: Dockerode.ContainerInspectInfo): ContainerInfo {
+  const { State: state } = inspect;
+  const exitCode = hasExitCode(state.Status) ? state.ExitCode : null;
   return {
     id: inspect.Id,
     name: inspect.Name.replace(/^\//, ''),
     image: inspect.Config.Image,
-    state: inspect.State.Status,
+    state: state.Status,
+    // Health keeps its last verdict after the container stops; the list call shows it only while running.
+    health: state.Status === 'running' ? healthFromInspect(state.Health?.Status) : null,
+    exitCode,
+    oomKilled: needsOomCheck({ state: state.Status, exitCode }) && state.OOMKilled,
     labels: { ...(inspect.Config.Labels ?? {}) },
     networks: Object.keys(inspect.NetworkSettings?.Networks ?? {}).sort(),
-    createdAt: new Date(inspect.Created),
+    // Whole seconds, as the list call's `Created` (a Unix time) has it.
+    createdAt: new Date(Math.floor(Date.parse(inspect.Created) / 1000) * 1000),
   };
+}
+
+/** GET /info as the Engine's identity; `endpoint` is where this client reached it. */
+export function engineFromInfo(info: unknown, endpoint: string): DockerEngine | null {
+  if (typeof info !== 'object' || info === null || !('ID' in info) || typeof info.ID !== 'string' || info.ID === '') return null;
+  const name = 'Name' in info && typeof info.Name === 'string' ? info.Name : '';
+  return { id: info.ID, name, endpoint };
 }
 
 function isStringArray(value: unknown): value is string[] {
