@@ -1,7 +1,10 @@
 import {
   CcBridgeError,
   type DeleteResult,
+  describeDockerEngine,
+  describeRuntimeState,
   type DiscoveryReport,
+  type DockerEngine,
   type ImportReport,
   type Instance,
   type RemovalReport,
@@ -33,6 +36,12 @@ export function instanceToJson(instance: Instance): InstanceJson {
     containerName: instance.containerName,
     imageName: instance.imageName,
     dockerNetwork: instance.dockerNetwork,
+    runtimeState: instance.runtimeState,
+    runtimeHealth: instance.runtimeHealth,
+    exitCode: instance.exitCode,
+    oomKilled: instance.oomKilled,
+    dockerEngineId: instance.dockerEngineId,
+    dockerEndpoint: instance.dockerEndpoint,
     version: instance.version,
   };
 }
@@ -48,7 +57,7 @@ export function statusToJson(result: StatusResult) {
 }
 
 export function removalToJson(report: RemovalReport) {
-  return { dryRun: report.dryRun, removed: report.removed.map(instanceToJson) };
+  return { dryRun: report.dryRun, engine: report.engine, removed: report.removed.map(instanceToJson), otherEngine: report.otherEngine };
 }
 
 /** The one document `--json` prints. */
@@ -122,6 +131,8 @@ export function formatInstanceDetails(instance: Instance, now: Date): string {
     ['container name', instance.containerName],
     ['image', instance.imageName],
     ['network', instance.dockerNetwork],
+    ['engine state', describeRuntimeState(instance)],
+    ['engine', describeDockerEngine(instance)],
     ['created', when(instance.createdAt)],
     ['updated', when(instance.updatedAt)],
     ['last seen', when(instance.lastSeenAt)],
@@ -136,16 +147,25 @@ export function formatInstanceDetails(instance: Instance, now: Date): string {
 
 export function formatStatus(result: StatusResult, now: Date): string {
   const checked = result.isFresh ? 'checked just now' : `as of ${formatAge(result.checkedAt, now)}`;
+  const engineState = describeRuntimeState(result.instance);
+  const state = engineState === null ? '' : `; Docker says ${engineState}`;
   const problem = result.error === null ? '' : `; could not ask the runtime: ${result.error.message}`;
-  return `${result.instance.name}: ${result.status} (${checked}${problem})\n`;
+  return `${result.instance.name}: ${result.status} (${checked}${state}${problem})\n`;
+}
+
+/** The Engine a report is about: `Docker Engine vm (KMQC:…) at unix:///var/run/docker.sock`. */
+export function formatEngine(engine: DockerEngine): string {
+  return `Docker Engine ${engine.name} (${engine.id}) at ${engine.endpoint}`;
 }
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 export function formatDiscoverySummary(report: DiscoveryReport): string {
+  const where = report.engine === null ? '' : ` on ${formatEngine(report.engine)}`;
   const parts = [
-    `discovered ${plural(report.found, 'container')}: added ${report.added.length}, updated ${report.updated.length}, marked ${report.markedStopped.length} stopped`,
+    `discovered ${plural(report.found, 'container')}${where}: added ${report.added.length}, updated ${report.updated.length}, marked ${report.markedStopped.length} stopped`,
   ];
+  if (report.otherEngine.length > 0) parts.push(`${plural(report.otherEngine.length, 'record')} of another Engine left alone`);
   if (report.conflicts.length > 0) parts.push(`${plural(report.conflicts.length, 'name conflict')}`);
   if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'error')}`);
   return parts.join('; ');
@@ -157,6 +177,7 @@ export function formatDiscoveryDetails(report: DiscoveryReport): string {
     ...report.added.map((name) => `added ${name}`),
     ...report.updated.map((name) => `updated ${name}`),
     ...report.markedStopped.map((name) => `marked stopped ${name}`),
+    ...report.otherEngine.map((name) => `left alone ${name}: its container belongs to another Docker Engine`),
     ...report.conflicts.map(
       (conflict) =>
         `named ${conflict.containerName} (${shortContainerId(conflict.containerId)}) ${conflict.assigned}: ${
@@ -169,7 +190,10 @@ export function formatDiscoveryDetails(report: DiscoveryReport): string {
 
 export function formatRemovalSummary(report: RemovalReport, what: string): string {
   const count = plural(report.removed.length, what);
-  return report.dryRun ? `would remove ${count} (dry run, nothing removed)` : `removed ${count}`;
+  const summary = report.dryRun ? `would remove ${count} (dry run, nothing removed)` : `removed ${count}`;
+  if (report.engine === null) return summary;
+  const kept = report.otherEngine.length === 0 ? '' : `; kept ${plural(report.otherEngine.length, 'record')} of another Engine: ${report.otherEngine.join(', ')}`;
+  return `${summary} on ${formatEngine(report.engine)}${kept}`;
 }
 
 /** The line after a delete: what became of the session or container. */

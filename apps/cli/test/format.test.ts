@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAge,
   formatDeleted,
+  formatDiscoveryDetails,
   formatDiscoverySummary,
   formatError,
   formatImportSummary,
@@ -10,6 +11,7 @@ import {
   formatInstanceTable,
   formatRemovalSummary,
   formatRuntime,
+  formatStatus,
   formatTable,
   instanceToJson,
 } from '../src/format.ts';
@@ -35,10 +37,18 @@ function instance(overrides: Partial<Instance> = {}): Instance {
     containerName: null,
     imageName: null,
     dockerNetwork: null,
+    runtimeState: null,
+    runtimeHealth: null,
+    exitCode: null,
+    oomKilled: null,
+    dockerEngineId: null,
+    dockerEndpoint: null,
     version: 3,
     ...overrides,
   };
 }
+
+const engine = { id: 'KMQC:RRWF:LZUB', name: 'vm', endpoint: 'unix:///var/run/docker.sock' };
 
 const docker = instance({
   name: 'sandbox-long-name',
@@ -52,6 +62,11 @@ const docker = instance({
   containerName: 'claude-sandbox',
   imageName: 'cc-bridge:latest',
   dockerNetwork: 'none',
+  runtimeState: 'exited',
+  exitCode: 3,
+  oomKilled: false,
+  dockerEngineId: engine.id,
+  dockerEndpoint: engine.endpoint,
   lastSeenAt: null,
 });
 
@@ -75,6 +90,12 @@ describe('instanceToJson', () => {
       containerName: null,
       imageName: null,
       dockerNetwork: null,
+      runtimeState: null,
+      runtimeHealth: null,
+      exitCode: null,
+      oomKilled: null,
+      dockerEngineId: null,
+      dockerEndpoint: null,
       version: 3,
     });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
@@ -133,37 +154,58 @@ describe('formatInstanceDetails', () => {
     expect(text).toContain('pid:           4242\n');
     expect(text).not.toContain('container id');
     expect(text).toContain('last activity: -\n');
+    expect(text).not.toContain('engine');
+  });
+
+  it("shows a container's state as the Engine words it, and which Engine it belongs to", () => {
+    const text = formatInstanceDetails(docker, now);
+    expect(text).toContain('engine state:   exited (3)\n');
+    expect(text).toContain('engine:         KMQC:RRWF:LZUB at unix:///var/run/docker.sock\n');
   });
 });
 
 describe('summaries', () => {
   it('summarises a discovery run in one line', () => {
+    const report = { engine, found: 3, added: ['a', 'b'], updated: ['c'], markedStopped: [], otherEngine: [], conflicts: [], errors: [] };
+    expect(formatDiscoverySummary(report)).toBe(
+      'discovered 3 containers on Docker Engine vm (KMQC:RRWF:LZUB) at unix:///var/run/docker.sock: added 2, updated 1, marked 0 stopped',
+    );
+    expect(formatDiscoverySummary({ ...report, otherEngine: ['keep'] })).toMatch(/marked 0 stopped; 1 record of another Engine left alone$/);
     expect(
-      formatDiscoverySummary({ found: 3, added: ['a', 'b'], updated: ['c'], markedStopped: [], conflicts: [], errors: [] }),
-    ).toBe('discovered 3 containers: added 2, updated 1, marked 0 stopped');
-    expect(
-      formatDiscoverySummary({
-        found: 1,
-        added: [],
-        updated: [],
-        markedStopped: [],
-        conflicts: [],
-        errors: [{ code: 'DOCKER_UNAVAILABLE', message: 'no engine' }],
-      }),
-    ).toBe('discovered 1 container: added 0, updated 0, marked 0 stopped; 1 error');
+      formatDiscoverySummary({ ...report, engine: null, found: 0, added: [], updated: [], errors: [{ code: 'DOCKER_UNAVAILABLE', message: 'no engine' }] }),
+    ).toBe('discovered 0 containers: added 0, updated 0, marked 0 stopped; 1 error');
+  });
+
+  it('names the records of another Engine a discovery left alone', () => {
+    const report = { engine, found: 0, added: [], updated: [], markedStopped: [], otherEngine: ['keep'], conflicts: [], errors: [] };
+    expect(formatDiscoveryDetails(report)).toBe('left alone keep: its container belongs to another Docker Engine\n');
   });
 
   it('says whether a removal was a dry run', () => {
-    expect(formatRemovalSummary({ dryRun: true, removed: [instance()] }, 'stopped instance')).toBe(
+    expect(formatRemovalSummary({ dryRun: true, removed: [instance()], engine: null, otherEngine: [] }, 'stopped instance')).toBe(
       'would remove 1 stopped instance (dry run, nothing removed)',
     );
-    expect(formatRemovalSummary({ dryRun: false, removed: [] }, 'discovered record')).toBe('removed 0 discovered records');
+    expect(formatRemovalSummary({ dryRun: false, removed: [], engine: null, otherEngine: [] }, 'discovered record')).toBe('removed 0 discovered records');
+  });
+
+  it('names the Engine a prune asked, and the records of another Engine it kept', () => {
+    expect(formatRemovalSummary({ dryRun: true, removed: [], engine, otherEngine: ['keep'] }, 'discovered record')).toBe(
+      'would remove 0 discovered records (dry run, nothing removed) on Docker Engine vm (KMQC:RRWF:LZUB) at unix:///var/run/docker.sock; kept 1 record of another Engine: keep',
+    );
   });
 
   it('counts imported and skipped records', () => {
     expect(formatImportSummary({ imported: ['a', 'b', 'c'], skipped: [{ name: 'd', reason: 'bad' }] })).toBe(
       'imported 3 of 4 records, skipped 1',
     );
+  });
+});
+
+describe('formatStatus', () => {
+  it("adds the Engine's own words to a container's status", () => {
+    const result = { instance: { ...docker, name: 'crashy', status: 'error' as const, runtimeState: 'restarting' }, status: 'error' as const, checkedAt: now, isFresh: true, error: null };
+    expect(formatStatus(result, now)).toBe('crashy: error (checked just now; Docker says restarting (3))\n');
+    expect(formatStatus({ ...result, instance: instance() }, now)).toBe('api: error (checked just now)\n');
   });
 });
 

@@ -1,13 +1,23 @@
 // The real `cc-bridge` process (through tsx) against a fresh embedded database and a tmux server
-// of the test's own. Docker is disabled here: these cases are about the CLI, not the Engine.
+// of the test's own. Docker is disabled unless a case turns it on for the Engine it is about.
 import { execFile as execFileCallback, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestTmux, type TestTmux } from '@cc-bridge/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createTestTmux,
+  ensureTestImage,
+  removeTestContainers,
+  runTestContainer,
+  startSecondEngine,
+  TEST_RUN,
+  type TestEngine,
+  type TestTmux,
+} from '@cc-bridge/core/testing';
+import { createLogger } from '@cc-bridge/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const execFile = promisify(execFileCallback);
 const cliDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -253,5 +263,77 @@ describe('cc-bridge instances', () => {
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ runtime: 'removed', instance: { name: 'worker' } });
     expect(await sandbox.hasTmuxSession('cc-worker')).toBe(false);
+  });
+});
+
+describe('cc-bridge instances with Docker Engines', () => {
+  // A label of this run's own, so containers other runs label meanwhile stay out of the registry.
+  const label = `cc-bridge.instance.${TEST_RUN}`;
+  const docker = { CC_BRIDGE_DOCKER_ENABLED: '1', CC_BRIDGE_CONTAINER_LABEL: label, CC_BRIDGE_IMAGE_PATTERNS: 'claude-code-test' };
+  let other: TestEngine | null = null;
+  let skipped = '';
+
+  beforeAll(async () => {
+    await removeTestContainers();
+    await ensureTestImage();
+    const started = await startSecondEngine();
+    other = started.engine;
+    skipped = started.skipped ?? '';
+    if (!other) createLogger('warn').warn(`skipping the two-Engine case: ${skipped}`);
+  }, 120_000);
+  afterEach(() => removeTestContainers());
+  afterAll(async () => {
+    await other?.dispose();
+    await removeTestContainers();
+  });
+
+  it('reads a container in a restart loop as error, and shows what the Engine says', async () => {
+    const sandbox = await createSandbox();
+    const crashy = await runTestContainer({
+      name: 'ccb-cli-crashy',
+      labels: { [label]: 'crashy' },
+      command: ['sh', '-c', 'exit 3'],
+      hostConfig: { RestartPolicy: { Name: 'always' } },
+    });
+    // The Engine's back-off doubles from 100 ms: after five restarts it is restarting nearly all the time.
+    for (let tries = 0; (await crashy.inspect()).RestartCount < 5 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect((await sandbox.run(['instances', 'discover'], docker)).code).toBe(0);
+    const status = await sandbox.run(['instances', 'status', 'crashy', '--json'], docker);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'error', instance: { runtimeState: 'restarting', exitCode: 3 } });
+
+    const shown = await sandbox.run(['instances', 'show', 'crashy'], docker);
+    expect(shown.stdout).toMatch(/^engine state: +restarting \(3\)$/m);
+    expect(shown.stdout).toMatch(/^engine: +\S+ at unix:\/\/\/var\/run\/docker\.sock$/m);
+  });
+
+  it('discover and prune on another, empty Engine neither stop nor offer to remove the first Engine\'s records', async (context) => {
+    if (!other) return context.skip(skipped);
+    const sandbox = await createSandbox();
+    await runTestContainer({ name: 'ccb-cli-keep', labels: { [label]: 'keep' } });
+    const found = await sandbox.run(['instances', 'discover', '--json'], docker);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ added: ['keep'], engine: { endpoint: 'unix:///var/run/docker.sock' } });
+
+    const elsewhere = { ...docker, DOCKER_HOST: other.host };
+    const discovery = await sandbox.run(['instances', 'discover', '--json'], elsewhere);
+    expect(discovery.code).toBe(0);
+    expect(JSON.parse(discovery.stdout)).toMatchObject({ markedStopped: [], otherEngine: ['keep'], engine: { id: other.id, endpoint: other.host } });
+
+    const prune = await sandbox.run(['instances', 'prune', '--dry-run', '--json'], elsewhere);
+    expect(prune.code).toBe(0);
+    expect(JSON.parse(prune.stdout)).toMatchObject({ removed: [], otherEngine: ['keep'], engine: { id: other.id } });
+
+    // In words, each report names the Engine it asked.
+    const text = await sandbox.run(['instances', 'discover'], elsewhere);
+    expect(text.stderr).toContain(`(${other.id}) at ${other.host}: added 0, updated 0, marked 0 stopped; 1 record of another Engine left alone`);
+    expect(text.stdout).toBe('left alone keep: its container belongs to another Docker Engine\n');
+    const prunedText = await sandbox.run(['instances', 'prune', '--dry-run'], elsewhere);
+    expect(prunedText.stderr).toContain(`on Docker Engine `);
+    expect(prunedText.stderr).toContain(`kept 1 record of another Engine: keep`);
+
+    const shown = await sandbox.run(['instances', 'show', 'keep', '--json'], docker);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'running', runtimeState: 'running', dockerEndpoint: 'unix:///var/run/docker.sock', version: 1 });
   });
 });
