@@ -1,5 +1,6 @@
-import { getTestDockerClient } from '@cc-bridge/core/testing';
+import { getTestDockerClient, runTestContainer } from '@cc-bridge/core/testing';
 import { containerState, killContainer, runLabelledContainer } from './support/docker';
+import { e2eLabel } from './support/env';
 import { dialog, expect, open, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession } from './support/tmux';
 
@@ -25,6 +26,20 @@ test.describe('acting on instances', () => {
     await expect(history.getByRole('listitem')).toHaveCount(2);
     await expect(history).toContainText('Created');
     await expect(history).toContainText('Updated');
+  });
+
+  test('the detail page shows what the Docker Engine says of a container, and which Engine it is on', async ({ page, uid, registry }) => {
+    const name = `crash-${uid}`;
+    const container = await runTestContainer({ name: `e2e-crash-${uid}`, command: ['sh', '-c', 'exit 3'], labels: { [e2eLabel]: '1' } });
+    await container.wait();
+    await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: `e2e-crash-${uid}` });
+
+    await open(page, `/instances/${name}`);
+    await expect(page.getByRole('region', { name: 'Live status' })).toContainText('error');
+    const fields = page.getByRole('region', { name: 'Fields' });
+    const valueOf = (label: string) => fields.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]');
+    await expect(valueOf('Engine state')).toHaveText('exited (3)');
+    await expect(valueOf('Docker Engine')).toContainText('at unix:///var/run/docker.sock');
   });
 
   test('edits an instance and renames it', async ({ page, uid, registry }) => {

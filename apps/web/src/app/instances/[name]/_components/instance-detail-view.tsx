@@ -8,7 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { DeleteInstanceDialog } from '../../_components/delete-instance-dialog';
 import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
-import type { Instance } from '@/lib/core-schemas';
+import { describeDockerEngine, describeRuntimeState, type Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { useRefreshInstanceStatus } from '@/lib/mutations';
 import { instanceDetailQuery } from '@/lib/queries';
@@ -65,6 +65,9 @@ function Fields({ instance }: { instance: Instance }) {
     ['Container name', instance.containerName],
     ['Image', code(instance.imageName)],
     ['Network', instance.dockerNetwork],
+    // What the Docker Engine itself said when last asked (`exited (3)`), beside our status word.
+    ['Engine state', code(describeRuntimeState(instance))],
+    ['Docker Engine', code(describeDockerEngine(instance))],
   ];
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
