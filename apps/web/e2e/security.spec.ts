@@ -100,7 +100,8 @@ test.describe('only the dashboard’s own pages reach it', () => {
     const evilHost = `${evil}:${new URL(origin).port}`;
     const rebound = { Host: evilHost, Origin: `http://${evilHost}` };
 
-    for (const path of [...routes, ...assets]) {
+    // With a trailing slash too: Next.js would redirect those before any proxy ran.
+    for (const path of [...routes, ...routes.filter((route) => route !== '/').map((route) => `${route}/`), ...assets]) {
       expectRefusedByGuard(await sendRaw(baseURL ?? '', { method: 'GET', path, headers: rebound }), `GET ${path}`, 421);
       expectRefusedByGuard(await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: evilHost } }), `GET ${path} without Origin`, 421);
       const post = await sendRaw(baseURL ?? '', { method: 'POST', path, headers: { ...rebound, 'Content-Type': 'text/plain;charset=UTF-8' }, body: '{}' });
@@ -158,9 +159,12 @@ test.describe('only the dashboard’s own pages reach it', () => {
         expectSecurityHeaders(framed, `${path} framed (${site})`);
       }
     }
-    for (const path of [...routes, ...assets, '/no-such-page']) {
+    for (const path of [...routes, ...assets, '/no-such-page', '/instances/']) {
       expectSecurityHeaders(await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: host } }), `GET ${path}`);
     }
+    const redirect = await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances/?page=2', headers: { Host: host } });
+    expect(redirect.status).toBe(308);
+    expect(new URL(String(redirect.headers.location), origin).href).toBe(`${origin}/instances?page=2`);
   });
 
   test('the same requests from the dashboard’s own pages pass', async ({ registry, baseURL }) => {
@@ -186,6 +190,25 @@ test.describe('only the dashboard’s own pages reach it', () => {
       expect(response.status, `${action.name}: ${response.body.slice(0, 200)}`).toBe(200);
       expect(response.body, action.name).toContain('INVALID_INPUT');
     }
+    expect(await snapshot(registry, victim)).toEqual(before);
+  });
+
+  test('a host named in [web] allowed_hosts is served, and its own pages may act', async ({ registry, baseURL }) => {
+    const before = await snapshot(registry, victim);
+    const configured = `dashboard.e2e.test:${new URL(origin).port}`;
+    const page = await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances', headers: { Host: configured } });
+    expect(page.status).toBe(200);
+    const listAction = readEntryPoints(victim).actions.find((action) => action.name === 'listInstancesAction');
+    const response = await sendRaw(baseURL ?? '', {
+      method: 'POST',
+      path: '/instances',
+      headers: { Host: configured, Origin: `http://${configured}`, 'Next-Action': listAction?.id ?? '', 'Content-Type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify([{ search: victim }]),
+    });
+    expect(response.status, response.body.slice(0, 200)).toBe(200);
+    expect(response.body).toContain(victim);
+    // A name it was not told about stays refused, on the same port.
+    expect((await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances', headers: { Host: `other.e2e.test:${new URL(origin).port}` } })).status).toBe(421);
     expect(await snapshot(registry, victim)).toEqual(before);
   });
 

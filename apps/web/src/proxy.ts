@@ -53,17 +53,29 @@ export function proxy(request: NextRequest): NextResponse {
   const responseHeaders = securityHeaders(nonce, process.env.NODE_ENV === 'development');
 
   if (!verdict.allowed) {
-    logger.warn(`refused ${request.method} ${request.nextUrl.pathname}: ${verdict.reason}`);
+    logger.warn('refused a request', { method: request.method, path: request.nextUrl.pathname, status: verdict.status, reason: verdict.reason });
     return new NextResponse(`${verdict.reason}\n`, {
       status: verdict.status,
       headers: { ...responseHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
     });
   }
 
+  const { pathname } = request.nextUrl;
+  if (pathname.length > 1 && pathname.endsWith('/')) {
+    // Only the path changes, so the redirect cannot leave this host. (A plain URL: NextURL
+    // would put the trailing slash back.)
+    const target = new URL(request.url);
+    target.pathname = pathname.replace(/\/+$/, '');
+    return withHeaders(NextResponse.redirect(target, 308), responseHeaders);
+  }
+
   // Next.js finds the nonce in the request's CSP header and puts it on the scripts it renders.
   const forwarded = new Headers(headers);
   forwarded.set('Content-Security-Policy', responseHeaders['Content-Security-Policy']);
-  const response = NextResponse.next({ request: { headers: forwarded } });
-  for (const [name, value] of Object.entries(responseHeaders)) response.headers.set(name, value);
+  return withHeaders(NextResponse.next({ request: { headers: forwarded } }), responseHeaders);
+}
+
+function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }

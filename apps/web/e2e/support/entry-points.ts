@@ -87,14 +87,15 @@ export function sendRaw(
   baseURL: string,
   options: { method: string; path: string; headers?: Record<string, string>; body?: string },
 ): Promise<RawResponse> {
-  const target = new URL(options.path, baseURL);
+  // The path goes out as written: `//x/` is a path here, not a link to host x.
+  const target = new URL(baseURL);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
       {
         host: target.hostname,
         port: target.port,
         method: options.method,
-        path: `${target.pathname}${target.search}`,
+        path: options.path,
         // Node sends a DELETE's or OPTIONS's body without framing unless told its length.
         headers: { ...options.headers, ...(options.body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(options.body)) }) },
         timeout: 30_000,
