@@ -49,26 +49,27 @@ function tryLock(dataDir: string): Promise<Server | null> {
 /**
  * Makes `dir` a folder only its owner can enter (0700): created so if missing, tightened with a
  * warning if it has rights for group or others. PostgreSQL refuses to start on such a data
- * directory; PGlite does not check, and writes its files 0666 and folders 0755 whatever the umask,
- * so the rights of this folder are all that keep other local users from reading or rewriting the
- * registry. Throws DATABASE_ERROR when the rights cannot be set (a folder of another user).
+ * directory; PGlite does not check, and writes its files 0666 whatever the umask, so the rights
+ * of this folder are what keep other local users from reading or rewriting the registry.
+ * Throws DATABASE_ERROR when the folder cannot be made or its rights set (a folder of another user).
  */
 function ensurePrivateFolder(dir: string, logger: Logger): void {
-  mkdirSync(dirname(dir), { recursive: true });
   let isNew = true;
+  let mode: number;
   try {
-    mkdirSync(dir, { mode: privateMode });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    isNew = false;
-  }
-  const mode = statSync(dir).mode & 0o777;
-  // mkdir's mode is masked by the umask; only an explicit chmod says exactly what it is.
-  if (!isNew && (mode & 0o077) === 0) return;
-  try {
+    mkdirSync(dirname(dir), { recursive: true });
+    try {
+      mkdirSync(dir, { mode: privateMode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      isNew = false;
+    }
+    mode = statSync(dir).mode & 0o777;
+    // mkdir's mode is masked by the umask; only an explicit chmod says exactly what it is.
+    if (!isNew && (mode & 0o077) === 0) return;
     chmodSync(dir, privateMode);
   } catch (error) {
-    throw new CcBridgeError('DATABASE_ERROR', `Cannot make the data folder ${dir} private to its owner (chmod 700): ${(error as Error).message}`, { cause: error });
+    throw new CcBridgeError('DATABASE_ERROR', `Cannot make the data folder ${dir} private to its owner (mkdir, chmod 700): ${(error as Error).message}`, { cause: error });
   }
   if (!isNew) {
     logger.warn(`the data folder ${dir} was open to other users (mode ${mode.toString(8).padStart(4, '0')}); it is now 0700`, { dataDir: dir });

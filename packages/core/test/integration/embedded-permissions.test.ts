@@ -98,4 +98,11 @@ describe('the embedded data folder is private to its user', () => {
       await database.close();
     }
   });
+
+  it('says which folder it cannot make, as a DATABASE_ERROR', async () => {
+    const file = join(home, 'a-file');
+    await writeFile(file, '');
+    const opening = openEmbeddedDatabase(join(file, 'db'), recordingLogger().logger);
+    await expect(opening).rejects.toMatchObject({ code: 'DATABASE_ERROR', message: expect.stringContaining(join(file, 'db')) });
+  });
 });
