@@ -96,6 +96,10 @@ test.describe('only the dashboard’s own pages reach it', () => {
 
   test('every route, action and asset refuses a foreign Host, and nothing changes', async ({ registry, uid, baseURL }) => {
     const { routes, actions, assets } = readEntryPoints(victim);
+    // The manifests were read, not found empty: a test over nothing would pass.
+    expect(routes).toEqual(expect.arrayContaining(['/', '/instances', `/instances/${victim}`]));
+    expect(actions.map((action) => action.name)).toEqual(expect.arrayContaining(['deleteInstanceAction', 'createInstanceAction', 'updateInstanceAction']));
+    expect(assets).toHaveLength(2);
     const before = await snapshot(registry, victim);
     const evilHost = `${evil}:${new URL(origin).port}`;
     const rebound = { Host: evilHost, Origin: `http://${evilHost}` };
