@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
     'dockerode',
   ],
   poweredByHeader: false,
+  // Next.js would answer `/instances/` with a redirect before proxy.ts runs, to any Host and
+  // without the security headers; the proxy redirects instead, after its checks.
+  skipTrailingSlashRedirect: true,
   reactStrictMode: true,
 };
 

@@ -66,4 +66,20 @@ describe('loadConfig', () => {
     expect(failure(() => loadConfig({ databaseUrl: 'mysql://x' }, { HOME: home }))).toContain('--database-url');
     expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_DOCKER_ENABLED: 'maybe' }))).toContain('CC_BRIDGE_DOCKER_ENABLED');
   });
+
+  it('reads the hosts the dashboard answers to from [web] allowed_hosts, or CC_BRIDGE_ALLOWED_HOSTS over it', () => {
+    expect(loadConfig({}, { HOME: home }).web.allowedHosts).toEqual([]);
+    const path = configFile('[web]\nallowed_hosts = ["CC.Team.example", "cc-bridge.internal:8443"]\n');
+    expect(loadConfig({ configFile: path }, { HOME: home }).web.allowedHosts).toEqual(['cc.team.example', 'cc-bridge.internal:8443']);
+    const env = { HOME: home, CC_BRIDGE_ALLOWED_HOSTS: ' box.lan:3000 , [fd00::1] ' };
+    expect(loadConfig({ configFile: path }, env).web.allowedHosts).toEqual(['box.lan:3000', '[fd00::1]']);
+  });
+
+  it('refuses an allowed host that is a URL, a wildcard or has a bad port, naming where it came from', () => {
+    const message = failure(() => loadConfig({ configFile: configFile('[web]\nallowed_hosts = ["https://cc.team.example"]\n') }, { HOME: home }));
+    expect(message).toContain('web.allowed_hosts.0');
+    expect(message).toContain('no scheme');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_ALLOWED_HOSTS: 'ok.example,*.example' }))).toContain('CC_BRIDGE_ALLOWED_HOSTS.1');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_ALLOWED_HOSTS: 'box:99999' }))).toContain('CC_BRIDGE_ALLOWED_HOSTS');
+  });
 });

@@ -5,11 +5,18 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { CcBridgeError } from './errors.ts';
 import type { LogLevel } from './logger.ts';
+import { parseHost } from './request-guard.ts';
 
 const booleanText = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((text) => ['1', 'true', 'yes', 'on'].includes(text));
 const listText = z.string().transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean));
+/** A host the dashboard answers to besides the loopback names: `name` (any port) or `name:port`. */
+const allowedHost = z
+  .string()
+  .refine((text) => parseHost(text) !== null, { message: 'must be a host name or address, optionally with :port (no scheme, path or wildcard)' })
+  .transform((text) => text.trim().toLowerCase());
+const allowedHostsText = listText.pipe(z.array(allowedHost));
 
 /** The config file, in the snake_case keys of the original cc-bridge's TOML. Unknown keys are errors. */
 const fileSchema = z.strictObject({
@@ -35,6 +42,7 @@ const fileSchema = z.strictObject({
   startup: z
     .strictObject({ cleanup_stopped: z.boolean().optional(), skip_discovery: z.boolean().optional() })
     .optional(),
+  web: z.strictObject({ allowed_hosts: z.array(allowedHost).optional() }).optional(),
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
 });
 type FileConfig = z.infer<typeof fileSchema>;
@@ -58,6 +66,7 @@ const envSchema = z.object({
   CC_BRIDGE_SKIP_DISCOVERY: booleanText.optional(),
   CC_BRIDGE_CLEANUP_STOPPED: booleanText.optional(),
   CC_BRIDGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+  CC_BRIDGE_ALLOWED_HOSTS: allowedHostsText.optional(),
   DOCKER_HOST: z.string().min(1).optional(),
   DATABASE_URL: databaseUrl.optional(),
   HOME: z.string().optional(),
@@ -93,6 +102,13 @@ export interface Config {
     command: string[];
   };
   startup: { skipDiscovery: boolean; cleanupStopped: boolean };
+  web: {
+    /**
+     * Hosts the dashboard answers to besides 127.0.0.1, localhost and [::1] (always allowed):
+     * `name` for any port, `name:port` for one, lower-case. See request-guard.ts.
+     */
+    allowedHosts: string[];
+  };
   logLevel: LogLevel;
   /** The config file that was read, if any. */
   source: string | null;
@@ -197,6 +213,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       skipDiscovery: overrides.skipDiscovery ?? env.CC_BRIDGE_SKIP_DISCOVERY ?? file.startup?.skip_discovery ?? false,
       cleanupStopped: overrides.cleanupStopped ?? env.CC_BRIDGE_CLEANUP_STOPPED ?? file.startup?.cleanup_stopped ?? false,
     },
+    web: { allowedHosts: env.CC_BRIDGE_ALLOWED_HOSTS ?? file.web?.allowed_hosts ?? [] },
     logLevel: overrides.logLevel ?? env.CC_BRIDGE_LOG_LEVEL ?? file.log_level ?? 'warn',
     source: isFileRead ? path : null,
   };

@@ -2,6 +2,7 @@ export * from './instance.ts';
 export * from './errors.ts';
 export * from './reports.ts';
 export { loadConfig, defaultImagePatterns, type Config, type ConfigOverrides } from './config.ts';
+export { checkRequest, parseHost, loopbackHostNames, type GuardedRequest, type GuardVerdict, type HostEntry } from './request-guard.ts';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
 export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
 export { InstanceManager } from './instance-manager.ts';

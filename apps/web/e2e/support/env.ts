@@ -39,6 +39,9 @@ export const serverEnv: Record<string, string> = {
   // An empty config file: a developer's ~/.config/cc-bridge/config.toml must not leak in.
   CC_BRIDGE_CONFIG: configFile,
   CC_BRIDGE_LOG_LEVEL: 'warn',
+  // A name the dashboard answers to besides the loopback names, as a team install behind a
+  // reverse proxy would configure ([web] allowed_hosts); security.spec.ts sends it.
+  CC_BRIDGE_ALLOWED_HOSTS: 'dashboard.e2e.test',
 };
 
 /** Makes this process's core (the tests' registry client) see the server's configuration. */

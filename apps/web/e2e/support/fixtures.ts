@@ -5,7 +5,23 @@ import { runId, useServerEnv } from './env';
 
 let sequence = 0;
 
+// What Chromium logs when a response's Content-Security-Policy (or Permissions-Policy) refuses
+// something the page tried: a script without the nonce, an inline style, a feature it names.
+const policyErrors = /Content Security Policy|Permissions-Policy|Refused to (execute|load|apply|connect|frame)/i;
+
 export const test = base.extend<{ uid: string }, { registry: InstanceManager }>({
+  /**
+   * Every test's page fails the test if the browser refused anything under the dashboard's
+   * security headers: the pages must work with the CSP on, not merely render.
+   */
+  page: async ({ page }, use) => {
+    const refusals: string[] = [];
+    page.on('console', (message) => {
+      if (policyErrors.test(message.text())) refusals.push(message.text());
+    });
+    await use(page);
+    expect(refusals, 'the browser refused something under the security headers').toEqual([]);
+  },
   /**
    * The registry the server uses, reached the way a second process reaches it (through the owner's
    * socket): tests seed and change records with core's own API instead of clicking through setup.

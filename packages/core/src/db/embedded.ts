@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -18,6 +18,8 @@ const waitForOwnerMs = 30_000;
 // How long an owner that is closing waits for other processes to finish their queries.
 const drainMs = 10_000;
 const connectAttempts = 5;
+// PostgreSQL's rule for a data directory: its owner only.
+const privateMode = 0o700;
 
 export interface EmbeddedDatabase {
   /** Connections to the database through the owner's socket in the data folder. */
@@ -42,6 +44,36 @@ function tryLock(dataDir: string): Promise<Server | null> {
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
     server.listen(name, () => resolve(server));
   });
+}
+
+/**
+ * Makes `dir` a folder only its owner can enter (0700): created so if missing, tightened with a
+ * warning if it has rights for group or others. PostgreSQL refuses to start on such a data
+ * directory; PGlite does not check, and writes its files 0666 whatever the umask, so the rights
+ * of this folder are what keep other local users from reading or rewriting the registry.
+ * Throws DATABASE_ERROR when the folder cannot be made or its rights set (a folder of another user).
+ */
+function ensurePrivateFolder(dir: string, logger: Logger): void {
+  let isNew = true;
+  let mode: number;
+  try {
+    mkdirSync(dirname(dir), { recursive: true });
+    try {
+      mkdirSync(dir, { mode: privateMode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      isNew = false;
+    }
+    mode = statSync(dir).mode & 0o777;
+    // mkdir's mode is masked by the umask; only an explicit chmod says exactly what it is.
+    if (!isNew && (mode & 0o077) === 0) return;
+    chmodSync(dir, privateMode);
+  } catch (error) {
+    throw new CcBridgeError('DATABASE_ERROR', `Cannot make the data folder ${dir} private to its owner (mkdir, chmod 700): ${(error as Error).message}`, { cause: error });
+  }
+  if (!isNew) {
+    logger.warn(`the data folder ${dir} was open to other users (mode ${mode.toString(8).padStart(4, '0')}); it is now 0700`, { dataDir: dir });
+  }
 }
 
 function canConnect(path: string): Promise<boolean> {
@@ -102,13 +134,19 @@ class EmbeddedHost {
   async #open(lock: Server): Promise<Ownership> {
     let db: PGlite | undefined;
     try {
-      db = await PGlite.create(join(this.#dataDir, 'pgdata'));
+      // The data folder's 0700 already shields it; the database folder gets the same rights, so
+      // the files stay private if someone loosens the outer folder.
+      const pgdata = join(this.#dataDir, 'pgdata');
+      ensurePrivateFolder(pgdata, this.#logger);
+      db = await PGlite.create(pgdata);
       await applyMigrations(db, this.#logger);
       // Holding the lock, a socket file left here is a dead owner's.
       rmSync(this.#socketPath, { force: true });
       const server = await servePGlite(db, this.#socketPath, (error) =>
         this.#logger.error('embedded database connection failed', { error: String(error) }),
       );
+      // Connecting to a Unix socket needs write rights on it: the owner only.
+      chmodSync(this.#socketPath, 0o600);
       this.#logger.debug('serving the embedded database', { dataDir: this.#dataDir });
       return { lock, db, server };
     } catch (error) {
@@ -133,9 +171,13 @@ class EmbeddedHost {
   }
 }
 
-/** Opens the embedded database in `dataDir` (created if missing), shared with other processes. */
+/**
+ * Opens the embedded database in `dataDir`, shared with other processes. The folder is created
+ * 0700 if missing, and an existing one with rights for group or others is tightened to 0700 with
+ * a warning (see ensurePrivateFolder).
+ */
 export async function openEmbeddedDatabase(requestedDir: string, logger: Logger): Promise<EmbeddedDatabase> {
-  mkdirSync(requestedDir, { recursive: true });
+  ensurePrivateFolder(resolve(requestedDir), logger);
   const dataDir = realpathSync(requestedDir);
   const socketPath = join(dataDir, `.s.PGSQL.${socketPort}`);
   if (socketPath.length > maxSocketPath) {
