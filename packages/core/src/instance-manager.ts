@@ -234,7 +234,9 @@ export class InstanceManager {
 
   async listInstances(query: ListInstancesQuery = {}): Promise<ListInstancesResult> {
     const valid = parseInput(listInstancesQuery, query, 'list query');
-    const search = valid.search || undefined;
+    // Prisma's contains/startsWith become LIKE patterns without escaping: "_" (a valid name
+    // character) and "%" would match anything.
+    const search = valid.search ? valid.search.replace(/[\\%_]/g, (character) => `\\${character}`) : undefined;
     const where: Prisma.InstanceWhereInput = {
       ...(valid.type ? { type: valid.type } : {}),
       ...(valid.status && valid.status.length > 0 ? { status: { in: valid.status } } : {}),

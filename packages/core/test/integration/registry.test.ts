@@ -333,6 +333,15 @@ describe.each(testBackends())('one runtime, one record; one name whatever its ca
     expect(await bridge.manager.getInstance('X_Y')).toMatchObject({ name: 'x_y' });
   });
 
+  it('searches for "_" and "%" as themselves, not as LIKE wildcards', async () => {
+    await bridge.manager.createInstance({ name: 'snake_case' });
+    await bridge.manager.createInstance({ name: 'snakeXcase' });
+    await bridge.manager.createInstance({ name: 'percent', cwd: '/srv/100%' });
+    expect((await bridge.manager.listInstances({ search: 'E_C' })).items.map((instance) => instance.name)).toEqual(['snake_case']);
+    expect((await bridge.manager.listInstances({ search: '0%' })).items.map((instance) => instance.name)).toEqual(['percent']);
+    expect((await bridge.manager.listInstances({ search: '%' })).items.map((instance) => instance.name)).toEqual(['percent']);
+  });
+
   it('skips an imported name taken in another case, naming the spelling that has it', async () => {
     const report = await bridge.manager.importInstances([legacy('ALPHA', 'legacy-alpha'), legacy('Beta', 'beta-1'), legacy('BETA', 'beta-2')]);
     expect(report.imported).toEqual(['Beta']);
