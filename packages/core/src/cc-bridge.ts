@@ -42,8 +42,7 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs });
   const tmux = createTmuxRuntime({ socket: config.tmux.socket });
   const docker = config.docker.enabled ? createDockerRuntime(createDockerClient(config.docker.host)) : null;
-  // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR.
-  const manager = guardDatabaseErrors(new InstanceManager({
+  const manager = new InstanceManager({
     prisma: database.prisma,
     tmux,
     docker,
@@ -51,20 +50,23 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     config,
     logger,
     actor: options.actor ?? 'system',
-  }), database);
+  });
+  // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR (or a
+  // *_TAKEN), never raw: the CLI and the dashboard only ever see CcBridgeErrors from the database.
+  const guarded = guardDatabaseErrors(manager, database);
 
   const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
   try {
     if (!options.skipStartup && docker && config.docker.autoDiscovery && !config.startup.skipDiscovery) {
       // Its errors are in the report, and the manager has logged them.
-      startup.discovery = await manager.refreshDiscovery();
+      startup.discovery = await guarded.refreshDiscovery();
     }
     if (!options.skipStartup && config.startup.cleanupStopped) {
-      startup.cleanup = await manager.cleanupStoppedInstances();
+      startup.cleanup = await guarded.cleanupStoppedInstances();
     }
   } catch (error) {
     await database.close();
     throw error;
   }
-  return { manager, config, databaseLocation: database.location, startup, close: () => database.close() };
+  return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
 }
