@@ -117,4 +117,18 @@ test.describe('creating instances from the form', () => {
     await expect(form).not.toContainText('Someone changed');
     expect(await registry.getInstance(`second-${uid}`)).toBeNull();
   });
+
+  test('a tmux session already registered is refused next to tmux session, naming who has it', async ({ page, uid, registry }) => {
+    await registry.createInstance({ name: `main-${uid}`, type: 'tmux', tmuxSession: `work-${uid}` });
+    await openInstances(page);
+    await page.getByRole('button', { name: 'New instance' }).click();
+    const form = dialog(page);
+    await form.getByLabel('Name').fill(`dup-${uid}`);
+    await form.getByLabel('tmux session').fill(`work-${uid}`);
+    await form.getByRole('button', { name: 'Create' }).click();
+
+    await expect(form.getByLabel('tmux session')).toHaveAttribute('aria-invalid', 'true');
+    await expect(form).toContainText(`The tmux session work-${uid} is already registered as "main-${uid}"`);
+    expect(await registry.getInstance(`dup-${uid}`)).toBeNull();
+  });
 });

@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { guardDatabaseErrors } from './db/prisma-errors.ts';
 import { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { InstanceManager } from './instance-manager.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -26,6 +27,8 @@ export interface OpenOptions {
   actor?: string;
   /** Skip startup discovery and cleanup (commands that only read or change one record). */
   skipStartup?: boolean;
+  /** How long a change waits for its turn before DATABASE_BUSY (ms); default 60 s. */
+  databaseWaitMs?: number;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface OpenOptions {
 export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database: Database = await openDatabase(config.database, logger);
+  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs });
   const tmux = createTmuxRuntime({ socket: config.tmux.socket });
   const docker = config.docker.enabled ? createDockerRuntime(createDockerClient(config.docker.host)) : null;
   const manager = new InstanceManager({
@@ -48,19 +51,22 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     logger,
     actor: options.actor ?? 'system',
   });
+  // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR (or a
+  // *_TAKEN), never raw: the CLI and the dashboard only ever see CcBridgeErrors from the database.
+  const guarded = guardDatabaseErrors(manager, database);
 
   const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
   try {
     if (!options.skipStartup && docker && config.docker.autoDiscovery && !config.startup.skipDiscovery) {
       // Its errors are in the report, and the manager has logged them.
-      startup.discovery = await manager.refreshDiscovery();
+      startup.discovery = await guarded.refreshDiscovery();
     }
     if (!options.skipStartup && config.startup.cleanupStopped) {
-      startup.cleanup = await manager.cleanupStoppedInstances();
+      startup.cleanup = await guarded.cleanupStoppedInstances();
     }
   } catch (error) {
     await database.close();
     throw error;
   }
-  return { manager, config, databaseLocation: database.location, startup, close: () => database.close() };
+  return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
 }

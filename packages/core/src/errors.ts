@@ -2,6 +2,7 @@ export const errorCodes = [
   'INVALID_INPUT',
   'NAME_TAKEN',
   'CONTAINER_TAKEN',
+  'SESSION_TAKEN',
   'NOT_FOUND',
   'CONFLICT',
   'DOCKER_UNAVAILABLE',

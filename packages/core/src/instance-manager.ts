@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
-import { containerTaken, nameTaken, translateDatabaseError } from './db/prisma-errors.ts';
+import { containerTaken, nameTaken, sessionTaken, translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { goneContainerObservation, planMerge, type RegistryEntry } from './discovery/merge.ts';
 import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from './errors.ts';
@@ -160,11 +160,14 @@ export class InstanceManager {
 
   async #createAndStart(input: CreateInstanceInput, actor: string): Promise<Instance> {
     const valid = parseInput(startInstanceInput, input, 'instance');
-    // Checked before the runtime starts, so a taken name leaves no session or container behind.
-    if (await this.getInstance(valid.name)) throw nameTaken(valid.name);
+    // Checked before the runtime starts, so a taken name leaves no session or container behind,
+    // and a taken session is never started (nor killed by the undo below).
+    const holder = await this.getInstance(valid.name);
+    if (holder) throw nameTaken(valid.name, holder.name);
     const now = this.#now();
     if (valid.type === 'tmux') {
       const tmuxSession = valid.tmuxSession ?? valid.name;
+      await this.#refuseTakenSession(this.#prisma, tmuxSession, null);
       const session = await this.#startTmuxSession(tmuxSession, valid.cwd ?? null);
       const data = { ...valid, tmuxSession, pid: session.panePid, status: statusFromTmuxSession(session), lastSeenAt: now };
       return this.#insertOrUndo(data, actor, () => this.#tmux.killSession(tmuxSession));
@@ -222,13 +225,15 @@ export class InstanceManager {
   async #insert(data: Prisma.InstanceCreateInput, origin: 'manual' | 'discovered', actor: string): Promise<Instance> {
     try {
       return await this.#prisma.$transaction(async (tx) => {
+        await this.#refuseTakenName(tx, data.name, null);
         if (data.containerId) await this.#refuseRegisteredContainer(tx, data.containerId, null);
+        if (data.tmuxSession) await this.#refuseTakenSession(tx, data.tmuxSession, null);
         const instance = await tx.instance.create({ data: { ...data, origin } });
         await this.#record(tx, { instanceId: instance.id, instanceName: instance.name, kind: 'created', to: instance, actor });
         return instance;
       });
     } catch (error) {
-      throw translateDatabaseError(error, { name: data.name, containerId: data.containerId ?? null });
+      throw translateDatabaseError(error, { name: data.name, containerId: data.containerId ?? null, tmuxSession: data.tmuxSession ?? null });
     }
   }
 
@@ -236,7 +241,9 @@ export class InstanceManager {
 
   async listInstances(query: ListInstancesQuery = {}): Promise<ListInstancesResult> {
     const valid = parseInput(listInstancesQuery, query, 'list query');
-    const search = valid.search || undefined;
+    // Prisma's contains/startsWith become LIKE patterns without escaping: "_" (a valid name
+    // character) and "%" would match anything.
+    const search = valid.search ? valid.search.replace(/[\\%_]/g, (character) => `\\${character}`) : undefined;
     const where: Prisma.InstanceWhereInput = {
       ...(valid.type ? { type: valid.type } : {}),
       ...(valid.status && valid.status.length > 0 ? { status: { in: valid.status } } : {}),
@@ -285,10 +292,12 @@ export class InstanceManager {
     return this.listInstances({ ...query, type: 'docker' });
   }
 
+  /** The record named `name` in any case (names are unique regardless of case), or null. */
   async getInstance(name: string): Promise<Instance | null> {
     const valid = parseInput(nameArgument, name, 'name');
     if (!isPossibleName(valid)) return null;
-    return this.#prisma.instance.findUnique({ where: { name: valid } });
+    const holder = await this.#findNameHolder(this.#prisma, valid, null);
+    return holder ? this.#prisma.instance.findUnique({ where: { id: holder.id } }) : null;
   }
 
   async getInstanceOrThrow(name: string): Promise<Instance> {
@@ -309,7 +318,7 @@ export class InstanceManager {
   async listEvents(name: string): Promise<InstanceEvent[]> {
     const valid = parseInput(nameArgument, name, 'name');
     if (!isPossibleName(valid)) return [];
-    const instance = await this.#prisma.instance.findUnique({ where: { name: valid }, select: { id: true } });
+    const instance = await this.getInstance(valid);
     const last = instance ? null : await this.#prisma.instanceEvent.findFirst({ where: { instanceName: valid }, orderBy: { id: 'desc' } });
     const instanceId = instance?.id ?? last?.instanceId ?? null;
     return this.#prisma.instanceEvent.findMany({
@@ -343,7 +352,9 @@ export class InstanceManager {
     const actor = options.actor ?? this.#actor;
     try {
       return await this.#prisma.$transaction(async (tx) => {
+        if (typeof changes.name === 'string') await this.#refuseTakenName(tx, changes.name, current.id);
         if (typeof changes.containerId === 'string') await this.#refuseRegisteredContainer(tx, changes.containerId, current.id);
+        if (typeof changes.tmuxSession === 'string') await this.#refuseTakenSession(tx, changes.tmuxSession, current.id);
         // The version in the WHERE makes the write fail if anyone wrote since we read.
         const { count } = await tx.instance.updateMany({
           where: { id: current.id, version: current.version },
@@ -355,7 +366,7 @@ export class InstanceManager {
         return updated;
       });
     } catch (error) {
-      throw translateDatabaseError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null });
+      throw translateDatabaseError(error, { name: valid.name ?? name, containerId: valid.containerId ?? null, tmuxSession: valid.tmuxSession ?? null });
     }
   }
 
@@ -384,7 +395,8 @@ export class InstanceManager {
 
   /** True when there was a session or container to remove. */
   async #removeRuntime(instance: Instance): Promise<boolean> {
-    if (instance.type === 'tmux') return this.#tmux.killSession(instance.tmuxSession ?? instance.name);
+    // A tmux record without a session (cleared) has nothing to kill, whatever its name.
+    if (instance.type === 'tmux') return instance.tmuxSession !== null && this.#tmux.killSession(instance.tmuxSession);
     const docker = this.#requireDocker();
     if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" names no container`);
     if (await docker.removeContainer(instance.containerId)) return true;
@@ -433,7 +445,7 @@ export class InstanceManager {
 
   async #observe(instance: Instance): Promise<Observation> {
     if (instance.type === 'tmux') {
-      return observeTmux(instance, await this.#tmux.getSession(instance.tmuxSession ?? instance.name));
+      return observeTmux(instance, instance.tmuxSession === null ? null : await this.#tmux.getSession(instance.tmuxSession));
     }
     if (!this.#docker) throw dockerDisabled();
     if (!instance.containerId) return { status: 'error', isSeen: false };
@@ -463,7 +475,8 @@ export class InstanceManager {
     const observations = instances.map((instance) => {
       let observation: Observation;
       if (instance.type === 'tmux') {
-        observation = sessions ? observeTmux(instance, sessions.get(instance.tmuxSession ?? instance.name) ?? null) : { status: 'unknown', isSeen: false };
+        const session = sessions && instance.tmuxSession !== null ? (sessions.get(instance.tmuxSession) ?? null) : null;
+        observation = sessions ? observeTmux(instance, session) : { status: 'unknown', isSeen: false };
       } else {
         observation = byId && engine ? observeContainer(instance, findContainer(byId, instance.containerId), engine) : { status: 'unknown', isSeen: false };
       }
@@ -700,13 +713,16 @@ export class InstanceManager {
 
   /**
    * Imports records written elsewhere (the original cc-bridge). Each is validated like a new
-   * record; invalid ones and names already registered are skipped with the reason. Re-running
-   * an import adds nothing twice.
+   * record; invalid ones, and names (in any case), containers and tmux sessions already
+   * registered, here or earlier in the file, are skipped with the reason. Re-running an import
+   * adds nothing twice.
    */
   async importInstances(records: ImportRecord[], options: ActorOption = {}): Promise<ImportReport> {
     const report: ImportReport = { imported: [], skipped: [] };
-    const existing = await this.#prisma.instance.findMany({ select: { name: true, containerId: true } });
-    const names = new Set(existing.map((instance) => instance.name));
+    const existing = await this.#prisma.instance.findMany({ select: { name: true, containerId: true, tmuxSession: true } });
+    // Who has each name (keyed in lower case) and each session.
+    const names = new Map(existing.map((instance) => [instance.name.toLowerCase(), instance.name]));
+    const sessions = new Map(existing.flatMap((instance) => (instance.tmuxSession ? [[instance.tmuxSession, instance.name] as const] : [])));
     const containerIds = existing.flatMap((instance) => (instance.containerId ? [instance.containerId] : []));
     const rows: InstanceRow[] = [];
     for (const record of records) {
@@ -714,14 +730,21 @@ export class InstanceManager {
       const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
       const parsed = createInstanceInput.safeParse(input);
       const containerId = parsed.success ? (parsed.data.containerId ?? null) : null;
+      const session = parsed.success && parsed.data.type === 'tmux' ? (parsed.data.tmuxSession ?? parsed.data.name) : null;
+      const nameHolder = parsed.success ? names.get(parsed.data.name.toLowerCase()) : undefined;
+      const sessionHolder = session === null ? undefined : sessions.get(session);
       if (!parsed.success) {
         report.skipped.push({ name: record.name, reason: parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ') });
-      } else if (names.has(parsed.data.name)) {
-        report.skipped.push({ name: record.name, reason: 'an instance with this name is already registered' });
+      } else if (nameHolder !== undefined) {
+        const reason = nameHolder === parsed.data.name ? 'an instance with this name is already registered' : `the name is taken by "${nameHolder}"`;
+        report.skipped.push({ name: record.name, reason });
       } else if (containerId && containerIds.some((id) => isSameContainer(id, containerId))) {
         report.skipped.push({ name: record.name, reason: `container ${shortContainerId(containerId)} is already registered` });
+      } else if (session !== null && sessionHolder !== undefined) {
+        report.skipped.push({ name: record.name, reason: `tmux session ${session} is already registered as "${sessionHolder}"` });
       } else {
-        names.add(parsed.data.name);
+        names.set(parsed.data.name.toLowerCase(), parsed.data.name);
+        if (session !== null) sessions.set(session, parsed.data.name);
         if (containerId) containerIds.push(containerId);
         const { data } = parsed;
         rows.push({
@@ -734,7 +757,7 @@ export class InstanceManager {
           updatedAt: this.#now(),
           lastSeenAt: null,
           lastActivityAt: record.lastActivityAt,
-          tmuxSession: data.type === 'tmux' ? (data.tmuxSession ?? data.name) : null,
+          tmuxSession: session,
           pid: data.pid ?? null,
           cwd: data.cwd ?? null,
           containerId: data.containerId ?? null,
@@ -776,6 +799,33 @@ export class InstanceManager {
       select: { name: true, containerId: true },
     });
     if (holder) throw containerTaken(holder.containerId, holder.name);
+  }
+
+  /**
+   * The record holding `name` in any case, other than `exceptId`. The unique index on lower(name)
+   * keeps two spellings out; this lookup names the spelling that is there (`=`, not ILIKE: "_"
+   * is a valid name character and a LIKE wildcard).
+   */
+  async #findNameHolder(tx: Tx, name: string, exceptId: string | null): Promise<{ id: string; name: string } | null> {
+    const rows = await tx.$queryRaw<{ id: string; name: string }[]>`SELECT id::text AS id, name FROM "Instance" WHERE lower(name) = lower(${name})`;
+    return rows.find((row) => row.id !== exceptId) ?? null;
+  }
+
+  async #refuseTakenName(tx: Tx, name: string, exceptId: string | null): Promise<void> {
+    const holder = await this.#findNameHolder(tx, name, exceptId);
+    if (holder) throw nameTaken(name, holder.name);
+  }
+
+  /**
+   * One tmux session, one record: two records of one session would each kill it on delete. The
+   * unique index catches a race; this lookup names the holder.
+   */
+  async #refuseTakenSession(tx: Tx, session: string, exceptId: string | null): Promise<void> {
+    const holder = await tx.instance.findFirst({
+      where: { tmuxSession: session, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      select: { name: true },
+    });
+    if (holder) throw sessionTaken(session, holder.name);
   }
 
   #requireDocker(): DockerRuntime {

@@ -337,3 +337,47 @@ describe('cc-bridge instances with Docker Engines', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'running', runtimeState: 'running', dockerEndpoint: 'unix:///var/run/docker.sock', version: 1 });
   });
 });
+
+describe('cc-bridge processes sharing one registry', () => {
+  it('lets 16 creates started at once on a fresh data folder all succeed, each waiting its turn', async () => {
+    const sandbox = await createSandbox();
+    const names = Array.from({ length: 16 }, (_, index) => `par${index + 1}`);
+    const results = await Promise.all(names.map((name) => sandbox.run(['instances', 'create', name, '--type', 'tmux'])));
+    expect(results.map((result) => [result.code, result.stderr])).toEqual(names.map(() => [0, '']));
+    expect((await listNames(sandbox)).sort()).toEqual([...names].sort());
+  });
+});
+
+describe('one runtime, one record; one name whatever its case', () => {
+  it('refuses a tmux session another record has, on create and update, naming the holder', async () => {
+    const sandbox = await createSandbox();
+    await execFile('tmux', ['-S', sandbox.tmux.socket, 'new-session', '-d', '-s', 'work', 'sleep 900']);
+    expect((await sandbox.run(['instances', 'create', 'main', '--tmux-session', 'work'])).code).toBe(0);
+
+    const line = 'cc-bridge: The tmux session work is already registered as "main"';
+    const dup = await sandbox.run(['instances', 'create', 'dup', '--tmux-session', 'work']);
+    expect({ code: dup.code, stderr: stderrLines(dup) }).toEqual({ code: 1, stderr: [line] });
+    // Without --tmux-session the session is named after the instance: "work" is taken too.
+    const byName = await sandbox.run(['instances', 'create', 'work']);
+    expect({ code: byName.code, stderr: stderrLines(byName) }).toEqual({ code: 1, stderr: [line] });
+    expect((await sandbox.run(['instances', 'create', 'other'])).code).toBe(0);
+    const moved = await sandbox.run(['instances', 'update', 'other', '--tmux-session', 'work']);
+    expect({ code: moved.code, stderr: stderrLines(moved) }).toEqual({ code: 1, stderr: [line] });
+
+    expect((await listNames(sandbox)).sort()).toEqual(['main', 'other']);
+    expect(await sandbox.hasTmuxSession('work')).toBe(true);
+  });
+
+  it('refuses Alpha and ALPHA beside alpha, keeps the stored spelling, and finds alpha by any case', async () => {
+    const sandbox = await createSandbox();
+    expect((await sandbox.run(['instances', 'create', 'alpha'])).code).toBe(0);
+    for (const name of ['Alpha', 'ALPHA']) {
+      const result = await sandbox.run(['instances', 'create', name, '--tmux-session', `s-${name}`]);
+      expect({ code: result.code, stderr: stderrLines(result) }).toEqual({ code: 1, stderr: [`cc-bridge: The name "${name}" is taken by "alpha"`] });
+    }
+    expect(await listNames(sandbox)).toEqual(['alpha']);
+    const shown = await sandbox.run(['instances', 'show', 'ALPHA', '--json']);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ name: 'alpha' });
+  });
+});

@@ -5,12 +5,13 @@ const titles: Record<ErrorCode, string> = {
   INVALID_INPUT: 'Some fields need attention',
   NAME_TAKEN: 'That name is already taken',
   CONTAINER_TAKEN: 'That container is already registered',
+  SESSION_TAKEN: 'That tmux session is already registered',
   NOT_FOUND: 'That instance does not exist (any more)',
   CONFLICT: 'Someone changed this instance since you opened it',
   DOCKER_UNAVAILABLE: 'The Docker Engine is not reachable',
   DOCKER_ERROR: 'Docker refused the request',
   TMUX_ERROR: 'tmux refused the request',
-  DATABASE_BUSY: 'The registry is busy; try again in a moment',
+  DATABASE_BUSY: 'The registry is busy',
   DATABASE_ERROR: 'The registry database failed',
   CONFIG_INVALID: 'The cc-bridge configuration is invalid',
   INTERNAL: 'Something went wrong on the server',
@@ -27,12 +28,13 @@ export function describeError(error: SerializedError): ErrorText {
 }
 
 /**
- * A clash with another record (its name, its container) belongs next to the field it is about,
- * in core's words; null for every other error.
+ * A clash with another record (its name, its container, its tmux session) belongs next to the
+ * field it is about, in core's words; null for every other error.
  */
 export function clashFieldErrors(error: SerializedError): Record<string, string[]> | null {
   if (error.code === 'NAME_TAKEN') return { name: [error.message] };
   if (error.code === 'CONTAINER_TAKEN') return { containerId: [error.message] };
+  if (error.code === 'SESSION_TAKEN') return { tmuxSession: [error.message] };
   return null;
 }
 

@@ -1,19 +1,35 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { CcBridgeError } from '../errors.ts';
+import { CcBridgeError, isCcBridgeError } from '../errors.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { openEmbeddedDatabase } from './embedded.ts';
 import { applyMigrations, type SqlRunner } from './migrate.ts';
+import type { DatabasePlace } from './prisma-errors.ts';
 
 export { PrismaClient };
 
-export interface Database {
+/**
+ * How long a change waits for its turn (ms). The embedded database serves one session at a time,
+ * so every process's transaction queues behind the others': this leaves room for dozens of
+ * cc-bridge processes started at once (each holds it for tens of milliseconds, but they start on
+ * a busy machine), where Prisma's defaults (2 s to start, 5 s to finish) failed a third of 16.
+ */
+export const defaultDatabaseWaitMs = 60_000;
+
+/** `location`: for messages, the server URL without its password, or the embedded data folder. */
+export interface Database extends DatabasePlace {
   prisma: PrismaClient;
-  /** For messages: the server URL without its password, or the embedded data folder. */
-  location: string;
   close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * How long a transaction may wait to start, and to finish; a connection to a server to open;
+   * a process for the embedded folder's owner to answer (ms).
+   */
+  waitMs?: number;
 }
 
 function redact(url: string): string {
@@ -47,18 +63,29 @@ async function migrateServer(connectionString: string, logger: Logger): Promise<
  * Opens the registry: the PostgreSQL server at `config.url`, or else the embedded database in
  * `config.dataDir`. Migrations are applied before anything else runs.
  */
-export async function openDatabase(config: Config['database'], logger: Logger): Promise<Database> {
+export async function openDatabase(config: Config['database'], logger: Logger, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const waitMs = options.waitMs ?? defaultDatabaseWaitMs;
+  // Set once for every transaction. Prisma's maxWait does not cut a wait short: a transaction that
+  // began late is rolled back then (P2028), which translateDatabaseFailure makes DATABASE_BUSY.
+  const transactionOptions = { maxWait: waitMs, timeout: waitMs };
   // allowExitOnIdle: a CLI process ends when its work is done, without waiting for idle clients.
   if (config.url) {
     await migrateServer(config.url, logger);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url, max: 5, allowExitOnIdle: true }) });
-    return { prisma, location: redact(config.url), close: () => prisma.$disconnect() };
+    const adapter = new PrismaPg({ connectionString: config.url, max: 5, allowExitOnIdle: true, connectionTimeoutMillis: waitMs });
+    const prisma = new PrismaClient({ adapter, transactionOptions });
+    return { prisma, kind: 'server', location: redact(config.url), waitMs, close: () => prisma.$disconnect() };
   }
-  const embedded = await openEmbeddedDatabase(config.dataDir, logger);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(embedded.pool) });
+  const embedded = await openEmbeddedDatabase(config.dataDir, logger, { ownerWaitMs: waitMs }).catch((error: unknown) => {
+    // The folder itself can fail (not creatable, not readable): that is the database failing too.
+    if (isCcBridgeError(error)) throw error;
+    throw new CcBridgeError('DATABASE_ERROR', `Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}`, { cause: error });
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(embedded.pool), transactionOptions });
   return {
     prisma,
+    kind: 'embedded',
     location: config.dataDir,
+    waitMs,
     close: async () => {
       await prisma.$disconnect();
       await embedded.close();

@@ -13,8 +13,8 @@ import { servePGlite, type PGliteServer } from './pglite-server.ts';
 const socketPort = 5432;
 // sun_path holds 108 bytes on Linux, with the terminating NUL.
 const maxSocketPath = 107;
-// How long a process waits for the folder's owner to answer or to hand over.
-const waitForOwnerMs = 30_000;
+// How long a process waits for the folder's owner to answer or to hand over, unless told.
+const defaultOwnerWaitMs = 30_000;
 // How long an owner that is closing waits for other processes to finish their queries.
 const drainMs = 10_000;
 const connectAttempts = 5;
@@ -98,14 +98,16 @@ class EmbeddedHost {
   readonly #dataDir: string;
   readonly #socketPath: string;
   readonly #logger: Logger;
+  readonly #ownerWaitMs: number;
   #owned: Ownership | null = null;
   #pending: Promise<void> | null = null;
   #isClosed = false;
 
-  constructor(dataDir: string, socketPath: string, logger: Logger) {
+  constructor(dataDir: string, socketPath: string, logger: Logger, ownerWaitMs: number) {
     this.#dataDir = dataDir;
     this.#socketPath = socketPath;
     this.#logger = logger;
+    this.#ownerWaitMs = ownerWaitMs;
   }
 
   /** Resolves once the folder is served, by this process (taking ownership) or another. */
@@ -117,7 +119,7 @@ class EmbeddedHost {
   }
 
   async #serve(): Promise<void> {
-    const deadline = Date.now() + waitForOwnerMs;
+    const deadline = Date.now() + this.#ownerWaitMs;
     while (Date.now() < deadline) {
       if (await canConnect(this.#socketPath)) return;
       const lock = await tryLock(this.#dataDir);
@@ -128,7 +130,10 @@ class EmbeddedHost {
       // Someone owns the folder but does not listen: starting up, or handing over.
       await sleep(50);
     }
-    throw new CcBridgeError('DATABASE_BUSY', `The embedded database in ${this.#dataDir} is held by another cc-bridge process that does not answer; stop it and try again`);
+    throw new CcBridgeError(
+      'DATABASE_BUSY',
+      `The embedded database in ${this.#dataDir} is busy: another cc-bridge process holds it and has not answered for ${Math.round(this.#ownerWaitMs / 1000)} s; stop it or try again`,
+    );
   }
 
   async #open(lock: Server): Promise<Ownership> {
@@ -171,19 +176,24 @@ class EmbeddedHost {
   }
 }
 
+export interface EmbeddedOptions {
+  /** How long a process waits for the folder's owner to answer or to hand over (ms); default 30 s. */
+  ownerWaitMs?: number;
+}
+
 /**
  * Opens the embedded database in `dataDir`, shared with other processes. The folder is created
  * 0700 if missing, and an existing one with rights for group or others is tightened to 0700 with
  * a warning (see ensurePrivateFolder).
  */
-export async function openEmbeddedDatabase(requestedDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+export async function openEmbeddedDatabase(requestedDir: string, logger: Logger, options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   ensurePrivateFolder(resolve(requestedDir), logger);
   const dataDir = realpathSync(requestedDir);
   const socketPath = join(dataDir, `.s.PGSQL.${socketPort}`);
   if (socketPath.length > maxSocketPath) {
     throw new CcBridgeError('CONFIG_INVALID', `The data folder path is too long for a Unix socket (${socketPath.length} > ${maxSocketPath} bytes): ${dataDir}`);
   }
-  const host = new EmbeddedHost(dataDir, socketPath, logger);
+  const host = new EmbeddedHost(dataDir, socketPath, logger, options.ownerWaitMs ?? defaultOwnerWaitMs);
   await host.ensureServed();
 
   // pg-pool connects with a callback; both forms make sure the folder is served first.

@@ -95,6 +95,23 @@ describe('planMerge', () => {
     ]);
   });
 
+  it('treats a name held in another case as held: Alpha is taken by alpha', () => {
+    const first = container({ id: idA, name: 'c1' });
+    const second = container({ id: idB, name: 'c2' });
+    const plan = merge(
+      [entry({ name: 'alpha', type: 'tmux' })],
+      [
+        candidate(first, 'Alpha'),
+        candidate(second, 'ALPHA-docker'),
+      ],
+      [first, second],
+    );
+    expect(plan.creates.map((create) => [create.name, create.conflict])).toEqual([
+      ['Alpha-docker', { wanted: 'Alpha', heldBy: 'tmux' }],
+      ['ALPHA-docker-docker', { wanted: 'ALPHA-docker', heldBy: 'docker' }],
+    ]);
+  });
+
   it('puts a letter before a short id that starts with a digit', () => {
     const box = container({ id: idDigit, name: 'c' });
     const plan = merge([entry({ name: 'x' }), entry({ name: 'x-docker', containerId: idA })], [candidate(box, 'x')], [box]);

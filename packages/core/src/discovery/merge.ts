@@ -118,7 +118,8 @@ function findEntry(index: EntryIndex, container: ContainerInfo): RegistryEntry |
  */
 export function planMerge(entries: RegistryEntry[], candidates: Candidate[], allContainers: ContainerInfo[], engine: DockerEngine): MergePlan {
   const plan: MergePlan = { creates: [], updates: [], markStopped: [], otherEngine: [], seen: [] };
-  const heldBy = new Map<string, InstanceType>(entries.map((entry) => [entry.name, entry.type]));
+  // Keyed in lower case: names are unique regardless of case, so "alpha" holds "Alpha".
+  const heldBy = new Map<string, InstanceType>(entries.map((entry) => [entry.name.toLowerCase(), entry.type]));
   const handled = new Set<string>();
   const index = indexEntries(entries, engine);
 
@@ -144,7 +145,7 @@ export function planMerge(entries: RegistryEntry[], candidates: Candidate[], all
     if (findEntry(index, candidate.container)) continue;
     const wanted = nameFromContainer(candidate.wantedName);
     const name = assignName(wanted, candidate.container, heldBy);
-    const holder = heldBy.get(wanted);
+    const holder = heldBy.get(wanted.toLowerCase());
     plan.creates.push({
       name,
       container: candidate.container,
@@ -153,7 +154,7 @@ export function planMerge(entries: RegistryEntry[], candidates: Candidate[], all
       conflict: name === wanted ? null : { wanted, heldBy: holder ?? null },
       invalidLabel: candidate.label !== null && candidate.label !== wanted ? candidate.label : null,
     });
-    heldBy.set(name, 'docker');
+    heldBy.set(name.toLowerCase(), 'docker');
   }
 
   for (const entry of entries) {
@@ -170,7 +171,7 @@ export function planMerge(entries: RegistryEntry[], candidates: Candidate[], all
  * a counter.
  */
 function assignName(wanted: string, container: ContainerInfo, heldBy: Map<string, InstanceType>): string {
-  const isFree = (name: string) => isValidName(name) && !heldBy.has(name);
+  const isFree = (name: string) => isValidName(name) && !heldBy.has(name.toLowerCase());
   if (isFree(wanted)) return wanted;
   const suffixed = `${wanted.slice(0, 57)}-docker`;
   if (isFree(suffixed)) return suffixed;

@@ -30,6 +30,8 @@ export interface TestBridgeOptions {
   env?: Record<string, string>;
   logger?: Logger;
   skipStartup?: boolean;
+  /** How long a change waits for the database before DATABASE_BUSY (ms). */
+  databaseWaitMs?: number;
 }
 
 export interface TestBridge extends CcBridge {
@@ -102,7 +104,7 @@ export async function openTestBridge(options: TestBridgeOptions): Promise<TestBr
   const config = loadConfig({}, env);
   if (!server) await cp(await embeddedTemplate(), config.database.dataDir, { recursive: true });
   try {
-    const bridge = await openCcBridge({ config, logger: options.logger ?? silentLogger, actor: 'test', skipStartup: options.skipStartup ?? true });
+    const bridge = await openCcBridge({ config, logger: options.logger ?? silentLogger, actor: 'test', skipStartup: options.skipStartup ?? true, databaseWaitMs: options.databaseWaitMs });
     return {
       ...bridge,
       dataDir: server ? null : config.database.dataDir,

@@ -83,6 +83,16 @@ describe('discovery and status against a real Docker Engine and tmux server', ()
     expect(report.conflicts[0]).toMatchObject({ wanted: 'shared', assigned: 'shared-docker', heldBy: 'tmux' });
   });
 
+  it('treats a name held in another case as taken: a container labelled Alpha beside alpha is Alpha-docker', async () => {
+    await bridge.manager.createInstance({ name: 'alpha' });
+    await runTestContainer({ name: 'ccb-t-alpha', labels: { [label]: 'Alpha' } });
+    const report = await bridge.manager.refreshDiscovery();
+    expect(report.errors).toEqual([]);
+    expect(report.added).toEqual(['Alpha-docker']);
+    expect(report.conflicts[0]).toMatchObject({ wanted: 'Alpha', assigned: 'Alpha-docker', heldBy: 'tmux' });
+    expect((await bridge.manager.getInstanceOrThrow('alpha')).type).toBe('tmux');
+  });
+
   it('marks the record of a vanished container stopped and keeps it; prune then removes it', async () => {
     const container = await runTestContainer({ name: 'ccb-t-vanish', labels: { [label]: 'vanish' } });
     await bridge.manager.refreshDiscovery();

@@ -1,6 +1,10 @@
+import { execFile as execFileCallback } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
 import { createTestTmux, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+
+const execFile = promisify(execFileCallback);
 
 async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
   try {
@@ -221,5 +225,129 @@ describe('starting a tmux instance whose command does not keep running', () => {
     );
     expect(await bridge.manager.getInstance('nothing-there')).toBeNull();
     expect(await bridge.manager.listEvents('nothing-there')).toEqual([]);
+  });
+});
+
+describe.each(testBackends())('one runtime, one record; one name whatever its case, on the %s database', (backend) => {
+  let tmux: TestTmux;
+  let bridge: TestBridge;
+
+  const tmuxCommand = (...args: string[]) => execFile('tmux', ['-S', tmux.socket, ...args]);
+  async function hasSession(name: string): Promise<boolean> {
+    try {
+      await tmuxCommand('has-session', '-t', `=${name}`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const legacy = (name: string, tmuxSession: string | null) => ({
+    name, type: 'tmux' as const, status: 'stopped' as const, createdAt: null, lastActivityAt: null,
+    tmuxSession, pid: null, cwd: null, containerId: null, containerName: null, imageName: null, dockerNetwork: null,
+  });
+
+  beforeAll(async () => {
+    tmux = await createTestTmux();
+    bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false });
+    await tmuxCommand('new-session', '-d', '-s', 'work', 'sleep 900');
+  });
+  afterAll(async () => {
+    await bridge?.dispose();
+    await tmux?.dispose();
+  });
+
+  it('refuses a tmux session another record has, on create and update, naming the holder', async () => {
+    await bridge.manager.createInstance({ name: 'main', tmuxSession: 'work' });
+    const taken = { code: 'SESSION_TAKEN', message: 'The tmux session work is already registered as "main"', fieldErrors: { tmuxSession: ['is already registered as "main"'] } };
+    expect(await caught(bridge.manager.createInstance({ name: 'dup', tmuxSession: 'work' }))).toMatchObject(taken);
+    // Without a session of its own, a tmux record's session is its name: "work" is taken.
+    expect(await caught(bridge.manager.createInstance({ name: 'work' }))).toMatchObject(taken);
+    await bridge.manager.createInstance({ name: 'other' });
+    expect(await caught(bridge.manager.updateInstance('other', { tmuxSession: 'work' }))).toMatchObject(taken);
+    expect(await bridge.manager.getInstanceOrThrow('other')).toMatchObject({ tmuxSession: 'other', version: 1 });
+    for (const name of ['dup', 'work']) expect(await bridge.manager.getInstance(name)).toBeNull();
+    // Its own session is no clash, and a rename keeps it.
+    expect(await bridge.manager.updateInstance('main', { name: 'main-2', tmuxSession: 'work' })).toMatchObject({ name: 'main-2', tmuxSession: 'work' });
+    await bridge.manager.updateInstance('main-2', { name: 'main' });
+  });
+
+  it('refuses it before starting anything, so the holder\'s session lives on', async () => {
+    for (const input of [{ name: 'dup', tmuxSession: 'work' }, { name: 'work' }]) {
+      expect((await caught(bridge.manager.createInstance(input, { start: true }))).code).toBe('SESSION_TAKEN');
+    }
+    expect(await hasSession('work')).toBe(true);
+    await bridge.manager.deleteInstance('other', { removeRuntime: true });
+    expect(await hasSession('work')).toBe(true);
+  });
+
+  it('skips an imported record whose session is registered, here or earlier in the file, naming the holder', async () => {
+    const report = await bridge.manager.importInstances([legacy('legacy-dup', 'work'), legacy('legacy-a', 'shared'), legacy('legacy-b', 'shared'), legacy('main-like', null), legacy('main', 'elsewhere')]);
+    expect(report.imported).toEqual(['legacy-a', 'main-like']);
+    expect(report.skipped).toEqual([
+      { name: 'legacy-dup', reason: 'tmux session work is already registered as "main"' },
+      { name: 'legacy-b', reason: 'tmux session shared is already registered as "legacy-a"' },
+      { name: 'main', reason: 'an instance with this name is already registered' },
+    ]);
+  });
+
+  it('refuses session names tmux would rewrite, since a.b and a_b would name one session', async () => {
+    for (const tmuxSession of ['a.b', 'a:b']) {
+      expect((await caught(bridge.manager.createInstance({ name: 'dotted', tmuxSession }))).fieldErrors).toHaveProperty('tmuxSession');
+      expect((await caught(bridge.manager.updateInstance('main', { tmuxSession }))).code).toBe('INVALID_INPUT');
+    }
+    const report = await bridge.manager.importInstances([legacy('dotted', 'a.b')]);
+    expect(report.skipped.map((skip) => skip.name)).toEqual(['dotted']);
+  });
+
+  it('leaves a record whose session is cleared without one: deleting its runtime kills no session of its name', async () => {
+    await tmuxCommand('new-session', '-d', '-s', 'lonely', 'sleep 900');
+    await bridge.manager.createInstance({ name: 'lonely', tmuxSession: 'lonely-session' });
+    expect(await bridge.manager.updateInstance('lonely', { tmuxSession: null })).toMatchObject({ tmuxSession: null });
+    expect((await bridge.manager.getInstanceStatus('lonely', { refresh: true })).status).toBe('created');
+    expect((await bridge.manager.deleteInstance('lonely', { removeRuntime: true })).runtime).toBe('gone');
+    expect(await hasSession('lonely')).toBe(true);
+  });
+
+  it('keeps names unique regardless of case, naming the spelling that has it', async () => {
+    await bridge.manager.createInstance({ name: 'alpha' });
+    const taken = (name: string) => ({ code: 'NAME_TAKEN', message: `The name "${name}" is taken by "alpha"`, fieldErrors: { name: ['is taken by "alpha"'] } });
+    expect(await caught(bridge.manager.createInstance({ name: 'Alpha', tmuxSession: 'alpha-2' }))).toMatchObject(taken('Alpha'));
+    expect(await caught(bridge.manager.createDockerInstance({ name: 'ALPHA', containerId: '9'.repeat(64), containerName: 'c' }))).toMatchObject(taken('ALPHA'));
+    expect(await caught(bridge.manager.updateInstance('main', { name: 'aLpHa' }))).toMatchObject(taken('aLpHa'));
+    expect(await caught(bridge.manager.createInstance({ name: 'ALPHA', tmuxSession: 'alpha-started' }, { start: true }))).toMatchObject(taken('ALPHA'));
+    expect(await hasSession('alpha-started')).toBe(false);
+    const names = (await bridge.manager.listInstances()).items.map((instance) => instance.name);
+    expect(names.filter((name) => name.toLowerCase() === 'alpha')).toEqual(['alpha']);
+    // A record may change the case of its own name.
+    expect(await bridge.manager.updateInstance('alpha', { name: 'Alpha' })).toMatchObject({ name: 'Alpha', version: 2 });
+    await bridge.manager.updateInstance('Alpha', { name: 'alpha' });
+  });
+
+  it('finds a record by its name in any case, and "_" is no wildcard', async () => {
+    expect(await bridge.manager.getInstance('ALPHA')).toMatchObject({ name: 'alpha' });
+    expect((await bridge.manager.getInstanceOrThrow('aLpHa')).name).toBe('alpha');
+    expect((await bridge.manager.listEvents('ALPHA')).map((event) => event.kind)).toEqual(['created', 'updated', 'updated']);
+    await bridge.manager.createInstance({ name: 'abc' });
+    expect(await bridge.manager.getInstance('a_c')).toBeNull();
+    await bridge.manager.createInstance({ name: 'x_y' });
+    expect(await bridge.manager.getInstance('X_Y')).toMatchObject({ name: 'x_y' });
+  });
+
+  it('searches for "_" and "%" as themselves, not as LIKE wildcards', async () => {
+    await bridge.manager.createInstance({ name: 'snake_case' });
+    await bridge.manager.createInstance({ name: 'snakeXcase' });
+    await bridge.manager.createInstance({ name: 'percent', cwd: '/srv/100%' });
+    expect((await bridge.manager.listInstances({ search: 'E_C' })).items.map((instance) => instance.name)).toEqual(['snake_case']);
+    expect((await bridge.manager.listInstances({ search: '0%' })).items.map((instance) => instance.name)).toEqual(['percent']);
+    expect((await bridge.manager.listInstances({ search: '%' })).items.map((instance) => instance.name)).toEqual(['percent']);
+  });
+
+  it('skips an imported name taken in another case, naming the spelling that has it', async () => {
+    const report = await bridge.manager.importInstances([legacy('ALPHA', 'legacy-alpha'), legacy('Beta', 'beta-1'), legacy('BETA', 'beta-2')]);
+    expect(report.imported).toEqual(['Beta']);
+    expect(report.skipped).toEqual([
+      { name: 'ALPHA', reason: 'the name is taken by "alpha"' },
+      { name: 'BETA', reason: 'the name is taken by "Beta"' },
+    ]);
   });
 });

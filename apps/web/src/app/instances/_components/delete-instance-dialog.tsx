@@ -51,13 +51,15 @@ export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteIns
     close();
   }
 
-  const runtime = instance?.type === 'docker' ? `container ${instance.containerName ?? instance.containerId ?? ''}` : `tmux session ${instance?.tmuxSession ?? instance?.name ?? ''}`;
+  // A tmux record without a session (cleared) has no runtime to keep or remove.
+  const runtime =
+    instance?.type === 'docker' ? `container ${instance.containerName ?? instance.containerId ?? ''}` : instance?.tmuxSession ? `tmux session ${instance.tmuxSession}` : null;
 
   return (
     <ConfirmDialog
       open={instance !== null}
       title={instance ? `Delete ${instance.name}?` : 'Delete'}
-      description={`This removes the record and keeps its history. The ${runtime.trim()} keeps running unless you tick the box.`}
+      description={`This removes the record and keeps its history.${runtime ? ` The ${runtime.trim()} keeps running unless you tick the box.` : ''}`}
       confirmLabel="Delete"
       isDestructive
       onConfirm={handleConfirm}
