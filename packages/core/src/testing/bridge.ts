@@ -30,6 +30,8 @@ export interface TestBridgeOptions {
   env?: Record<string, string>;
   logger?: Logger;
   skipStartup?: boolean;
+  /** Bound on each tmux command and Engine request (ms); the default is the real one. */
+  runtimeTimeoutMs?: number;
 }
 
 export interface TestBridge extends CcBridge {
@@ -102,7 +104,13 @@ export async function openTestBridge(options: TestBridgeOptions): Promise<TestBr
   const config = loadConfig({}, env);
   if (!server) await cp(await embeddedTemplate(), config.database.dataDir, { recursive: true });
   try {
-    const bridge = await openCcBridge({ config, logger: options.logger ?? silentLogger, actor: 'test', skipStartup: options.skipStartup ?? true });
+    const bridge = await openCcBridge({
+      config,
+      logger: options.logger ?? silentLogger,
+      actor: 'test',
+      skipStartup: options.skipStartup ?? true,
+      runtimeTimeoutMs: options.runtimeTimeoutMs,
+    });
     return {
       ...bridge,
       dataDir: server ? null : config.database.dataDir,
