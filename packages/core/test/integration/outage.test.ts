@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCcBridgeError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createTestTmux, openTestBridge, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+import { createTestTmux, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 const execFile = promisify(execFileCallback);
 
@@ -22,7 +22,7 @@ async function serverPid(socket: string): Promise<number> {
   return Number(stdout.trim());
 }
 
-describe('a tmux server that stops answering and comes back', () => {
+describe.each(testBackends())('a tmux server that stops answering and comes back (%s database)', (backend) => {
   const boundMs = 1_500;
   let tmux: TestTmux;
   let bridge: TestBridge;
@@ -44,7 +44,7 @@ describe('a tmux server that stops answering and comes back', () => {
     lines = [];
     tmux = await createTestTmux();
     const logger = createLogger('info', (line) => lines.push(line.trim()));
-    bridge = await openTestBridge({ tmuxSocket: tmux.socket, docker: false, logger, runtimeTimeoutMs: boundMs });
+    bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false, logger, runtimeTimeoutMs: boundMs });
     await bridge.manager.createInstance({ name: 'alpha' }, { start: true });
     await bridge.manager.createInstance({ name: 'beta' });
     pid = await serverPid(tmux.socket);
