@@ -33,3 +33,9 @@ export function processIo(): Io {
 
 /** A failure of the CLI's own (a file it cannot read, a question answered no): exit 1. */
 export class CliError extends Error {}
+
+/**
+ * The command failed and its output already says why (a status that could not be read): exit 1
+ * with nothing more printed.
+ */
+export class ReportedFailure extends Error {}

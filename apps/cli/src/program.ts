@@ -2,7 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerImportCommand } from './commands/import.ts';
 import { registerInstanceCommands } from './commands/instances.ts';
 import { formatError } from './format.ts';
-import type { Io } from './io.ts';
+import { type Io, ReportedFailure } from './io.ts';
 
 /** Usage errors read like every other error: one line, `cc-bridge: …`. */
 function usageLine(text: string): string {
@@ -39,6 +39,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     // Commander has already printed its message (help, version, or the usage error).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ReportedFailure) return 1;
     io.err(formatError(error));
     if (program.opts().verbose === true && error instanceof Error && error.stack !== undefined) {
       io.err(`${error.stack}\n`);

@@ -2,11 +2,13 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { guardDatabaseErrors } from './db/prisma-errors.ts';
 import { DockerDiscoverer } from './discovery/docker-discoverer.ts';
+import { CcBridgeError, isCcBridgeError } from './errors.ts';
 import { InstanceManager } from './instance-manager.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
 import { createDockerClient } from './runtimes/docker/docker-client.ts';
-import { createDockerRuntime } from './runtimes/docker/docker-runtime.ts';
+import { createDockerRuntime, unusableDockerRuntime } from './runtimes/docker/docker-runtime.ts';
+import type { DockerRuntime } from './runtimes/runtime.ts';
 import { createTmuxRuntime } from './runtimes/tmux/tmux-runtime.ts';
 
 export interface CcBridge {
@@ -29,6 +31,23 @@ export interface OpenOptions {
   skipStartup?: boolean;
   /** How long a change waits for its turn before DATABASE_BUSY (ms); default 60 s. */
   databaseWaitMs?: number;
+  /** Bound on each tmux command and Engine request (ms); default `runtimeCallTimeoutMs`. Tests lower it. */
+  runtimeTimeoutMs?: number;
+}
+
+/**
+ * The Docker runtime the configuration asks for: null when disabled; when the host setting
+ * cannot be used, one that fails every call with that CONFIG_INVALID (returned beside it), so a
+ * bad DOCKER_HOST costs Docker only.
+ */
+function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefined): { docker: DockerRuntime | null; configError: CcBridgeError | null } {
+  if (!config.enabled) return { docker: null, configError: null };
+  try {
+    return { docker: createDockerRuntime(createDockerClient(config.host, config.hostSetting ?? undefined), { requestTimeoutMs: timeoutMs }), configError: null };
+  } catch (error) {
+    if (!isCcBridgeError(error, 'CONFIG_INVALID')) throw error;
+    return { docker: unusableDockerRuntime(error), configError: error };
+  }
 }
 
 /**
@@ -40,23 +59,26 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs });
-  const tmux = createTmuxRuntime({ socket: config.tmux.socket });
-  const docker = config.docker.enabled ? createDockerRuntime(createDockerClient(config.docker.host)) : null;
-  const manager = new InstanceManager({
-    prisma: database.prisma,
-    tmux,
-    docker,
-    discoverer: docker ? new DockerDiscoverer(docker, config.docker, logger) : null,
-    config,
-    logger,
-    actor: options.actor ?? 'system',
-  });
-  // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR (or a
-  // *_TAKEN), never raw: the CLI and the dashboard only ever see CcBridgeErrors from the database.
-  const guarded = guardDatabaseErrors(manager, database);
-
-  const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
+  // From here on the open database keeps the process alive: any failure must close it.
   try {
+    const tmux = createTmuxRuntime({ socket: config.tmux.socket, timeoutMs: options.runtimeTimeoutMs });
+    const { docker, configError } = openDockerRuntime(config.docker, options.runtimeTimeoutMs);
+    const manager = new InstanceManager({
+      prisma: database.prisma,
+      tmux,
+      docker,
+      dockerConfigError: configError,
+      discoverer: docker ? new DockerDiscoverer(docker, config.docker, logger) : null,
+      config,
+      logger,
+      actor: options.actor ?? 'system',
+      noAnswerRetryMs: options.runtimeTimeoutMs,
+    });
+    // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR (or a
+    // *_TAKEN), never raw: the CLI and the dashboard only ever see CcBridgeErrors from the database.
+    const guarded = guardDatabaseErrors(manager, database);
+
+    const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
     if (!options.skipStartup && docker && config.docker.autoDiscovery && !config.startup.skipDiscovery) {
       // Its errors are in the report, and the manager has logged them.
       startup.discovery = await guarded.refreshDiscovery();
@@ -64,9 +86,12 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     if (!options.skipStartup && config.startup.cleanupStopped) {
       startup.cleanup = await guarded.cleanupStoppedInstances();
     }
+    return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
   } catch (error) {
-    await database.close();
+    // The caller gets the error that stopped the open; a failed close on top of it is only logged.
+    await database.close().catch((closeError: unknown) =>
+      logger.error('closing the database failed', { error: closeError instanceof Error ? closeError.message : String(closeError) }),
+    );
     throw error;
   }
-  return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
 }

@@ -52,6 +52,13 @@ describe('loadConfig', () => {
     expect(config.docker.autoDiscovery).toBe(false);
   });
 
+  it('says where the Docker host was set, for messages about it', () => {
+    expect(loadConfig({}, { HOME: home }).docker).toMatchObject({ host: null, hostSetting: null });
+    const path = configFile('[docker]\nhost = "tcp://10.0.0.5:2375"\n');
+    expect(loadConfig({ configFile: path }, { HOME: home }).docker).toMatchObject({ host: 'tcp://10.0.0.5:2375', hostSetting: `[docker] host in ${path}` });
+    expect(loadConfig({ configFile: path }, { HOME: home, DOCKER_HOST: 'garbage' }).docker).toMatchObject({ host: 'garbage', hostSetting: 'DOCKER_HOST' });
+  });
+
   it('names the key and the file of a bad value', () => {
     const path = configFile('[docker]\nenabled = "yes please"\n');
     const message = failure(() => loadConfig({ configFile: path }, { HOME: home }));

@@ -87,6 +87,8 @@ export interface Config {
     preferred: boolean;
     /** DOCKER_HOST form (`unix:///path`, `tcp://host:port`); null: the default socket. */
     host: string | null;
+    /** Where `host` was set, for messages: `DOCKER_HOST` or `[docker] host in FILE`; null with no host. */
+    hostSetting: string | null;
     /** Look for a Claude process inside each candidate container: one call per container. */
     processScan: boolean;
   };
@@ -199,6 +201,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       network: env.CC_BRIDGE_DOCKER_NETWORK ?? file.docker?.network ?? null,
       preferred: file.docker?.preferred ?? false,
       host: env.DOCKER_HOST ?? file.docker?.host ?? null,
+      hostSetting: env.DOCKER_HOST !== undefined ? 'DOCKER_HOST' : file.docker?.host !== undefined ? `[docker] host in ${path}` : null,
       processScan: env.CC_BRIDGE_PROCESS_SCAN ?? file.docker?.process_scan ?? false,
     },
     database: {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.ts';
 import { insertEvents, insertInstances, markSeen, type EventRow, type InstanceRow } from './db/bulk.ts';
+import { lastAnnouncedStatuses } from './db/status-history.ts';
 import { containerTaken, nameTaken, sessionTaken, translateDatabaseError } from './db/prisma-errors.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { goneContainerObservation, planMerge, type RegistryEntry } from './discovery/merge.ts';
@@ -49,6 +50,7 @@ import type {
   StatusResult,
   UpdateOptions,
 } from './reports.ts';
+import { isNoAnswer, runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import {
   belongsToOtherEngine,
   observeDockerContainer,
@@ -77,6 +79,17 @@ export interface InstanceManagerDeps {
   statusCacheMs?: number;
   /** How long a new tmux session must live to count as started (a command not found ends it at once). */
   tmuxStartGraceMs?: number;
+  /**
+   * A Docker configuration that cannot be used (`docker` then fails every call with it): warned
+   * once when the manager is made, and the Docker outage counts from then.
+   */
+  dockerConfigError?: CcBridgeError | null;
+  /**
+   * How long (ms) status checks and discovery do not ask again a runtime that did not answer in
+   * time; its error answers for it meanwhile. Default `runtimeCallTimeoutMs`: one command never
+   * waits out the bound twice.
+   */
+  noAnswerRetryMs?: number;
   now?: () => Date;
 }
 
@@ -125,6 +138,9 @@ export class InstanceManager {
   readonly #statusCache = new Map<string, { status: InstanceStatus; checkedAt: Date }>();
   /** Runtimes (by the type they serve) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
   readonly #failing = new Set<InstanceType>();
+  /** Runtimes whose last call got no answer in time, with that error and when it came. */
+  readonly #unanswered = new Map<InstanceType, { error: CcBridgeError; at: number }>();
+  readonly #noAnswerRetryMs: number;
 
   constructor(deps: InstanceManagerDeps) {
     this.#prisma = deps.prisma;
@@ -136,7 +152,12 @@ export class InstanceManager {
     this.#actor = deps.actor;
     this.#statusCacheMs = deps.statusCacheMs ?? 2_000;
     this.#tmuxStartGraceMs = deps.tmuxStartGraceMs ?? 300;
+    this.#noAnswerRetryMs = deps.noAnswerRetryMs ?? runtimeCallTimeoutMs;
     this.#now = deps.now ?? (() => new Date());
+    if (deps.dockerConfigError) {
+      this.#logger.warn(`${deps.dockerConfigError.message}. Docker cannot be used until this is fixed; tmux instances work as usual`);
+      this.#failing.add('docker');
+    }
   }
 
   get isDockerEnabled(): boolean {
@@ -158,6 +179,11 @@ export class InstanceManager {
     return instance as DockerInstance;
   }
 
+  /**
+   * Starts the session or container, then writes the record. Whatever fails after the start
+   * (the session ending at once, a status read, the insert, a name taken meanwhile) removes what
+   * was started: a failed create leaves no session or container behind.
+   */
   async #createAndStart(input: CreateInstanceInput, actor: string): Promise<Instance> {
     const valid = parseInput(startInstanceInput, input, 'instance');
     // Checked before the runtime starts, so a taken name leaves no session or container behind,
@@ -168,12 +194,18 @@ export class InstanceManager {
     if (valid.type === 'tmux') {
       const tmuxSession = valid.tmuxSession ?? valid.name;
       await this.#refuseTakenSession(this.#prisma, tmuxSession, null);
-      const session = await this.#startTmuxSession(tmuxSession, valid.cwd ?? null);
-      const data = { ...valid, tmuxSession, pid: session.panePid, status: statusFromTmuxSession(session), lastSeenAt: now };
-      return this.#insertOrUndo(data, actor, () => this.#tmux.killSession(tmuxSession));
+      const { command } = this.#config.tmux;
+      // startSession removes the session itself if it fails after tmux made it.
+      await this.#tmux.startSession({ name: tmuxSession, cwd: valid.cwd ?? null, command });
+      return this.#orUndo(`the tmux session ${tmuxSession}`, () => this.#tmux.killSession(tmuxSession), async () => {
+        const session = await this.#confirmTmuxSession(tmuxSession, command);
+        const data = { ...valid, tmuxSession, pid: session.panePid, status: statusFromTmuxSession(session), lastSeenAt: now };
+        return this.#insert(data, 'manual', actor);
+      });
     }
     const docker = this.#requireDocker();
     const engine = await docker.getEngine();
+    // runContainer removes the container itself if it fails after the Engine made it.
     const container = await docker.runContainer({
       name: valid.containerName ?? valid.name,
       image: valid.imageName ?? '',
@@ -189,16 +221,14 @@ export class InstanceManager {
       ...observeDockerContainer(container, engine),
       lastSeenAt: now,
     };
-    return this.#insertOrUndo(data, actor, () => docker.removeContainer(container.id));
+    return this.#orUndo(`the container ${container.name}`, () => docker.removeContainer(container.id), () => this.#insert(data, 'manual', actor));
   }
 
   /**
    * A session whose command is missing or fails at once vanishes with no trace to look at: after
    * a short grace it must still be there, or the start is an error and no record is written.
    */
-  async #startTmuxSession(name: string, cwd: string | null): Promise<TmuxSessionInfo> {
-    const { command } = this.#config.tmux;
-    await this.#tmux.startSession({ name, cwd, command });
+  async #confirmTmuxSession(name: string, command: readonly string[]): Promise<TmuxSessionInfo> {
     await sleep(this.#tmuxStartGraceMs);
     const session = await this.#tmux.getSession(name);
     if (!session) {
@@ -211,12 +241,15 @@ export class InstanceManager {
     return session;
   }
 
-  async #insertOrUndo(data: Prisma.InstanceCreateInput, actor: string, undo: () => Promise<unknown>): Promise<Instance> {
+  /** Runs `work` after a runtime was started; if it fails, `undo` removes what was started. */
+  async #orUndo(started: string, undo: () => Promise<unknown>, work: () => Promise<Instance>): Promise<Instance> {
     try {
-      return await this.#insert(data, 'manual', actor);
+      return await work();
     } catch (error) {
       await undo().catch((undoError: unknown) =>
-        this.#logger.error('could not undo a started runtime after the record failed', { name: data.name, error: String(undoError) }),
+        this.#logger.error(`${started} was started but could not be removed after the create failed; remove it by hand`, {
+          error: undoError instanceof Error ? undoError.message : String(undoError),
+        }),
       );
       throw error;
     }
@@ -426,26 +459,21 @@ export class InstanceManager {
     if (!options.refresh && cached && now.getTime() - cached.checkedAt.getTime() < this.#statusCacheMs) {
       return { instance, status: cached.status, checkedAt: cached.checkedAt, isFresh: false, error: null };
     }
-    let observation: Observation;
-    let error: SerializedError | null = null;
-    try {
-      observation = await this.#observe(instance);
-      if (observation.otherEngine) error = serializeError(otherEngineError(instance, observation.otherEngine));
-    } catch (caught) {
-      if (!isCcBridgeError(caught)) throw caught;
-      error = serializeError(caught);
-      observation = { status: 'unknown', isSeen: false };
-    }
-    const [updated] = await this.#applyObservations([{ instance, observation }], this.#actor);
-    const result = updated ?? instance;
+    const errors: SerializedError[] = [];
+    const before = await this.#statusesBeforeOutage([instance]);
+    const observation = (await this.#ask(instance.type, () => this.#observe(instance, before.get(instance.id) ?? instance.status), errors)) ?? unanswered;
+    if (observation.otherEngine) errors.push(serializeError(otherEngineError(instance, observation.otherEngine)));
+    const { instances } = await this.#applyObservations([{ instance, observation }], before, this.#actor);
+    const result = instances[0] ?? instance;
     this.#statusCache.set(instance.id, { status: result.status, checkedAt: now });
     // A container of another Engine keeps the status it had: this Engine was asked, but not about it.
-    return { instance: result, status: result.status, checkedAt: now, isFresh: !observation.otherEngine, error };
+    return { instance: result, status: result.status, checkedAt: now, isFresh: !observation.otherEngine, error: errors[0] ?? null };
   }
 
-  async #observe(instance: Instance): Promise<Observation> {
+  /** `statusBefore`: the stored status, or the one before an outage for a record it made `unknown`. */
+  async #observe(instance: Instance, statusBefore: InstanceStatus): Promise<Observation> {
     if (instance.type === 'tmux') {
-      return observeTmux(instance, instance.tmuxSession === null ? null : await this.#tmux.getSession(instance.tmuxSession));
+      return observeTmux(statusBefore, instance.tmuxSession === null ? null : await this.#tmux.getSession(instance.tmuxSession));
     }
     if (!this.#docker) throw dockerDisabled();
     if (!instance.containerId) return { status: 'error', isSeen: false };
@@ -454,11 +482,13 @@ export class InstanceManager {
   }
 
   /**
-   * Every record's status at once: one `tmux list-sessions` and one container list, never a call
-   * per instance. A runtime that cannot be asked makes its records `unknown`, never `stopped`.
+   * Every record's status at once: one `tmux list-panes -a` and one container list, never a call
+   * per instance. A runtime that cannot be asked makes its records `unknown`, never `stopped`
+   * (see #applyObservations). `changed` lists real changes, as the events do.
    */
   async refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
     const instances = await this.#prisma.instance.findMany();
+    const before = await this.#statusesBeforeOutage(instances);
     const errors: SerializedError[] = [];
     const wants = (type: InstanceType) => instances.some((instance) => instance.type === type);
     const docker = this.#docker;
@@ -476,33 +506,34 @@ export class InstanceManager {
       let observation: Observation;
       if (instance.type === 'tmux') {
         const session = sessions && instance.tmuxSession !== null ? (sessions.get(instance.tmuxSession) ?? null) : null;
-        observation = sessions ? observeTmux(instance, session) : { status: 'unknown', isSeen: false };
+        observation = sessions ? observeTmux(before.get(instance.id) ?? instance.status, session) : unanswered;
       } else {
-        observation = byId && engine ? observeContainer(instance, findContainer(byId, instance.containerId), engine) : { status: 'unknown', isSeen: false };
+        observation = byId && engine ? observeContainer(instance, findContainer(byId, instance.containerId), engine) : unanswered;
       }
       return { instance, observation };
     });
     const otherEngine = observations.flatMap(({ instance, observation }) => (observation.otherEngine ? [instance.name] : []));
-    const before = new Map(instances.map((instance) => [instance.id, instance.status]));
-    const updated = await this.#applyObservations(observations, options.actor ?? this.#actor);
+    const { instances: updated, changed } = await this.#applyObservations(observations, before, options.actor ?? this.#actor);
     const checkedAt = this.#now();
-    const changed: StatusChange[] = [];
-    for (const instance of updated) {
-      this.#statusCache.set(instance.id, { status: instance.status, checkedAt });
-      const from = before.get(instance.id);
-      if (from !== undefined && from !== instance.status) changed.push({ name: instance.name, from, to: instance.status });
-    }
+    for (const instance of updated) this.#statusCache.set(instance.id, { status: instance.status, checkedAt });
     return { checked: instances.length, changed, errors, engine, otherEngine };
   }
 
-  /** A runtime call whose expected failure goes into `errors` (as null) instead of throwing. */
+  /**
+   * A runtime call whose expected failure goes into `errors` (as null) instead of throwing. A
+   * runtime that just failed to answer in time is not asked again for `noAnswerRetryMs`: its
+   * error answers at once, so a command that asks twice (discovery, then statuses) waits once.
+   */
   async #ask<T>(runtime: InstanceType, call: () => Promise<T>, errors: SerializedError[]): Promise<T | null> {
+    const silence = this.#unanswered.get(runtime);
+    if (silence && Date.now() - silence.at < this.#noAnswerRetryMs) return this.#failed(runtime, silence.error, errors);
     let result: T;
     try {
       result = await call();
     } catch (error) {
       return this.#failed(runtime, error, errors);
     }
+    this.#unanswered.delete(runtime);
     if (this.#failing.delete(runtime)) this.#logger.info(`${runtime === 'docker' ? 'the Docker Engine' : 'tmux'} answers again`);
     return result;
   }
@@ -511,41 +542,71 @@ export class InstanceManager {
     if (!isCcBridgeError(error)) throw error;
     if (!this.#failing.has(runtime)) this.#logger.warn(error.message);
     this.#failing.add(runtime);
+    if (isNoAnswer(error) && !this.#unanswered.has(runtime)) this.#unanswered.set(runtime, { error, at: Date.now() });
     errors.push(serializeError(error));
     return null;
   }
 
-  /** Writes what the runtimes said; only a real change of status writes the status and an event. */
-  async #applyObservations(items: { instance: Instance; observation: Observation }[], actor: string): Promise<Instance[]> {
+  /**
+   * Writes what the runtimes said. The outage rule: records of a runtime that could not be asked
+   * become `unknown` in one statement, with no event (the outage is one warning, not a change of
+   * every record); when the runtime answers again, only a status that differs from the one
+   * before the outage (`before`, from #statusesBeforeOutage) is a change, with its event from
+   * that status. Returns the records as stored now and the real changes.
+   */
+  async #applyObservations(
+    items: { instance: Instance; observation: Observation }[],
+    before: Map<string, InstanceStatus>,
+    actor: string,
+  ): Promise<{ instances: Instance[]; changed: StatusChange[] }> {
     const now = this.#now();
-    const changed = items.filter(
+    const gone = items.filter(({ instance, observation }) => observation.isUnanswered && instance.status !== 'unknown').map(({ instance }) => instance.id);
+    const answered = items.filter(({ observation }) => !observation.isUnanswered);
+    const differs = answered.filter(
       ({ instance, observation }) =>
         observation.status !== instance.status || (observation.pid !== undefined && observation.pid !== instance.pid) || hasNewDockerFacts(instance, observation),
     );
-    const seen = items.filter(({ observation }) => observation.isSeen).map(({ instance }) => instance.id);
-    if (changed.length === 0 && seen.length === 0) return items.map(({ instance }) => instance);
+    const seen = answered.filter(({ observation }) => observation.isSeen).map(({ instance }) => instance.id);
+    if (gone.length === 0 && differs.length === 0 && seen.length === 0) return { instances: items.map(({ instance }) => instance), changed: [] };
+    const changed: StatusChange[] = [];
     await this.#prisma.$transaction(async (tx) => {
+      if (gone.length > 0) await tx.instance.updateMany({ where: { id: { in: gone }, status: { not: 'unknown' } }, data: { status: 'unknown' } });
       await markSeen(tx, seen, now);
-      for (const { instance, observation } of changed) {
+      const events: EventRow[] = [];
+      for (const { instance, observation } of differs) {
+        const from = before.get(instance.id) ?? instance.status;
+        const isChange = from !== observation.status;
+        const hasNewPid = observation.pid !== undefined && observation.pid !== instance.pid;
         await tx.instance.update({
           where: { id: instance.id },
-          data: { status: observation.status, updatedAt: now, ...(observation.pid !== undefined ? { pid: observation.pid } : {}), ...observation.docker },
+          data: {
+            status: observation.status,
+            ...(isChange || hasNewPid ? { updatedAt: now } : {}),
+            ...(hasNewPid ? { pid: observation.pid } : {}),
+            ...observation.docker,
+          },
         });
+        if (isChange) {
+          changed.push({ name: instance.name, from, to: observation.status });
+          events.push(eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from, to: observation.status, actor }));
+        }
       }
-      const statusEvents = changed.filter(({ instance, observation }) => observation.status !== instance.status);
-      if (statusEvents.length > 0) {
-        await insertEvents(
-          tx,
-          statusEvents.map(({ instance, observation }) =>
-            eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from: instance.status, to: observation.status, actor }),
-          ),
-        );
-      }
+      await insertEvents(tx, events);
     });
     const ids = items.map(({ instance }) => instance.id);
     const fresh = await this.#prisma.instance.findMany({ where: { id: { in: ids } } });
     const byId = new Map(fresh.map((instance) => [instance.id, instance]));
-    return items.map(({ instance }) => byId.get(instance.id) ?? instance);
+    return { instances: items.map(({ instance }) => byId.get(instance.id) ?? instance), changed };
+  }
+
+  /**
+   * For records stored `unknown`, the status their history last announced: `unknown` written by
+   * an outage has no event, so this is the status before the outage (or `unknown` itself, when
+   * a runtime really reported it). Other records are left out: their stored status is it.
+   */
+  async #statusesBeforeOutage(instances: { id: string; status: InstanceStatus }[]): Promise<Map<string, InstanceStatus>> {
+    const ids = instances.filter((instance) => instance.status === 'unknown').map((instance) => instance.id);
+    return ids.length === 0 ? new Map() : lastAnnouncedStatuses(this.#prisma, ids);
   }
 
   // ---- discovery ----------------------------------------------------------------------------
@@ -579,6 +640,9 @@ export class InstanceManager {
     const plan = planMerge(entries, discovery.candidates, discovery.containers, discovery.engine);
     report.otherEngine = plan.otherEngine.map((entry) => entry.name);
     const now = this.#now();
+    // A record back from an outage changed only if it differs from its status before the outage.
+    const before = await this.#statusesBeforeOutage(entries);
+    const statusBefore = (entry: RegistryEntry) => before.get(entry.id) ?? entry.status;
 
     await this.#prisma.$transaction(
       async (tx) => {
@@ -631,30 +695,41 @@ export class InstanceManager {
         }
         for (const update of plan.updates) {
           const hasFields = Object.keys(update.fields).length > 0;
+          const from = statusBefore(update.entry);
           await tx.instance.update({
             where: { id: update.entry.id },
-            data: { ...update.fields, ...update.observed, status: update.status, updatedAt: now, ...(hasFields ? { version: { increment: 1 } } : {}) },
+            data: {
+              ...update.fields,
+              ...update.observed,
+              status: update.status,
+              ...(hasFields || from !== update.status ? { updatedAt: now } : {}),
+              ...(hasFields ? { version: { increment: 1 } } : {}),
+            },
           });
           if (update.entry.dockerEngineId !== null && update.entry.dockerEngineId !== update.observed.dockerEngineId) {
             this.#logger.info(`container ${update.container.name} of "${update.entry.name}" is on Engine ${update.observed.dockerEngineId}, not ${update.entry.dockerEngineId} as recorded: the record follows it`);
           }
           if (hasFields) {
-            const from = Object.fromEntries(Object.keys(update.fields).map((field) => [field, update.entry[field as keyof RegistryEntry]]));
-            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'merged', from, to: update.fields, actor });
+            const previous = Object.fromEntries(Object.keys(update.fields).map((field) => [field, update.entry[field as keyof RegistryEntry]]));
+            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'merged', from: previous, to: update.fields, actor });
           }
-          if (update.status !== update.entry.status) {
-            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'status_changed', from: update.entry.status, to: update.status, actor });
+          if (update.status !== from) {
+            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'status_changed', from, to: update.status, actor });
           }
-          report.updated.push(update.entry.name);
+          if (hasFields || update.status !== from) report.updated.push(update.entry.name);
         }
         if (plan.markStopped.length > 0) {
-          await tx.instance.updateMany({
-            where: { id: { in: plan.markStopped.map((entry) => entry.id) } },
-            data: { status: 'stopped', ...goneContainerObservation, updatedAt: now },
-          });
-          // A record that was stopped already only loses the gone container's last state.
-          for (const entry of plan.markStopped.filter(({ status }) => status !== 'stopped')) {
-            events.push({ instanceId: entry.id, instanceName: entry.name, kind: 'status_changed', from: entry.status, to: 'stopped', message: 'container no longer exists', actor });
+          // Stopped before an outage and stopped now: written back, but nothing happened. Either
+          // way the gone container's last state is cleared.
+          const [wereStopped, stopped] = partition(plan.markStopped, (entry) => statusBefore(entry) === 'stopped');
+          if (wereStopped.length > 0) {
+            await tx.instance.updateMany({ where: { id: { in: wereStopped.map((entry) => entry.id) } }, data: { status: 'stopped', ...goneContainerObservation } });
+          }
+          if (stopped.length > 0) {
+            await tx.instance.updateMany({ where: { id: { in: stopped.map((entry) => entry.id) } }, data: { status: 'stopped', ...goneContainerObservation, updatedAt: now } });
+          }
+          for (const entry of stopped) {
+            events.push({ instanceId: entry.id, instanceName: entry.name, kind: 'status_changed', from: statusBefore(entry), to: 'stopped', message: 'container no longer exists', actor });
             report.markedStopped.push(entry.name);
           }
         }
@@ -666,15 +741,13 @@ export class InstanceManager {
     return report;
   }
 
+  /** Pings the Engine, under the outage rule: one warning per outage, an Engine that just did not answer is not waited for again. */
   async getDockerHealth(): Promise<DockerHealth> {
-    if (!this.#docker) return { enabled: false, reachable: false, error: null };
-    try {
-      await this.#docker.ping();
-      return { enabled: true, reachable: true, error: null };
-    } catch (error) {
-      if (!isCcBridgeError(error)) throw error;
-      return { enabled: true, reachable: false, error: serializeError(error) };
-    }
+    const docker = this.#docker;
+    if (!docker) return { enabled: false, reachable: false, error: null };
+    const errors: SerializedError[] = [];
+    const isReachable = await this.#ask('docker', () => docker.ping().then(() => true), errors);
+    return { enabled: true, reachable: isReachable === true, error: errors[0] ?? null };
   }
 
   // ---- cleanup ------------------------------------------------------------------------------
@@ -842,6 +915,8 @@ interface Observation {
   status: InstanceStatus;
   /** The runtime confirmed the session or container exists (moves lastSeenAt). */
   isSeen: boolean;
+  /** The runtime could not be asked: the status is `unknown` by the outage rule, not observed. */
+  isUnanswered?: boolean;
   pid?: number | null;
   /** What the Engine said of the container, written as given (never bumps the version). */
   docker?: Partial<DockerObservation>;
@@ -854,9 +929,11 @@ function hasNewDockerFacts(instance: Instance, observation: Observation): boolea
   return (Object.keys(facts) as (keyof DockerObservation)[]).some((field) => facts[field] !== instance[field]);
 }
 
-/** A tmux record never started keeps `created` while it has no session. */
-function observeTmux(instance: Instance, session: TmuxSessionInfo | null): Observation {
-  if (!session) return { status: instance.status === 'created' ? 'created' : 'stopped', isSeen: false };
+const unanswered: Observation = { status: 'unknown', isSeen: false, isUnanswered: true };
+
+/** A tmux record never started (`statusBefore` created) keeps `created` while it has no session. */
+function observeTmux(statusBefore: InstanceStatus, session: TmuxSessionInfo | null): Observation {
+  if (!session) return { status: statusBefore === 'created' ? 'created' : 'stopped', isSeen: false };
   return { status: statusFromTmuxSession(session), isSeen: true, pid: session.panePid };
 }
 
@@ -877,6 +954,14 @@ function otherEngineError(instance: Instance, engine: DockerEngine): CcBridgeErr
     `"${instance.name}" belongs to Docker Engine ${describeDockerEngine(instance) ?? '(unknown)'}, not to the Engine asked (${engine.id} at ${engine.endpoint}); ` +
       'its container was not looked for there. Point DOCKER_HOST at its Engine to check or remove it.',
   );
+}
+
+/** The items that pass `test`, then the others. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const passed: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (test(item) ? passed : failed).push(item);
+  return [passed, failed];
 }
 
 type ContainerIndex = Map<string, ContainerInfo>;

@@ -14,7 +14,7 @@ import {
   statusToJson,
   toJsonDocument,
 } from '../format.ts';
-import { CliError, type Io } from '../io.ts';
+import { CliError, type Io, ReportedFailure } from '../io.ts';
 import {
   buildCreateInput,
   buildUpdatePatch,
@@ -153,13 +153,15 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
 
   instances
     .command('status')
-    .description("ask the instance's tmux session or container how it is now")
+    .description("ask the instance's tmux session or container how it is now; exit 1 when it cannot be asked")
     .argument('<name>', 'the instance name')
     .option(...jsonFlag)
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const result = await manager.getInstanceStatus(name, { refresh: true });
         io.out(options.json === true ? toJsonDocument(statusToJson(result)) : formatStatus(result, io.now()));
+        // `unknown` because the runtime could not be asked is not an answer a script may act on.
+        if (result.error !== null) throw new ReportedFailure(result.error.message);
       });
     });
 

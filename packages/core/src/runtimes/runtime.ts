@@ -1,6 +1,6 @@
 import type { DockerObservation, Instance, InstanceStatus } from '../instance.ts';
 
-/** What tmux says of one session: `has-session -t =NAME` plus the pane's pid and whether it lives. */
+/** What tmux says of one session (`list-panes` format fields): its first pane's pid and whether it lives. */
 export interface TmuxSessionInfo {
   name: string;
   /** pid of the first pane's process; null when tmux reports none. */
@@ -12,16 +12,20 @@ export interface TmuxSessionInfo {
 }
 
 /**
- * tmux on one server (socket). Every call runs `tmux` with an argument array (execFile), never
- * a shell string. Failures of tmux itself throw CcBridgeError('TMUX_ERROR'); "no server running"
- * is not a failure: it means no sessions.
+ * tmux on one server (socket). Every call runs `tmux -u` with an argument array (execFile), never
+ * a shell string, and is bounded (`runtimeCallTimeoutMs`). Failures of tmux itself, a command
+ * that did not finish in time, or output not in the format asked for throw
+ * CcBridgeError('TMUX_ERROR'); "no server running" is not a failure: it means no sessions.
  */
 export interface TmuxRuntime {
-  /** One `tmux list-sessions` for all sessions, keyed by exact session name. */
+  /** One `tmux list-panes -a` for all sessions, keyed by exact session name. */
   listSessions(): Promise<Map<string, TmuxSessionInfo>>;
   /** Exact match (`-t =NAME`): a session `billing` never answers for `bill`. */
   getSession(name: string): Promise<TmuxSessionInfo | null>;
-  /** A detached session running `command` (argv) in `cwd`; throws TMUX_ERROR if the name is taken. */
+  /**
+   * A detached session running `command` (argv) in `cwd`; throws TMUX_ERROR if the name is taken.
+   * A session it made but could not read back is killed before it throws.
+   */
   startSession(options: { name: string; cwd?: string | null; command: readonly string[] }): Promise<TmuxSessionInfo>;
   /** Kills the session: true; false when there was none (not an error). */
   killSession(name: string): Promise<boolean>;
@@ -74,8 +78,9 @@ export interface DockerEngine {
 }
 
 /**
- * The Docker Engine, through dockerode. An unreachable Engine throws
- * CcBridgeError('DOCKER_UNAVAILABLE'); any other Engine failure throws DOCKER_ERROR.
+ * The Docker Engine, through dockerode. An unreachable Engine, or one that does not answer a
+ * request within its bound, throws CcBridgeError('DOCKER_UNAVAILABLE'); any other Engine failure
+ * throws DOCKER_ERROR; a host setting that cannot be used, CONFIG_INVALID on every call.
  */
 export interface DockerRuntime {
   /** Throws DOCKER_UNAVAILABLE when the Engine does not answer. */
@@ -92,7 +97,10 @@ export interface DockerRuntime {
   listContainers(options?: { labels?: string[] }): Promise<ContainerInfo[]>;
   /** By id or name; null when the Engine says there is no such container. */
   getContainer(idOrName: string): Promise<ContainerInfo | null>;
-  /** Creates and starts a container; the image must exist locally (nothing is pulled). */
+  /**
+   * Creates and starts a container; the image must exist locally (nothing is pulled). A container
+   * it created is removed again if the start or the inspect after it fails.
+   */
   runContainer(options: {
     name: string;
     image: string;

@@ -32,6 +32,8 @@ export interface TestBridgeOptions {
   skipStartup?: boolean;
   /** How long a change waits for the database before DATABASE_BUSY (ms). */
   databaseWaitMs?: number;
+  /** Bound on each tmux command and Engine request (ms); the default is the real one. */
+  runtimeTimeoutMs?: number;
 }
 
 export interface TestBridge extends CcBridge {
@@ -104,7 +106,14 @@ export async function openTestBridge(options: TestBridgeOptions): Promise<TestBr
   const config = loadConfig({}, env);
   if (!server) await cp(await embeddedTemplate(), config.database.dataDir, { recursive: true });
   try {
-    const bridge = await openCcBridge({ config, logger: options.logger ?? silentLogger, actor: 'test', skipStartup: options.skipStartup ?? true, databaseWaitMs: options.databaseWaitMs });
+    const bridge = await openCcBridge({
+      config,
+      logger: options.logger ?? silentLogger,
+      actor: 'test',
+      skipStartup: options.skipStartup ?? true,
+      databaseWaitMs: options.databaseWaitMs,
+      runtimeTimeoutMs: options.runtimeTimeoutMs,
+    });
     return {
       ...bridge,
       dataDir: server ? null : config.database.dataDir,

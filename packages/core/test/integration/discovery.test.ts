@@ -1,4 +1,5 @@
 import { execFile as execFileCallback } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCcBridgeError } from '../../src/errors.ts';
@@ -226,10 +227,14 @@ describe('the process scan', () => {
 });
 
 describe.each([
-  ['unreachable (no socket)', 'unix:///nonexistent/docker.sock'],
-  ['unreachable (closed port)', 'tcp://127.0.0.1:1'],
-  ['disabled', false],
-] as const)('with the Docker Engine %s', (_, docker) => {
+  ['unreachable (no socket)', 'unix:///nonexistent/docker.sock', 'DOCKER_UNAVAILABLE'],
+  ['unreachable (closed port)', 'tcp://127.0.0.1:1', 'DOCKER_UNAVAILABLE'],
+  ['disabled', false, 'DOCKER_UNAVAILABLE'],
+  ['misconfigured (not a URL)', 'garbage', 'CONFIG_INVALID'],
+  ['misconfigured (invalid URL)', 'tcp://bad host:2375', 'CONFIG_INVALID'],
+  ['misconfigured (ssh)', 'ssh://me@docker-box', 'CONFIG_INVALID'],
+  ['misconfigured (named pipe)', 'npipe:////./pipe/docker_engine', 'CONFIG_INVALID'],
+] as const)('with the Docker Engine %s', (_, docker, code) => {
   let tmux: TestTmux;
   let bridge: TestBridge;
   beforeAll(async () => {
@@ -245,7 +250,7 @@ describe.each([
     const box = await bridge.manager.createDockerInstance({ name: 'box', containerId: 'd'.repeat(64), containerName: 'box', imageName: 'cc-bridge:1' });
     const report = await bridge.manager.refreshDiscovery();
     expect(report.errors).toHaveLength(1);
-    expect(report.errors[0]?.code).toBe('DOCKER_UNAVAILABLE');
+    expect(report.errors[0]?.code).toBe(code);
     expect(await bridge.manager.getInstanceOrThrow('box')).toEqual(box);
 
     const created = await bridge.manager.createInstance({ name: 'solo' }, { start: true });
@@ -254,14 +259,20 @@ describe.each([
     await bridge.manager.updateInstance('solo', { name: 'solo-2' });
     expect((await bridge.manager.listTmuxInstances()).items.map((instance) => instance.name)).toEqual(['solo-2']);
 
+    // The outage rule: the record reads unknown, but nothing happened to it: no change, no event.
     const refresh = await bridge.manager.refreshStatuses();
-    expect(refresh.errors.map((error) => error.code)).toEqual(['DOCKER_UNAVAILABLE']);
-    expect(refresh.changed).toEqual([{ name: 'box', from: 'created', to: 'unknown' }]);
+    expect(refresh.errors.map((error) => error.code)).toEqual([code]);
+    expect(refresh.changed).toEqual([]);
     const afterRefresh = await bridge.manager.getInstanceOrThrow('box');
-    expect(afterRefresh).toMatchObject({ status: 'unknown', containerId: box.containerId, version: box.version });
+    expect(afterRefresh).toMatchObject({ status: 'unknown', containerId: box.containerId, version: box.version, updatedAt: box.updatedAt });
+    expect((await bridge.manager.listEvents('box')).map((event) => event.kind)).toEqual(['created']);
+    expect(await bridge.manager.getInstanceStatus('box', { refresh: true })).toMatchObject({ status: 'unknown', error: { code } });
 
-    await expect(bridge.manager.pruneDiscoveredInstances()).rejects.toSatisfy((error) => isCcBridgeError(error, 'DOCKER_UNAVAILABLE'));
-    await expect(bridge.manager.deleteInstance('box', { removeRuntime: true })).rejects.toSatisfy((error) => isCcBridgeError(error, 'DOCKER_UNAVAILABLE'));
+    await expect(bridge.manager.pruneDiscoveredInstances()).rejects.toSatisfy((error) => isCcBridgeError(error, code));
+    await expect(bridge.manager.deleteInstance('box', { removeRuntime: true })).rejects.toSatisfy((error) => isCcBridgeError(error, code));
+    await expect(bridge.manager.createInstance({ name: 'boxed', type: 'docker', imageName: 'cc-bridge-test:1' }, { start: true })).rejects.toSatisfy(
+      (error) => isCcBridgeError(error, code),
+    );
     expect(await bridge.manager.getInstance('box')).not.toBeNull();
 
     await bridge.manager.deleteInstance('solo-2', { removeRuntime: true });
@@ -294,6 +305,50 @@ describe('a Docker Engine that stops answering and comes back', () => {
       expect((await bridge.manager.getInstanceOrThrow('box')).status).toBe('stopped');
     } finally {
       await bridge.dispose();
+      await relay?.close();
+      await tmux.dispose();
+    }
+  });
+
+  it('reads unknown within the bound when the Engine accepts connections and never answers, with no event per record', async () => {
+    const boundMs = 1_500;
+    const port = await freePort();
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    const logger = createLogger('info', (line) => lines.push(line.trim()));
+    const tmux = await createTestTmux();
+    const bridge = await openTestBridge({ tmuxSocket: tmux.socket, docker: `tcp://127.0.0.1:${port}`, logger, runtimeTimeoutMs: boundMs });
+    let relay: { close(): Promise<void> } | null = null;
+    try {
+      const box = await bridge.manager.createDockerInstance({ name: 'box', containerId: 'b'.repeat(64), containerName: 'box' });
+      const started = Date.now();
+      const status = await bridge.manager.getInstanceStatus('box', { refresh: true });
+      expect(status).toMatchObject({ status: 'unknown', error: { code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining(`no answer within ${boundMs / 1000} s`) } });
+      // Discovery and the status refresh right after do not wait out the bound again.
+      expect((await bridge.manager.refreshDiscovery()).errors.map((error) => error.code)).toEqual(['DOCKER_UNAVAILABLE']);
+      expect(await bridge.manager.refreshStatuses()).toMatchObject({ changed: [], errors: [{ code: 'DOCKER_UNAVAILABLE' }] });
+      expect(Date.now() - started).toBeLessThan(boundMs + 1_500);
+      expect(await bridge.manager.getInstanceOrThrow('box')).toMatchObject({ status: 'unknown', updatedAt: box.updatedAt });
+      expect((await bridge.manager.listEvents('box')).map((event) => event.kind)).toEqual(['created']);
+      expect(lines.filter((line) => line.startsWith('cc-bridge warn:'))).toHaveLength(1);
+
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+      relay = await relayEngine(port);
+      await new Promise((resolve) => setTimeout(resolve, boundMs));
+      // The Engine answers: the container is gone, a real change from the status before the outage.
+      expect(await bridge.manager.refreshStatuses()).toMatchObject({ changed: [{ name: 'box', from: 'created', to: 'stopped' }], errors: [] });
+      const events = await bridge.manager.listEvents('box');
+      expect(events.map((event) => [event.kind, event.from, event.to])).toEqual([
+        ['created', null, expect.objectContaining({ status: 'created' })],
+        ['status_changed', 'created', 'stopped'],
+      ]);
+    } finally {
+      await bridge.dispose();
+      for (const socket of held) socket.destroy();
+      silent.close();
       await relay?.close();
       await tmux.dispose();
     }

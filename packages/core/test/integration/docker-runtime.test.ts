@@ -1,4 +1,5 @@
 import { execFile as execFileCallback } from 'node:child_process';
+import { createServer as createHttpServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 
@@ -15,6 +16,7 @@ import {
   removeTestContainers,
   runTestContainer,
   TEST_DISCOVERY_IMAGE,
+  TEST_IMAGE,
   TEST_LABEL,
   testLabels,
 } from '../../src/testing/index.ts';
@@ -293,5 +295,77 @@ describe('docker runtime without a reachable Engine', () => {
         expect(ms).toBeLessThan(2_000);
       }
     });
+  });
+});
+
+/**
+ * The real Engine behind a loopback HTTP proxy that forwards every request except those
+ * `isHeld` picks: those it never answers, as a wedged Engine would.
+ */
+async function holdingProxy(isHeld: (method: string, path: string) => boolean): Promise<{ host: string; held: string[]; close(): Promise<void> }> {
+  const held: string[] = [];
+  const open = new Set<ServerResponse>();
+  const server = createHttpServer((incoming: IncomingMessage, response: ServerResponse) => {
+    const method = incoming.method ?? 'GET';
+    const path = incoming.url ?? '/';
+    if (isHeld(method, path.split('?')[0] ?? path)) {
+      held.push(`${method} ${path}`);
+      open.add(response);
+      return;
+    }
+    const upstream = request({ socketPath: '/var/run/docker.sock', method, path, headers: incoming.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => response.destroy());
+    incoming.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return {
+    host: `tcp://127.0.0.1:${address.port}`,
+    held,
+    async close() {
+      for (const response of open) response.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('docker runtime on an Engine that stops answering some requests', () => {
+  beforeAll(async () => {
+    await ensureTestImage();
+    await removeTestContainers();
+  });
+  afterAll(() => removeTestContainers());
+
+  it('removes a container it started when the Engine does not answer the inspect after the start', async () => {
+    const proxy = await holdingProxy((method, path) => method === 'GET' && /^\/(v[\d.]+\/)?containers\/[^/]+\/json$/.test(path));
+    try {
+      const runtime = createDockerRuntime(createDockerClient(proxy.host), { requestTimeoutMs: 1_000 });
+      const error: unknown = await runtime
+        .runContainer({ name: 'cc-bridge-test-unread', image: TEST_IMAGE, labels: testLabels() })
+        .catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining('no answer within 1 s') });
+      expect(proxy.held).toHaveLength(1);
+      expect(await createDockerRuntime(getTestDockerClient()).getContainer('cc-bridge-test-unread')).toBeNull();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('fails a removal within the bound when the Engine does not answer, not after the stop grace period', async () => {
+    const container = await runTestContainer({ name: 'cc-bridge-test-unremoved' });
+    const proxy = await holdingProxy(() => true);
+    try {
+      const runtime = createDockerRuntime(createDockerClient(proxy.host), { requestTimeoutMs: 1_000 });
+      const started = Date.now();
+      await expect(runtime.removeContainer(container.id)).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 
 import { CcBridgeError } from '../../errors.ts';
+import { runtimeCallTimeoutMs } from '../bounds.ts';
 import type { ContainerInfo, DockerEngine, DockerRuntime } from '../runtime.ts';
 import { describeDockerEndpoint, dockerErrorFrom, engineStatusCode, isRemovalInProgress } from './docker-client.ts';
 import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary, engineFromInfo, needsOomCheck } from './transform.ts';
@@ -8,22 +9,26 @@ import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary, en
 // Seconds `docker stop` waits after SIGTERM before SIGKILL, as the docker CLI does.
 const stopGraceSeconds = 10;
 
-// The client's connection timeout does not cover an endpoint that accepts and then says nothing
-// (a wedged Engine, DOCKER_HOST pointing at the wrong service), so each request has its own bound.
-const defaultRequestTimeoutMs = 10_000;
-
 // Inspects of exited-137 containers in flight at once: enough to hide the round trips, few
 // enough not to flood a remote Engine.
 const oomCheckConcurrency = 4;
 
 export interface DockerRuntimeOptions {
-  /** Bound on each Engine request; `stop` gets the grace period on top. */
+  /**
+   * Bound on each Engine request (ms), default `runtimeCallTimeoutMs`; `stop` gets the grace
+   * period on top. The client's connect timeout does not cover an endpoint that accepts and then
+   * says nothing (a wedged Engine, DOCKER_HOST naming another service).
+   */
   requestTimeoutMs?: number;
 }
 
+/**
+ * The Docker Engine through one dockerode client. Every request is bounded and aborted at its
+ * deadline: no answer in time is DOCKER_UNAVAILABLE, never an empty answer.
+ */
 export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOptions = {}): DockerRuntime {
   const endpoint = describeDockerEndpoint(docker);
-  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const requestTimeoutMs = options.requestTimeoutMs ?? runtimeCallTimeoutMs;
   const deadline = (extraMs = 0) => AbortSignal.timeout(requestTimeoutMs + extraMs);
 
   // GET /info takes 10–12 ms here, three times a container list (it gathers host facts): asked
@@ -142,23 +147,29 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
           throw error;
         }
       });
+      // The container exists from here on: whatever fails next, it must not stay behind.
       try {
         await container.start({ abortSignal: deadline() });
-      } catch (startError) {
-        // A created-but-never-started container would keep the name taken.
+        const info = await getContainer(container.id);
+        if (!info) throw new CcBridgeError('DOCKER_ERROR', `Container ${name} disappeared right after it started`);
+        return info;
+      } catch (error) {
         await container.remove({ force: true, abortSignal: deadline() }).catch((removeError: unknown) => {
-          throw new CcBridgeError('DOCKER_ERROR', `Container ${name} did not start and could not be removed`, {
-            cause: new AggregateError([startError, removeError]),
-          });
+          if (engineStatusCode(removeError) === 404 || isRemovalInProgress(removeError)) return;
+          throw new CcBridgeError(
+            'DOCKER_ERROR',
+            `Container ${name} (${container.id.slice(0, 12)}) did not start and could not be removed; remove it with docker rm -f ${name}`,
+            { cause: new AggregateError([error, removeError]) },
+          );
         });
-        throw failure(startError);
+        throw failure(error);
       }
-      const info = await getContainer(container.id);
-      if (!info) throw new CcBridgeError('DOCKER_ERROR', `Container ${name} disappeared right after it started`);
-      return info;
     },
 
     async removeContainer(idOrName) {
+      // Asked first within the plain bound: a stop request waits out the grace period before
+      // any answer, so an Engine that does not answer at all would take that long to show.
+      if (!(await getContainer(idOrName))) return false;
       const container = docker.getContainer(idOrName);
       try {
         await container.stop({ t: stopGraceSeconds, abortSignal: deadline(stopGraceSeconds * 1000) });
@@ -183,4 +194,14 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
       return commandsFromTop(top);
     },
   };
+}
+
+/**
+ * The Docker runtime when the configured host cannot be used at all (a value that is not an
+ * Engine address, a transport cc-bridge does not speak): every call rejects at once with that
+ * configuration error, so tmux work goes on and Docker work fails without trying.
+ */
+export function unusableDockerRuntime(error: CcBridgeError): DockerRuntime {
+  const fail = () => Promise.reject(error);
+  return { ping: fail, getEngine: fail, listContainers: fail, getContainer: fail, runContainer: fail, removeContainer: fail, listProcesses: fail };
 }

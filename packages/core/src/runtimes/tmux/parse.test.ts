@@ -32,6 +32,16 @@ describe('parsePaneLine', () => {
     expect(parsePaneLine('')).toBeNull();
     expect(parsePaneLine('just-a-name')).toBeNull();
   });
+
+  it('rejects a line whose separators tmux replaced, as it does outside a UTF-8 locale', () => {
+    expect(parsePaneLine('api_5690_0_1795877665_1795877700')).toBeNull();
+    expect(parsePaneLine('api\t5690\t0\t1795877665')).toBeNull();
+    expect(parsePaneLine('api\t5690\t0\t1795877665\t1795877700\textra')).toBeNull();
+  });
+
+  it('keeps an escaped tab in a session name as text', () => {
+    expect(parsePaneLine('ta\\tb\t12\t0\t1\t2')?.sessionName).toBe('ta\\tb');
+  });
 });
 
 describe('parsePaneLines', () => {
@@ -50,6 +60,12 @@ describe('parsePaneLines', () => {
 
   it('gives an empty map for empty output', () => {
     expect(parsePaneLines('').size).toBe(0);
+  });
+
+  it('fails with TMUX_ERROR on a line not in the format, rather than reading a session as gone', () => {
+    const stdout = 'plain_11475_0_1796006899_1796006899\n';
+    expect(() => parsePaneLines(stdout)).toThrow(expect.objectContaining({ code: 'TMUX_ERROR', message: expect.stringContaining('plain_11475') }));
+    expect(() => parsePaneLines(`bill\t100\t0\t1\t1\n${stdout}`)).toThrow(expect.objectContaining({ code: 'TMUX_ERROR' }));
   });
 });
 

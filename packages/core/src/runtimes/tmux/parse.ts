@@ -1,6 +1,10 @@
+import { CcBridgeError } from '../../errors.ts';
+
 /**
  * What tmux prints, read into plain values. tmux escapes control characters in format output
- * (a tab in a session name comes back as `\t`), so a real tab separates fields safely.
+ * (a tab in a session name comes back as `\t`), so a real tab separates fields safely, provided
+ * the client writes UTF-8: outside a UTF-8 locale tmux replaces the tab (and any non-ASCII
+ * character) with `_`, which is why every command runs as `tmux -u`.
  */
 const separator = '\t';
 
@@ -32,10 +36,14 @@ function dateFromUnixSeconds(text: string | undefined): Date | null {
   return seconds === null ? null : new Date(seconds * 1000);
 }
 
-/** One line of `paneFormat` output; null for a line that does not have its fields. */
+const fieldCount = paneFormat.split(separator).length;
+
+/** One line of `paneFormat` output; null for a line that does not have exactly its fields. */
 export function parsePaneLine(line: string): PaneLine | null {
-  const [sessionName, pid, dead, created, activity] = line.split(separator);
-  if (sessionName === undefined || sessionName === '' || dead === undefined) return null;
+  const fields = line.split(separator);
+  if (fields.length !== fieldCount) return null;
+  const [sessionName, pid, dead, created, activity] = fields;
+  if (sessionName === undefined || sessionName === '' || (dead !== '0' && dead !== '1')) return null;
   return {
     sessionName,
     panePid: positiveInteger(pid),
@@ -46,14 +54,20 @@ export function parsePaneLine(line: string): PaneLine | null {
 }
 
 /**
- * `list-panes -a` output keyed by session. tmux lists panes in session, window, pane order, so
- * the first line of a session is its first pane: the one that runs the session's command.
+ * `list-panes` output (one line per pane, `paneFormat`) keyed by session. tmux lists panes in
+ * session, window, pane order, so the first line of a session is its first pane: the one that
+ * runs the session's command. A line that is not in the format throws TMUX_ERROR: skipping it
+ * would read a running session as gone.
  */
 export function parsePaneLines(stdout: string): Map<string, PaneLine> {
   const sessions = new Map<string, PaneLine>();
   for (const line of stdout.split('\n')) {
+    if (line === '') continue;
     const pane = parsePaneLine(line);
-    if (pane && !sessions.has(pane.sessionName)) sessions.set(pane.sessionName, pane);
+    if (!pane) {
+      throw new CcBridgeError('TMUX_ERROR', `tmux printed a line that is not in the format asked for (${fieldCount} tab-separated fields): ${JSON.stringify(line)}`);
+    }
+    if (!sessions.has(pane.sessionName)) sessions.set(pane.sessionName, pane);
   }
   return sessions;
 }

@@ -1,27 +1,50 @@
 import { execFile as execFileCallback } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { promisify } from 'node:util';
 
 import { CcBridgeError } from '../../errors.ts';
+import { formatSeconds, NoAnswerError, runtimeCallTimeoutMs } from '../bounds.ts';
 import type { TmuxRuntime, TmuxSessionInfo } from '../runtime.ts';
 import { classifyTmuxFailure, lastPaneLines, paneFormat, parsePaneLine, parsePaneLines, type PaneLine } from './parse.ts';
 
-/** Runs a program with an argument array; the shape of promisified `execFile` with utf8 output. */
-export type ExecFile = (file: string, args: readonly string[]) => Promise<{ stdout: string; stderr: string }>;
+/**
+ * Runs a program with an argument array and utf8 output, failing when it has not finished
+ * within `timeoutMs`: the seam tests wrap to count or alter calls.
+ */
+export type ExecFile = (file: string, args: readonly string[], options: { timeoutMs: number }) => Promise<{ stdout: string; stderr: string }>;
 
 export interface TmuxRuntimeOptions {
   /** Server socket path (`tmux -S`); null: tmux's default server. */
   socket: string | null;
   execFile?: ExecFile;
+  /** Bound on each tmux command (ms); default `runtimeCallTimeoutMs`. */
+  timeoutMs?: number;
 }
 
-const execFileAsync = promisify(execFileCallback);
-
-// A wedged tmux server would otherwise hang every status probe with it.
-const commandTimeoutMs = 10_000;
-
-const defaultExecFile: ExecFile = (file, args) =>
-  execFileAsync(file, [...args], { encoding: 'utf8', timeout: commandTimeoutMs, maxBuffer: 16 * 1024 * 1024 });
+/**
+ * execFile that cannot hang: at `timeoutMs` the program is killed and the call rejects with a
+ * NoAnswerError at once. Node's own `timeout` is not enough: a tmux client waiting on a frozen
+ * server exits 0 with no output on SIGTERM, which reads as success and as "no sessions".
+ */
+export const boundedExecFile: ExecFile = (file, args, { timeoutMs }) =>
+  new Promise((resolve, reject) => {
+    let isTimedOut = false;
+    const child = execFileCallback(file, [...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      clearTimeout(timer);
+      if (isTimedOut) return;
+      // As promisified execFile does: the output goes with the error, where tmux says why.
+      if (error) reject(Object.assign(error, { stdout, stderr }));
+      else resolve({ stdout, stderr });
+    });
+    const timer = setTimeout(() => {
+      isTimedOut = true;
+      child.kill('SIGKILL');
+      // Nothing of the killed child may keep the process alive or deliver output late.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref();
+      reject(new NoAnswerError(`${file} ${args.join(' ')}`, timeoutMs));
+    }, timeoutMs);
+  });
 
 const defaultCaptureLines = 50;
 const maxStartAttempts = 3;
@@ -29,14 +52,12 @@ const maxStartAttempts = 3;
 interface CommandFailure {
   code: unknown;
   stderr: string;
-  isKilled: boolean;
 }
 
 function readFailure(error: unknown): CommandFailure | null {
   if (!(error instanceof Error)) return null;
   const stderr = 'stderr' in error && typeof error.stderr === 'string' ? error.stderr : '';
-  const isKilled = 'killed' in error && error.killed === true;
-  return { code: 'code' in error ? error.code : undefined, stderr, isKilled };
+  return { code: 'code' in error ? error.code : undefined, stderr };
 }
 
 function isProcessAlive(pid: number): boolean {
@@ -61,19 +82,31 @@ function sessionFromPane(pane: PaneLine): TmuxSessionInfo {
   };
 }
 
+/** The first pane `list-panes` (or `new-session -P`) printed; null for no output. */
+function firstPane(stdout: string): PaneLine | null {
+  return parsePaneLines(stdout).values().next().value ?? null;
+}
+
 /** `=NAME:` is the session named exactly NAME; a bare `=NAME` as a window target still matches prefixes. */
 function exactWindowTarget(name: string): string {
   return `=${name}:`;
 }
 
+/**
+ * tmux through `execFile`, every command bounded by `timeoutMs`. A command that did not finish in
+ * time is a TMUX_ERROR whatever it printed: silence from a frozen server is not "no session".
+ */
 export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
-  const execFile = options.execFile ?? defaultExecFile;
-  const serverArgs = options.socket === null ? [] : ['-S', options.socket];
+  const execFile = options.execFile ?? boundedExecFile;
+  const timeoutMs = options.timeoutMs ?? runtimeCallTimeoutMs;
+  // -u: the client writes UTF-8 whatever the caller's locale, so format output keeps its tab
+  // separators and session names their characters (see parse.ts).
+  const serverArgs = options.socket === null ? ['-u'] : ['-u', '-S', options.socket];
   const serverLabel = options.socket === null ? "tmux's default server" : `tmux server ${options.socket}`;
 
   async function run(args: readonly string[]): Promise<string> {
     try {
-      const { stdout } = await execFile('tmux', [...serverArgs, ...args]);
+      const { stdout } = await execFile('tmux', [...serverArgs, ...args], { timeoutMs });
       return stdout;
     } catch (error) {
       throw tmuxError(error, args);
@@ -86,8 +119,8 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
     if (failure?.code === 'ENOENT') {
       return new CcBridgeError('TMUX_ERROR', 'tmux is not installed or not on PATH', { cause: error });
     }
-    if (failure?.isKilled) {
-      return new CcBridgeError('TMUX_ERROR', `${command} on ${serverLabel} did not answer within ${commandTimeoutMs / 1000} s`, {
+    if (error instanceof NoAnswerError) {
+      return new CcBridgeError('TMUX_ERROR', `${command} on ${serverLabel} did not answer within ${formatSeconds(error.timeoutMs)}`, {
         cause: error,
       });
     }
@@ -98,6 +131,7 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
   function failureOf(error: unknown): ReturnType<typeof classifyTmuxFailure> {
     const cause = error instanceof CcBridgeError ? error.cause : error;
     const failure = readFailure(cause);
+    // Only an exit status is tmux's answer; a timeout or a spawn error says nothing of sessions.
     return failure && typeof failure.code === 'number' ? classifyTmuxFailure(failure.stderr) : 'other';
   }
 
@@ -112,15 +146,19 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
     }
   }
 
-  async function getSession(name: string): Promise<TmuxSessionInfo | null> {
-    if ((await runOrNothing(['has-session', '-t', `=${name}`])) === null) return null;
-    // The session can end between the two calls; tmux then says "can't find session".
-    const stdout = await runOrNothing(['list-panes', '-t', exactWindowTarget(name), '-F', paneFormat]);
-    if (stdout === null) return null;
-    // The exact target lists only this session; its name is not compared because tmux prints
-    // control characters in names escaped.
-    const pane = parsePaneLine(stdout.split('\n')[0] ?? '');
-    return pane ? sessionFromPane(pane) : null;
+  async function killSession(name: string): Promise<boolean> {
+    return (await runOrNothing(['kill-session', '-t', `=${name}`])) !== null;
+  }
+
+  /** Kills a session this runtime just started after `failure`; if that fails too, says it is left. */
+  async function killStarted(name: string, failure: unknown): Promise<void> {
+    try {
+      await killSession(name);
+    } catch (killError) {
+      throw new CcBridgeError('TMUX_ERROR', `tmux started the session ${name} but it could not be read, nor killed; remove it with tmux kill-session -t ${name}`, {
+        cause: new AggregateError([failure, killError]),
+      });
+    }
   }
 
   return {
@@ -132,7 +170,15 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
       return sessions;
     },
 
-    getSession,
+    async getSession(name) {
+      // One command, so one check costs at most one bound: the exact target fails with "can't
+      // find session" when there is none. Its name is not compared: tmux prints control
+      // characters in names escaped.
+      const stdout = await runOrNothing(['list-panes', '-t', exactWindowTarget(name), '-F', paneFormat]);
+      if (stdout === null) return null;
+      const pane = firstPane(stdout);
+      return pane ? sessionFromPane(pane) : null;
+    },
 
     async startSession({ name, cwd, command }) {
       // tmux silently falls back to its own working directory when -c names a missing one.
@@ -155,14 +201,23 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
         }
       }
       // -P prints the new session as tmux stored it (tmux turns `.` and `:` in names into `_`).
-      const pane = parsePaneLine(stdout.split('\n')[0] ?? '');
-      if (!pane) throw new CcBridgeError('TMUX_ERROR', `tmux new-session printed no session for ${name}: ${stdout.trim()}`);
+      // The session exists from here on: if its line cannot be read, it must not stay behind.
+      let pane: PaneLine | null;
+      try {
+        pane = firstPane(stdout);
+      } catch (error) {
+        await killStarted(name, error);
+        throw error;
+      }
+      if (!pane) {
+        const error = new CcBridgeError('TMUX_ERROR', `tmux new-session printed no session for ${name}`);
+        await killStarted(name, error);
+        throw error;
+      }
       return sessionFromPane(pane);
     },
 
-    async killSession(name) {
-      return (await runOrNothing(['kill-session', '-t', `=${name}`])) !== null;
-    },
+    killSession,
 
     async capturePane(name, lines = defaultCaptureLines) {
       const stdout = await runOrNothing(['capture-pane', '-p', '-J', '-t', exactWindowTarget(name), '-S', `-${lines}`]);
