@@ -299,7 +299,12 @@ describe('cc-bridge instances with Docker Engines', () => {
     for (let tries = 0; (await crashy.inspect()).RestartCount < 5 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect((await sandbox.run(['instances', 'discover'], docker)).code).toBe(0);
-    const status = await sandbox.run(['instances', 'status', 'crashy', '--json'], docker);
+    // Between back-offs the loop runs its process for a few milliseconds, and a read landing
+    // there truly sees `running`: ask again, a few times at most, until it is caught restarting.
+    let status = await sandbox.run(['instances', 'status', 'crashy', '--json'], docker);
+    for (let tries = 1; tries < 4 && (JSON.parse(status.stdout) as { instance: { runtimeState: string } }).instance.runtimeState === 'running'; tries++) {
+      status = await sandbox.run(['instances', 'status', 'crashy', '--json'], docker);
+    }
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ status: 'error', instance: { runtimeState: 'restarting', exitCode: 3 } });
 
