@@ -166,8 +166,8 @@ export function formatDiscoverySummary(report: DiscoveryReport): string {
     `discovered ${plural(report.found, 'container')}${where}: added ${report.added.length}, updated ${report.updated.length}, marked ${report.markedStopped.length} stopped`,
   ];
   if (report.otherEngine.length > 0) parts.push(`${plural(report.otherEngine.length, 'record')} of another Engine left alone`);
-  if (report.conflicts.length > 0) parts.push(`${plural(report.conflicts.length, 'name conflict')}`);
-  if (report.errors.length > 0) parts.push(`${plural(report.errors.length, 'error')}`);
+  if (report.conflicts.length > 0) parts.push(plural(report.conflicts.length, 'name conflict'));
+  if (report.errors.length > 0) parts.push(plural(report.errors.length, 'error'));
   return parts.join('; ');
 }
 

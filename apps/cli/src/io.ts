@@ -17,7 +17,8 @@ export function processIo(): Io {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    isInteractive: process.stdin.isTTY === true,
+    // Undefined rather than false when stdin is a pipe or a file (Node's types say boolean).
+    isInteractive: (process.stdin.isTTY as boolean | undefined) === true,
     async confirm(question) {
       // The prompt goes to stderr so that stdout carries only results, even when asked.
       const prompt = createInterface({ input: process.stdin, output: process.stderr });

@@ -14,7 +14,7 @@ const listText = z.string().transform((text) => text.split(',').map((part) => pa
 /** A host the dashboard answers to besides the loopback names: `name` (any port) or `name:port`. */
 const allowedHost = z
   .string()
-  .refine((text) => parseHost(text) !== null, { message: 'must be a host name or address, optionally with :port (no scheme, path or wildcard)' })
+  .refine((text) => parseHost(text) !== null, { error: 'must be a host name or address, optionally with :port (no scheme, path or wildcard)' })
   .transform((text) => text.trim().toLowerCase());
 const allowedHostsText = listText.pipe(z.array(allowedHost));
 
@@ -49,7 +49,7 @@ type FileConfig = z.infer<typeof fileSchema>;
 
 const databaseUrl = z
   .string()
-  .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgresql:// URL (leave it unset for the embedded database)' });
+  .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgresql:// URL (leave it unset for the embedded database)' });
 
 /** Environment variables this package reads; nothing else in core reads process.env. */
 const envSchema = z.object({

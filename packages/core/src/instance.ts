@@ -24,33 +24,33 @@ export const instanceOrigin = z.enum(instanceOrigins);
 export const instanceName = z
   .string()
   .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, {
-    message: 'must start with a letter and hold only letters, digits, "-" and "_", 64 characters at most',
+    error: 'must start with a letter and hold only letters, digits, "-" and "_", 64 characters at most',
   })
-  .refine((name) => !reservedNames.has(name.toLowerCase()), { message: 'is a reserved word; choose another name' });
+  .refine((name) => !reservedNames.has(name.toLowerCase()), { error: 'is a reserved word; choose another name' });
 
 // tmux rewrites "." and ":" in session names, so they are refused rather than silently changed.
 export const tmuxSessionName = z
   .string()
-  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,127}$/, { message: 'must hold only letters, digits, "-" and "_"' });
+  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,127}$/, { error: 'must hold only letters, digits, "-" and "_"' });
 export const processId = z.number().int().positive().max(2 ** 31 - 1);
 export const workingDirectory = z
   .string()
   .min(1)
   .max(4096)
-  .refine((path) => path.startsWith('/') && !path.includes('\0'), { message: 'must be an absolute path' });
+  .refine((path) => path.startsWith('/') && !path.includes('\0'), { error: 'must be an absolute path' });
 export const containerId = z
   .string()
-  .regex(/^[a-f0-9]{12,64}$/, { message: 'must be a Docker container id: 12 to 64 lowercase hex characters' });
+  .regex(/^[a-f0-9]{12,64}$/, { error: 'must be a Docker container id: 12 to 64 lowercase hex characters' });
 export const containerName = z
   .string()
   .transform((name) => name.replace(/^\//, ''))
-  .pipe(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { message: 'is not a valid Docker container name' }));
+  .pipe(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { error: 'is not a valid Docker container name' }));
 export const imageName = z
   .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, { message: 'is not a valid Docker image reference' });
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, { error: 'is not a valid Docker image reference' });
 export const dockerNetwork = z
   .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { message: 'is not a valid Docker network name' });
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { error: 'is not a valid Docker network name' });
 
 export const tmuxFields = ['tmuxSession', 'pid', 'cwd'] as const;
 export const dockerFields = ['containerId', 'containerName', 'imageName', 'dockerNetwork'] as const;
@@ -141,7 +141,7 @@ export const listInstancesQuery = z.strictObject({
   limit: z.number().int().min(1).max(10_000).optional(),
   offset: z.number().int().min(0).optional(),
   /** The `nextCursor` of the previous page. */
-  cursor: z.string().uuid().optional(),
+  cursor: z.uuid().optional(),
 });
 export type ListInstancesQuery = z.input<typeof listInstancesQuery>;
 export type ValidListInstancesQuery = z.output<typeof listInstancesQuery>;

@@ -159,8 +159,9 @@ async function freeze(socket: string): Promise<void> {
   const pid = await serverPid(socket);
   process.kill(pid, 'SIGSTOP');
   // Before the server's own clean-up, which would wait on it.
-  cleanups.push(async () => {
+  cleanups.push(() => {
     process.kill(pid, 'SIGCONT');
+    return Promise.resolve();
   });
 }
 
@@ -261,7 +262,7 @@ interface Leaf {
 
 /** Every runnable command of the program, found from its definition: a new command is covered too. */
 function leafCommands(): Leaf[] {
-  const silent = { out: () => undefined, err: () => undefined, isInteractive: false, confirm: async () => false, now: () => new Date() };
+  const silent = { out: () => undefined, err: () => undefined, isInteractive: false, confirm: () => Promise.resolve(false), now: () => new Date() };
   const leaves: Leaf[] = [];
   const walk = (command: CommandUnknownOpts, path: string[]) => {
     if (command.commands.length === 0) leaves.push({ path, command });

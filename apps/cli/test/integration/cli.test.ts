@@ -203,7 +203,9 @@ describe('cc-bridge instances', () => {
     expect((await sandbox.run(['instances', 'create', 'api'])).code).toBe(0);
     const result = await sandbox.run(['--verbose', 'instances', 'list', '--json']);
     expect(result.code).toBe(0);
-    expect(() => JSON.parse(result.stdout)).not.toThrow();
+    expect(() => {
+      JSON.parse(result.stdout);
+    }).not.toThrow();
     expect(result.stdout.trim().startsWith('[')).toBe(true);
     expect(result.stderr).toMatch(/cc-bridge debug: /);
   });

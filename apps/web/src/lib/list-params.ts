@@ -14,8 +14,8 @@ export const pageSize = 100;
 /** A query-string value as Next hands it to a page (a repeated key arrives as an array). */
 type RawParam = string | string[] | null | undefined;
 
-const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-const emptyAsAbsent = (value: unknown) => {
+const firstValue = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
+const emptyAsAbsent = (value: unknown): unknown => {
   const first = firstValue(value);
   return first === '' || first === null ? undefined : first;
 };

@@ -1,4 +1,4 @@
-import { QueryClient, isServer } from '@tanstack/react-query';
+import { QueryClient, environmentManager } from '@tanstack/react-query';
 
 /** How often lists and the detail page ask again, so a second browser sees changes. */
 export const backgroundRefetchMs = 3_000;
@@ -20,7 +20,7 @@ let browserQueryClient: QueryClient | undefined;
 
 /** A new client per server request (no data shared between users), one for the browser's lifetime. */
 export function getQueryClient(): QueryClient {
-  if (isServer) return makeQueryClient();
+  if (environmentManager.isServer()) return makeQueryClient();
   browserQueryClient ??= makeQueryClient();
   return browserQueryClient;
 }

@@ -47,7 +47,7 @@ async function migrateServer(connectionString: string, logger: Logger): Promise<
   try {
     await client.connect();
     const runner: SqlRunner = {
-      query: async <Row>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as Row[] }),
+      query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }),
       exec: (sql) => client.query(sql),
     };
     await applyMigrations(runner, logger);

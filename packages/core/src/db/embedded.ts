@@ -33,6 +33,11 @@ interface Ownership {
   server: PGliteServer;
 }
 
+/** pg's callbacks take an Error; a rejection can carry anything, so wrap what is not one. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /**
  * The ownership lock is an abstract Unix socket named after the data folder: binding it is atomic
  * and the kernel releases it when its process dies, so a crash never leaves a stale lock.
@@ -206,7 +211,7 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
       if (!callback) return served.then(() => super.connect());
       served.then(
         () => super.connect(callback),
-        (error: Error) => (callback as (error: Error) => void)(error),
+        (error: unknown) => (callback as (error: Error) => void)(asError(error)),
       );
     }
   }
@@ -233,7 +238,7 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
       if (!callback) return attempt();
       attempt().then(
         (client) => callback(undefined, client, (release?: Error | boolean) => client.release(release)),
-        (error: Error) => callback(error, undefined, () => undefined),
+        (error: unknown) => callback(asError(error), undefined, () => undefined),
       );
     }
   }

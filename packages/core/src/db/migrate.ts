@@ -11,7 +11,7 @@ export interface Migration {
 
 /** Just what applying migrations needs from a connection (a PGlite, or one `pg` client). */
 export interface SqlRunner {
-  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
   exec(sql: string): Promise<unknown>;
 }
 
@@ -43,9 +43,9 @@ export async function applyMigrations(
   await runner.query('SELECT pg_advisory_lock($1)', [advisoryLockKey]);
   try {
     await runner.exec(createBookkeeping);
-    const { rows } = await runner.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+    const { rows } = (await runner.query(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
-    );
+    )) as { rows: { migration_name: string; checksum: string; finished_at: Date | null }[] };
     const applied = new Map(rows.map((row) => [row.migration_name, row]));
     const appliedNow: string[] = [];
     for (const migration of migrations) {

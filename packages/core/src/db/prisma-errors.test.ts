@@ -148,11 +148,11 @@ describe('guardDatabaseErrors', () => {
       get value(): number {
         return this.#value;
       }
-      async read(): Promise<number> {
-        return this.#value;
+      read(): Promise<number> {
+        return Promise.resolve(this.#value);
       }
-      async fail(): Promise<never> {
-        throw prismaError('P2028', 'Transaction API error: Unable to start a transaction in the given time.');
+      fail(): Promise<never> {
+        return Promise.reject(prismaError('P2028', 'Transaction API error: Unable to start a transaction in the given time.'));
       }
       failAtOnce(): never {
         throw new TypeError('a bug');

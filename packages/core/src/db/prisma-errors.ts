@@ -16,7 +16,7 @@ interface AdapterCause {
 function adapterCause(error: object): AdapterCause | null {
   const { meta } = error as { meta?: { driverAdapterError?: { cause?: unknown } } };
   const cause = meta?.driverAdapterError?.cause;
-  return typeof cause === 'object' && cause !== null ? (cause as AdapterCause) : null;
+  return typeof cause === 'object' && cause !== null ? cause : null;
 }
 
 /**
@@ -33,7 +33,7 @@ function uniqueViolation(error: unknown): UniqueKey | null {
   if (!isUnique) return null;
   const constraint = original.constraint;
   const fields = typeof constraint === 'object' && constraint !== null ? (constraint as { fields?: unknown }).fields : constraint;
-  const text = [meta?.target, fields, original.originalMessage, original.message].flat().filter((part) => part !== undefined).join(' ');
+  const text = [meta?.target, fields, original.originalMessage, original.message].flat().filter((part) => typeof part === 'string').join(' ');
   if (text.includes('containerId')) return 'containerId';
   if (text.includes('tmuxSession')) return 'tmuxSession';
   if (/(^|[^A-Za-z])name([^A-Za-z]|$)/.test(text)) return 'name';

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
-import { createTestTmux, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
   try {
@@ -51,7 +51,7 @@ describe.each(testBackends())('writers on a busy %s database', (backend) => {
     await Promise.all(clients.splice(0).map((client) => client.end()));
     await Promise.all(bridges.splice(0).map((bridge) => bridge.dispose()));
   });
-  afterAll(() => tmux?.dispose());
+  afterAll(() => disposeAll(tmux));
 
   async function open(options: { databaseWaitMs?: number } = {}): Promise<TestBridge> {
     const bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false, ...options });

@@ -32,7 +32,7 @@ async function scratchDatabase(backend: TestBackend): Promise<Scratch> {
   await client.connect();
   return {
     runner: {
-      query: async <Row>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as Row[] }),
+      query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }),
       exec: (sql) => client.query(sql),
     },
     async dispose() {
@@ -83,9 +83,9 @@ describe.each(testBackends())('the uniqueness migration on a %s registry that br
 
     expect(await applyMigrations(runner, silentLogger)).toContain(uniqueness);
 
-    const { rows } = await runner.query<{ name: string; tmuxSession: string | null; version: number }>(
-      'SELECT name, "tmuxSession", version FROM "Instance" ORDER BY "createdAt", name',
-    );
+    const { rows } = (await runner.query('SELECT name, "tmuxSession", version FROM "Instance" ORDER BY "createdAt", name')) as {
+      rows: { name: string; tmuxSession: string | null; version: number }[];
+    };
     expect(Object.fromEntries(rows.map((row) => [row.name, row.tmuxSession]))).toEqual({
       other: 'named',
       main: 'work',
@@ -99,9 +99,9 @@ describe.each(testBackends())('the uniqueness migration on a %s registry that br
       plain: 'plain',
       'alpha-2': 'alpha-2',
     });
-    const { rows: events } = await runner.query<{ instanceName: string; kind: string; from: unknown; to: unknown; actor: string; message: string }>(
+    const { rows: events } = (await runner.query(
       'SELECT "instanceName", kind::text AS kind, "from", "to", actor, message FROM "InstanceEvent" ORDER BY id',
-    );
+    )) as { rows: { instanceName: string; kind: string; from: unknown; to: unknown; actor: string; message: string }[] };
     const sessionEvents = events.filter((event) => event.kind === 'updated').sort((a, b) => a.instanceName.localeCompare(b.instanceName));
     expect(sessionEvents).toEqual([
       {

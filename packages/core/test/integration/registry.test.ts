@@ -2,7 +2,7 @@ import { execFile as execFileCallback } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
-import { createTestTmux, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 const execFile = promisify(execFileCallback);
 
@@ -24,10 +24,7 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     tmux = await createTestTmux();
     bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false });
   });
-  afterAll(async () => {
-    await bridge?.dispose();
-    await tmux?.dispose();
-  });
+  afterAll(() => disposeAll(bridge, tmux));
 
   it('creates a tmux instance by default, with the session named after it', async () => {
     const instance = await bridge.manager.createInstance({ name: 'api-refactor', cwd: '/srv/api' });
@@ -211,10 +208,7 @@ describe('starting a tmux instance whose command does not keep running', () => {
     tmux = await createTestTmux();
     bridge = await openTestBridge({ tmuxSocket: tmux.socket, docker: false, env: { CC_BRIDGE_TMUX_COMMAND: 'cc-bridge-no-such-program --flag' } });
   });
-  afterAll(async () => {
-    await bridge?.dispose();
-    await tmux?.dispose();
-  });
+  afterAll(() => disposeAll(bridge, tmux));
 
   it('is a TMUX_ERROR that names the command, and writes no record', async () => {
     const error = await caught(bridge.manager.createInstance({ name: 'nothing-there' }, { start: true }));
@@ -251,10 +245,7 @@ describe.each(testBackends())('one runtime, one record; one name whatever its ca
     bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false });
     await tmuxCommand('new-session', '-d', '-s', 'work', 'sleep 900');
   });
-  afterAll(async () => {
-    await bridge?.dispose();
-    await tmux?.dispose();
-  });
+  afterAll(() => disposeAll(bridge, tmux));
 
   it('refuses a tmux session another record has, on create and update, naming the holder', async () => {
     await bridge.manager.createInstance({ name: 'main', tmuxSession: 'work' });

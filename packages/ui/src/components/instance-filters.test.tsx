@@ -85,6 +85,8 @@ describe('InstanceFilters', () => {
       container.innerHTML = renderToString(element);
       document.body.append(container);
       before(container);
+      // The async form of act also waits for the work hydration schedules after render returns.
+      // eslint-disable-next-line @typescript-eslint/require-await
       await act(async () => {
         render(element, { container, hydrate: true });
       });

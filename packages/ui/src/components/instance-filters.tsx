@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useEffectEvent, useId, useRef } from 'react';
 import { cx, focusRing } from '../lib/cx.ts';
 import {
   instanceOrigins,
@@ -15,8 +15,8 @@ import { Button } from './button.tsx';
 
 export interface InstanceFiltersProps {
   value: InstanceFiltersValue;
-  onChange(next: InstanceFiltersValue): void;
-  onReset(): void;
+  onChange: (next: InstanceFiltersValue) => void;
+  onReset: () => void;
   /** Instances matching the filters, across all pages. */
   matched: number;
   /** Instances in the registry. */
@@ -64,11 +64,14 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
   // Someone may type or tick before the page is interactive. React keeps what the controls show
   // when it hydrates but never hears of those changes, so the box would read "abc" and filter on
   // nothing: on mount, whatever the controls show becomes the value.
-  useEffect(() => {
+  const adoptShownFilters = useEffectEvent(() => {
     if (!formRef.current) return;
     const shown = readFilters(formRef.current);
     if (!sameFilters(shown, value)) onChange(shown);
-    // Only once, on mount: afterwards every change arrives through the handlers.
+  });
+  // Only once, on mount: afterwards every change arrives through the handlers.
+  useEffect(() => {
+    adoptShownFilters();
   }, []);
 
   function toggleStatus(status: InstanceStatus, checked: boolean) {

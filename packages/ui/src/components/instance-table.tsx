@@ -18,17 +18,17 @@ export interface InstanceTableProps {
   rows: readonly InstanceRow[];
   sortBy: SortField;
   sortOrder: SortOrder;
-  onSortChange(sortBy: SortField, sortOrder: SortOrder): void;
+  onSortChange: (sortBy: SortField, sortOrder: SortOrder) => void;
   selectedNames: ReadonlySet<string>;
-  onSelectionChange(next: Set<string>): void;
+  onSelectionChange: (next: Set<string>) => void;
   state?: InstanceTableState;
   errorMessage?: string;
-  onRetry?(): void;
+  onRetry?: () => void;
   /** Shown when ready and `rows` is empty. */
   emptyState?: ReactNode;
   /** Keep it stable (module-level or useCallback): rows re-render only when a prop they get changes. */
-  renderName?(row: InstanceRow): ReactNode;
-  renderRowActions?(row: InstanceRow): ReactNode;
+  renderName?: (row: InstanceRow) => ReactNode;
+  renderRowActions?: (row: InstanceRow) => ReactNode;
   /** Fixes the clock for relative times; otherwise it ticks once a minute. */
   now?: Date;
   className?: string;
@@ -52,7 +52,7 @@ function SortHeader({
   field: SortField;
   sortBy: SortField;
   sortOrder: SortOrder;
-  onSortChange(sortBy: SortField, sortOrder: SortOrder): void;
+  onSortChange: (sortBy: SortField, sortOrder: SortOrder) => void;
   children?: ReactNode;
 }) {
   const sort = ariaSort({ sortBy, sortOrder }, field);
@@ -112,7 +112,7 @@ function Missing() {
 interface RowProps {
   row: InstanceRow;
   isSelected: boolean;
-  onToggle(name: string): void;
+  onToggle: (name: string) => void;
   renderName: ((row: InstanceRow) => ReactNode) | undefined;
   renderRowActions: ((row: InstanceRow) => ReactNode) | undefined;
   now: Date;

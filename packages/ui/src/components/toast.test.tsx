@@ -1,4 +1,5 @@
 import { act, render, screen, within } from '@testing-library/react';
+import { useEffect } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToastProvider, useToast, type ToastOptions } from './toast.tsx';
 
@@ -7,7 +8,10 @@ let show: (options: ToastOptions) => number = () => {
 };
 
 function Capture() {
-  show = useToast().toast;
+  const { toast } = useToast();
+  useEffect(() => {
+    show = toast;
+  });
   return null;
 }
 

@@ -20,8 +20,8 @@ interface ToastItem {
 
 export interface ToastApi {
   /** Shows a toast and returns its id (for `dismiss`). */
-  toast(options: ToastOptions): number;
-  dismiss(id: number): void;
+  toast: (options: ToastOptions) => number;
+  dismiss: (id: number) => void;
 }
 
 const ToastContext = createContext<ToastApi | null>(null);
@@ -95,7 +95,7 @@ const variantDot: Record<ToastVariant, string> = {
   info: 'bg-blue-600 dark:bg-blue-400',
 };
 
-function ToastCard({ item, duration, onDismiss }: { item: ToastItem; duration: number; onDismiss(id: number): void }) {
+function ToastCard({ item, duration, onDismiss }: { item: ToastItem; duration: number; onDismiss: (id: number) => void }) {
   // Paused while pointed at or focused, so nobody loses a message they are in the middle of reading (WCAG 2.2.1).
   const [isPaused, setIsPaused] = useState(false);
 

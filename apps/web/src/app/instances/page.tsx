@@ -1,4 +1,4 @@
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { dehydrate, HydrationBoundary, noop } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { parseListParams } from '@/lib/list-params';
 import { dockerHealthQuery, instanceListQuery } from '@/lib/queries';
@@ -11,7 +11,8 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
   const params = parseListParams(await searchParams);
   const queryClient = getQueryClient();
   // The same query objects the client uses, so the first page arrives in the HTML and hydrates.
-  await Promise.all([queryClient.prefetchQuery(instanceListQuery(params)), queryClient.prefetchQuery(dockerHealthQuery())]);
+  // A failure is left for the client's own query to show, as prefetchQuery did.
+  await Promise.all([queryClient.query(instanceListQuery(params)).catch(noop), queryClient.query(dockerHealthQuery()).catch(noop)]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <InstancesView />

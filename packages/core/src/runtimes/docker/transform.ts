@@ -3,6 +3,19 @@ import type Dockerode from 'dockerode';
 import type { ContainerHealth, ContainerInfo, DockerEngine } from '../runtime.ts';
 
 /**
+ * Labels and networks as the Engine really sends them: null rather than {} for a container without
+ * labels or networks, which @types/dockerode declares as always present.
+ */
+interface SentLabelsAndNetworks {
+  Labels?: Record<string, string> | null;
+  NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
+}
+
+function labelsAndNetworks(sent: SentLabelsAndNetworks): Pick<ContainerInfo, 'labels' | 'networks'> {
+  return { labels: { ...(sent.Labels ?? {}) }, networks: Object.keys(sent.NetworkSettings?.Networks ?? {}).sort() };
+}
+
+/**
  * A container's own name from the list call's `Names`. Docker also lists the aliases links give
  * it (`/web/db`); its own name is the one with a single leading slash.
  */
@@ -49,9 +62,7 @@ export function containerInfoFromSummary(summary: Dockerode.ContainerInfo): Cont
     health: summary.State === 'running' ? health : null,
     exitCode: hasExitCode(summary.State) ? exitCode : null,
     oomKilled: false,
-    // The Engine sends null rather than {} for a container without labels or networks.
-    labels: { ...(summary.Labels ?? {}) },
-    networks: Object.keys(summary.NetworkSettings?.Networks ?? {}).sort(),
+    ...labelsAndNetworks({ Labels: summary.Labels, NetworkSettings: summary.NetworkSettings }),
     createdAt: new Date(summary.Created * 1000),
   };
 }
@@ -73,8 +84,7 @@ export function containerInfoFromInspect(inspect: Dockerode.ContainerInspectInfo
     health: state.Status === 'running' ? healthFromInspect(state.Health?.Status) : null,
     exitCode,
     oomKilled: needsOomCheck({ state: state.Status, exitCode }) && state.OOMKilled,
-    labels: { ...(inspect.Config.Labels ?? {}) },
-    networks: Object.keys(inspect.NetworkSettings?.Networks ?? {}).sort(),
+    ...labelsAndNetworks({ Labels: inspect.Config.Labels, NetworkSettings: inspect.NetworkSettings }),
     // Whole seconds, as the list call's `Created` (a Unix time) has it.
     createdAt: new Date(Math.floor(Date.parse(inspect.Created) / 1000) * 1000),
   };

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { CcBridgeError } from '../../errors.ts';
 import { formatSeconds, NoAnswerError, runtimeCallTimeoutMs } from '../bounds.ts';
 import type { TmuxRuntime, TmuxSessionInfo } from '../runtime.ts';
-import { classifyTmuxFailure, lastPaneLines, paneFormat, parsePaneLine, parsePaneLines, type PaneLine } from './parse.ts';
+import { classifyTmuxFailure, lastPaneLines, paneFormat, parsePaneLines, type PaneLine } from './parse.ts';
 
 /**
  * Runs a program with an argument array and utf8 output, failing when it has not finished
@@ -32,8 +32,10 @@ export const boundedExecFile: ExecFile = (file, args, { timeoutMs }) =>
       clearTimeout(timer);
       if (isTimedOut) return;
       // As promisified execFile does: the output goes with the error, where tmux says why.
-      if (error) reject(Object.assign(error, { stdout, stderr }));
-      else resolve({ stdout, stderr });
+      if (error) {
+        const failure: Error = Object.assign(error, { stdout, stderr });
+        reject(failure);
+      } else resolve({ stdout, stderr });
     });
     const timer = setTimeout(() => {
       isTimedOut = true;

@@ -14,7 +14,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function InstancePage({ params }: Props) {
   const name = decodeURIComponent((await params).name);
   const queryClient = getQueryClient();
-  const detail = await queryClient.fetchQuery(instanceDetailQuery(name));
+  const detail = await queryClient.query(instanceDetailQuery(name));
   if (!detail) notFound();
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -6,10 +6,10 @@ export interface BulkDeleteDialogProps {
   /** Empty: closed. */
   names: readonly string[];
   removeRuntime: boolean;
-  onRemoveRuntimeChange(removeRuntime: boolean): void;
+  onRemoveRuntimeChange: (removeRuntime: boolean) => void;
   isPending: boolean;
-  onConfirm(): void;
-  onCancel(): void;
+  onConfirm: () => void;
+  onCancel: () => void;
 }
 
 /** Confirms deleting the selected records, listing every name the action will be sent. */

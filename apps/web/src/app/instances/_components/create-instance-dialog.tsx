@@ -32,7 +32,7 @@ const placeholders: Partial<Record<keyof FormValues, string>> = {
   dockerNetwork: 'bridge',
 };
 
-export function CreateInstanceDialog({ onClose }: { onClose(): void }) {
+export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
   const [type, setType] = useState<InstanceType>('tmux');
   const [values, setValues] = useState<FormValues>(emptyFormValues);
   const [start, setStart] = useState(false);

@@ -9,8 +9,8 @@ import { useDeleteInstance } from '@/lib/mutations';
 export interface DeleteInstanceDialogProps {
   /** null: closed. */
   instance: Instance | null;
-  onClose(): void;
-  onDeleted?(instance: Instance): void;
+  onClose: () => void;
+  onDeleted?: (instance: Instance) => void;
 }
 
 const runtimeLabel = {

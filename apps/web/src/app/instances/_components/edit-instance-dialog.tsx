@@ -13,9 +13,9 @@ import { FormDialog } from './form-dialog';
 
 export interface EditInstanceDialogProps {
   instance: Instance;
-  onClose(): void;
+  onClose: () => void;
   /** Called with the saved record (its name may have changed). */
-  onSaved?(instance: Instance): void;
+  onSaved?: (instance: Instance) => void;
 }
 
 export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditInstanceDialogProps) {
@@ -135,7 +135,7 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
           title={formError.title}
           actions={
             isStale ? (
-              <Button size="sm" variant="secondary" onClick={handleReload} disabled={isReloading}>
+              <Button size="sm" variant="secondary" onClick={() => void handleReload()} disabled={isReloading}>
                 Reload
               </Button>
             ) : undefined

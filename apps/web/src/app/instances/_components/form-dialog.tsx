@@ -1,15 +1,15 @@
 'use client';
 
 import { Button } from '@cc-bridge/ui';
-import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type SubmitEvent, type ReactNode } from 'react';
 
 export interface FormDialogProps {
   title: string;
   description?: ReactNode;
   submitLabel: string;
   isPending: boolean;
-  onSubmit(): void;
-  onClose(): void;
+  onSubmit: () => void;
+  onClose: () => void;
   children: ReactNode;
 }
 
@@ -28,7 +28,7 @@ export function FormDialog({ title, description, submitLabel, isPending, onSubmi
     return () => dialog?.close();
   }, []);
 
-  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+  function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!isPending) onSubmit();
   }

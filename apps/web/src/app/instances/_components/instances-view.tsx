@@ -81,7 +81,10 @@ export function InstancesView() {
   const list = useQuery(instanceListQuery(params));
   const items = list.data?.items ?? [];
   const itemsRef = useRef<Instance[]>(items);
-  itemsRef.current = items;
+  // Written after each commit (not during render), so the row actions read what was last shown.
+  useEffect(() => {
+    itemsRef.current = items;
+  });
 
   const [selectedNames, setSelectedNames] = useState<Set<string>>(() => new Set());
   const [isCreating, setIsCreating] = useState(false);

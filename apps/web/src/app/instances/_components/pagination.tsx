@@ -5,7 +5,7 @@ import { Button } from '@cc-bridge/ui';
 export interface PaginationProps {
   page: number;
   pageCount: number;
-  onPageChange(page: number): void;
+  onPageChange: (page: number) => void;
 }
 
 export function Pagination({ page, pageCount, onPageChange }: PaginationProps) {

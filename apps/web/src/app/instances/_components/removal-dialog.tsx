@@ -9,8 +9,8 @@ export interface RemovalDialogProps {
   title: string;
   description: string;
   isPending: boolean;
-  onConfirm(): void;
-  onCancel(): void;
+  onConfirm: () => void;
+  onCancel: () => void;
 }
 
 /** Shows what a clean-up would remove (its dry run) before anything is removed. */

@@ -6,9 +6,9 @@ export interface SelectionBarProps {
   count: number;
   isDeleting: boolean;
   isRefreshing: boolean;
-  onDelete(): void;
-  onRefresh(): void;
-  onClear(): void;
+  onDelete: () => void;
+  onRefresh: () => void;
+  onClear: () => void;
 }
 
 /** What can be done to the ticked rows; rendered only while at least one is ticked. */

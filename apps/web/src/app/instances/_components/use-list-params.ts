@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { parseListParams, toSearchParams, type InstanceListParams } from '@/lib/list-params';
 
 /**
@@ -17,10 +17,14 @@ export function useListParams(): [InstanceListParams, (next: InstanceListParams,
   const query = searchParams.toString();
   const [params, setLocalParams] = useState(() => parseListParams(new URLSearchParams(query)));
 
-  // Back and forward (or a link) change the URL without going through setParams.
-  useEffect(() => {
+  // Back and forward (or a link) change the URL without going through setParams: adopt the new
+  // URL while rendering (React's pattern for state that follows a prop), not in an effect that
+  // would render once more with the old params first.
+  const [followedQuery, setFollowedQuery] = useState(query);
+  if (query !== followedQuery) {
+    setFollowedQuery(query);
     setLocalParams(parseListParams(new URLSearchParams(query)));
-  }, [query]);
+  }
 
   const setParams = useCallback(
     (next: InstanceListParams, { replace = false }: { replace?: boolean } = {}) => {

@@ -1,0 +1,3 @@
+import nextjs from './nextjs.js';
+
+export default nextjs;
