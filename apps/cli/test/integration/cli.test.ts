@@ -16,7 +16,7 @@ import {
   type TestEngine,
   type TestTmux,
 } from '@cc-bridge/core/testing';
-import { createLogger } from '@cc-bridge/core';
+import { createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const execFile = promisify(execFileCallback);
@@ -33,6 +33,8 @@ interface CliResult {
 
 interface Sandbox {
   tmux: TestTmux;
+  /** The embedded database's folder (CC_BRIDGE_DATA_DIR). */
+  dataDir: string;
   run(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
   hasTmuxSession(name: string): Promise<boolean>;
   dispose(): Promise<void>;
@@ -60,6 +62,7 @@ async function createSandbox(): Promise<Sandbox> {
   };
   const sandbox: Sandbox = {
     tmux,
+    dataDir: env.CC_BRIDGE_DATA_DIR,
     run: (args, extraEnv = {}) =>
       new Promise((resolve, reject) => {
         // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
@@ -154,6 +157,21 @@ describe('cc-bridge start-up', () => {
     const list = await loadedModules(sandbox, ['instances', 'list', '--skip-discovery']);
     expect(list.result.code).toBe(0);
     expect(list.urls.some((url) => url.includes('/@electric-sql/pglite/'))).toBe(true);
+  });
+
+  it('does not load PGlite when another process already serves the data folder', async () => {
+    const sandbox = await createSandbox();
+    // This test process owns the folder, as the dashboard would.
+    const config = loadConfig({ dataDir: sandbox.dataDir, dockerEnabled: false, skipDiscovery: true }, { HOME: sandbox.dataDir });
+    const owner = await openCcBridge({ config, logger: createLogger('silent'), skipStartup: true });
+    try {
+      const list = await loadedModules(sandbox, ['instances', 'list', '--skip-discovery']);
+      expect(list.result.code).toBe(0);
+      expect(list.result.stdout).toContain('No instances yet');
+      expect(list.urls.filter((url) => url.includes('/@electric-sql/pglite/'))).toEqual([]);
+    } finally {
+      await owner.close();
+    }
   });
 });
 
