@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what cc-bridge needs and is missing, on Debian: pnpm (from npm), and with `--test`
-# also tmux, the Docker Engine, PostgreSQL, Chromium and busybox-static (for test images).
+# also tmux, the Docker Engine, PostgreSQL, Chromium, busybox-static (for test images) and
+# time (/usr/bin/time -v, for bench/cli.ts).
 # Starts the Docker Engine when none answers. Safe to run again: it only does what is missing.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "12.21.0" ]; th
 fi
 
 packages=(tmux)
-if [ "$want_test" = 1 ]; then packages+=(docker.io postgresql chromium busybox-static); fi
+if [ "$want_test" = 1 ]; then packages+=(docker.io postgresql chromium busybox-static time); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

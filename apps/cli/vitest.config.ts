@@ -8,7 +8,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // Every case starts the real CLI (tsx, PGlite, migrations): slow on 2 cores, and one
+          globalSetup: ['test/integration/build-bundle.ts'],
+          // Every case starts the real CLI (PGlite, migrations): slow on 2 cores, and one
           // file at a time keeps tmux servers and databases from competing.
           fileParallelism: false,
           testTimeout: 180_000,

@@ -17,6 +17,8 @@ export default defineConfig(
     '**/playwright-report/',
     '**/demo-output/',
     '**/next-env.d.ts',
+    // Bundles (the CLI's), built from the linted source.
+    '**/dist/',
   ]),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { type CcBridge, type ConfigOverrides, createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
+import type { CcBridge, ConfigOverrides } from '@cc-bridge/core';
 
 export type { CcBridge };
 
@@ -27,12 +27,14 @@ export function cliActor(): string {
 /**
  * Opens core for one command and always closes it: an open database keeps the process alive.
  * `skipStartup` spares commands other than `list` a discovery run they did not ask for.
+ * Core's database and runtimes are imported here, on first use, not when the CLI starts.
  */
 export async function withBridge<T>(
   globals: GlobalFlags,
   options: { skipStartup: boolean; overrides?: ConfigOverrides },
   work: (bridge: CcBridge) => Promise<T>,
 ): Promise<T> {
+  const { createLogger, loadConfig, openCcBridge } = await import('./open.ts');
   const config = loadConfig({
     configFile: globals.config,
     databaseUrl: globals.databaseUrl,

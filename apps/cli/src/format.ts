@@ -1,16 +1,8 @@
-import {
-  CcBridgeError,
-  type DeleteResult,
-  describeDockerEngine,
-  describeRuntimeState,
-  type DiscoveryReport,
-  type DockerEngine,
-  type ImportReport,
-  type Instance,
-  type RemovalReport,
-  shortContainerId,
-  type StatusResult,
-} from '@cc-bridge/core';
+import type { DeleteResult, DiscoveryReport, DockerEngine, ImportReport, RemovalReport, StatusResult } from '@cc-bridge/core';
+// Values come from core's light entry points, not its index: the CLI's bundle loads these
+// before any command runs, and the index reaches the database and runtimes.
+import { CcBridgeError } from '@cc-bridge/core/errors';
+import { describeDockerEngine, describeRuntimeState, type Instance, shortContainerId } from '@cc-bridge/core/schemas';
 import { CliError } from './io.ts';
 
 /** An instance as `--json` prints it: camelCase names, ISO 8601 dates, every field present. */

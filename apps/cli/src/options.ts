@@ -1,15 +1,10 @@
 // Flag values turned into the shapes core takes. Only the form of a value is checked here
 // (an enum, a whole number, a duration); what makes a value valid for an instance is core's call.
-import {
-  type CreateInstanceInput,
-  instanceStatuses,
-  type InstanceStatus,
-  type InstanceType,
-  isCcBridgeError,
-  type UpdateInstancePatch,
-} from '@cc-bridge/core';
+// Core's light entry points, not its index (see format.ts).
+import { parseDuration } from '@cc-bridge/core/duration';
+import { isCcBridgeError } from '@cc-bridge/core/errors';
+import { type CreateInstanceInput, instanceStatuses, type InstanceStatus, type InstanceType, type UpdateInstancePatch } from '@cc-bridge/core/schemas';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { parseDuration } from '@cc-bridge/core';
 
 /** `--status running,stopped`, repeatable; the lists add up. */
 export function parseStatusList(text: string, previous: InstanceStatus[] = []): InstanceStatus[] {

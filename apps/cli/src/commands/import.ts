@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { type GlobalFlags, withBridge } from '../bridge.ts';
 import { formatImportDetails, formatImportSummary, toJsonDocument } from '../format.ts';
-import { parseLegacyRegistry } from '@cc-bridge/core';
 import { CliError, type Io } from '../io.ts';
 
 async function readJsonFile(path: string): Promise<unknown> {
@@ -29,6 +28,7 @@ export function registerImportCommand(program: Command<[], GlobalFlags>, io: Io)
     .action(async (file, options, command) => {
       // Read and understood before the database is opened: a wrong file costs nothing.
       const path = resolve(file);
+      const { parseLegacyRegistry } = await import('../open.ts');
       const legacy = parseLegacyRegistry(await readJsonFile(path));
       await withBridge(command.optsWithGlobals(), { skipStartup: true }, async ({ manager }) => {
         const imported = await manager.importInstances(legacy.records);

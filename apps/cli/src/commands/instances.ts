@@ -1,4 +1,5 @@
-import { type DiscoveryReport, type Instance, instanceOrigins, instanceStatuses, instanceTypes, type RemovalReport, sortFields } from '@cc-bridge/core';
+import type { DiscoveryReport, RemovalReport } from '@cc-bridge/core';
+import { type Instance, instanceOrigins, instanceStatuses, instanceTypes, sortFields } from '@cc-bridge/core/schemas';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import {

@@ -16,7 +16,8 @@ import { createProgram } from '../../src/program.ts';
 
 const execFile = promisify(execFileCallback);
 const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-const mainPath = join(cliDir, 'src', 'main.ts');
+// The command as installed: the launcher and the bundle it runs (built by the global setup).
+const binPath = join(cliDir, 'bin', 'cc-bridge.js');
 const fixturePath = fileURLToPath(new URL('../../../../packages/core/test/fixtures/legacy-instances.json', import.meta.url));
 
 /**
@@ -51,7 +52,7 @@ function runCli(args: readonly string[], env: Record<string, string>): Promise<C
   return new Promise((resolve, reject) => {
     const started = Date.now();
     // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
-    const child = spawn(process.execPath, ['--import', 'tsx', mainPath, ...args], { cwd: cliDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.end();
     let stdout = '';
     let stderr = '';

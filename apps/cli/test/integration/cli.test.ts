@@ -1,7 +1,7 @@
-// The real `cc-bridge` process (through tsx) against a fresh embedded database and a tmux server
+// The real `cc-bridge` command (bin/cc-bridge.js running the bundle) against a fresh embedded database and a tmux server
 // of the test's own. Docker is disabled unless a case turns it on for the Engine it is about.
 import { execFile as execFileCallback, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +16,13 @@ import {
   type TestEngine,
   type TestTmux,
 } from '@cc-bridge/core/testing';
-import { createLogger } from '@cc-bridge/core';
+import { createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const execFile = promisify(execFileCallback);
 const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-const mainPath = join(cliDir, 'src', 'main.ts');
+// The command as installed: the launcher and the bundle it runs (built by the global setup).
+const binPath = join(cliDir, 'bin', 'cc-bridge.js');
 const fixturePath = fileURLToPath(new URL('../../../../packages/core/test/fixtures/legacy-instances.json', import.meta.url));
 
 interface CliResult {
@@ -32,6 +33,8 @@ interface CliResult {
 
 interface Sandbox {
   tmux: TestTmux;
+  /** The embedded database's folder (CC_BRIDGE_DATA_DIR). */
+  dataDir: string;
   run(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
   hasTmuxSession(name: string): Promise<boolean>;
   dispose(): Promise<void>;
@@ -59,10 +62,11 @@ async function createSandbox(): Promise<Sandbox> {
   };
   const sandbox: Sandbox = {
     tmux,
+    dataDir: env.CC_BRIDGE_DATA_DIR,
     run: (args, extraEnv = {}) =>
       new Promise((resolve, reject) => {
         // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
-        const child = spawn(process.execPath, ['--import', 'tsx', mainPath, ...args], {
+        const child = spawn(process.execPath, [binPath, ...args], {
           cwd: cliDir,
           env: { ...env, ...extraEnv },
           stdio: ['pipe', 'pipe', 'pipe'],
@@ -114,6 +118,62 @@ async function listNames(sandbox: Sandbox): Promise<string[]> {
   expect(result.code).toBe(0);
   return (JSON.parse(result.stdout) as ListedInstance[]).map((instance) => instance.name);
 }
+
+/** Modules whose loading is the CLI's start-up cost: core's database and the runtimes' clients. */
+const heavyModules = /\/(@electric-sql\/pglite|@prisma\/client|@prisma\/adapter-pg|dockerode|pg)\/|\/packages\/core\/src\/db\//;
+
+/**
+ * Runs the command with a module hook that writes every URL Node loads to a file, one a line;
+ * resolves to those URLs.
+ */
+async function loadedModules(sandbox: Sandbox, args: readonly string[]): Promise<{ result: CliResult; urls: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-cli-loads-'));
+  try {
+    const log = join(dir, 'loaded.txt');
+    await writeFile(join(dir, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.CC_BRIDGE_TEST_LOAD_LOG, `${url}\\n`); return next(url, context); }\n");
+    await writeFile(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+    const result = await sandbox.run(args, { NODE_OPTIONS: `--import ${join(dir, 'register.mjs')}`, CC_BRIDGE_TEST_LOAD_LOG: log });
+    const urls = (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '');
+    return { result, urls };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('cc-bridge start-up', () => {
+  it('loads neither the database nor the runtimes for --help or a usage error, and does for a command that needs them', async () => {
+    const sandbox = await createSandbox();
+    const help = await loadedModules(sandbox, ['--help']);
+    expect(help.result.code).toBe(0);
+    expect(help.result.stdout).toContain('Usage: cc-bridge');
+    expect(help.urls.some((url) => url.endsWith('/dist/cc-bridge.mjs'))).toBe(true);
+    expect(help.urls.filter((url) => heavyModules.test(url))).toEqual([]);
+
+    const usage = await loadedModules(sandbox, ['instances', 'lsit']);
+    expect(usage.result.code).toBe(2);
+    expect(usage.urls.filter((url) => heavyModules.test(url))).toEqual([]);
+
+    // The probe does see them when they are loaded: the assertions above are not vacuous.
+    const list = await loadedModules(sandbox, ['instances', 'list', '--skip-discovery']);
+    expect(list.result.code).toBe(0);
+    expect(list.urls.some((url) => url.includes('/@electric-sql/pglite/'))).toBe(true);
+  });
+
+  it('does not load PGlite when another process already serves the data folder', async () => {
+    const sandbox = await createSandbox();
+    // This test process owns the folder, as the dashboard would.
+    const config = loadConfig({ dataDir: sandbox.dataDir, dockerEnabled: false, skipDiscovery: true }, { HOME: sandbox.dataDir });
+    const owner = await openCcBridge({ config, logger: createLogger('silent'), skipStartup: true });
+    try {
+      const list = await loadedModules(sandbox, ['instances', 'list', '--skip-discovery']);
+      expect(list.result.code).toBe(0);
+      expect(list.result.stdout).toContain('No instances yet');
+      expect(list.urls.filter((url) => url.includes('/@electric-sql/pglite/'))).toEqual([]);
+    } finally {
+      await owner.close();
+    }
+  });
+});
 
 describe('cc-bridge instances', () => {
   it('creates, lists, shows, renames and deletes an instance', async () => {

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { CcBridgeError, isCcBridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -148,6 +148,9 @@ class EmbeddedHost {
       // the files stay private if someone loosens the outer folder.
       const pgdata = join(this.#dataDir, 'pgdata');
       ensurePrivateFolder(pgdata, this.#logger);
+      // Loaded here, by the owner only: a process that finds the folder served (the dashboard's,
+      // another command's) never pays for PGlite's module.
+      const { PGlite } = await import('@electric-sql/pglite');
       db = await PGlite.create(pgdata);
       await applyMigrations(db, this.#logger);
       // Holding the lock, a socket file left here is a dead owner's.

@@ -1,0 +1,92 @@
+// Bundles the CLI (src/main.ts and the TypeScript source of @cc-bridge/core) into
+// dist/cc-bridge.mjs plus lazily loaded chunks, so the command starts without tsx and without
+// loading core's database and runtimes until a command needs them.
+//   pnpm -C apps/cli build    (the root postinstall runs it too; bin/cc-bridge.js rebuilds when stale)
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile, type Plugin } from 'esbuild';
+
+const cliDir = dirname(fileURLToPath(import.meta.url));
+const distDir = join(cliDir, 'dist');
+
+/**
+ * Packages loaded from where pnpm installed them rather than bundled: PGlite finds its wasm
+ * and data files next to its module, Prisma's runtime loads its query compiler the same way,
+ * and dockerode (through ssh2, cpu-features) and pg (pg-native) have optional native parts.
+ */
+const installedPackages = ['@electric-sql/pglite', '@prisma/client', '@prisma/adapter-pg', 'dockerode', 'pg'];
+
+/** What `--help` and usage errors must not load: a static import of any of these from the entry is a build error. */
+const heavyInputs = [...installedPackages.map((name) => `/node_modules/${name}/`), '/packages/core/src/db/', '/packages/core/src/generated/prisma/'];
+
+const isInstalledPackage = (specifier: string) => installedPackages.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+
+/**
+ * Resolves those packages as core would (they are core's dependencies, not the CLI's) and
+ * refers to the file by a path relative to dist/, which stays right when the checkout moves or
+ * is linked onto PATH.
+ */
+const loadInstalled: Plugin = {
+  name: 'load-installed-packages',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[@a-z]/ }, async (args) => {
+      // pluginData marks this plugin's own request, which must not come back here.
+      if (args.pluginData === 'installed' || !isInstalledPackage(args.path)) return undefined;
+      const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'installed' });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: `./${relative(distDir, resolved.path).split(sep).join('/')}`, external: true };
+    });
+  },
+};
+
+/** Outputs the entry loads before running anything: followed through static imports only. */
+function staticallyLoaded(metafile: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let output = pending.pop(); output !== undefined; output = pending.pop()) {
+    if (seen.has(output)) continue;
+    seen.add(output);
+    for (const imported of metafile.outputs[output]?.imports ?? []) {
+      if (imported.kind === 'import-statement') pending.push(imported.external === true ? `external:${imported.path}` : imported.path);
+    }
+  }
+  return seen;
+}
+
+await rm(distDir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: cliDir,
+  entryPoints: { 'cc-bridge': 'src/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Bundled CommonJS (commander) calls require() for Node's own modules.
+  banner: { js: "import { createRequire as __ccBridgeCreateRequire } from 'node:module'; const require = __ccBridgeCreateRequire(import.meta.url);" },
+  plugins: [loadInstalled],
+  metafile: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+
+const entry = 'dist/cc-bridge.mjs';
+const eager = staticallyLoaded(result.metafile, entry);
+const eagerHeavy = [...eager].flatMap((output) => {
+  if (output.startsWith('external:')) return heavyInputs.some((part) => `/node_modules/${output.slice('external:'.length)}`.includes(part)) ? [output] : [];
+  return Object.keys(result.metafile.outputs[output]?.inputs ?? {}).filter((input) => heavyInputs.some((part) => `/${input}`.includes(part)));
+});
+if (eagerHeavy.length > 0) {
+  throw new Error(`${entry} loads heavy modules before any command runs (import them with import() in the action):\n  ${eagerHeavy.join('\n  ')}`);
+}
+
+// What the launcher compares the bundle's age with (paths relative to dist/).
+const inputs = Object.keys(result.metafile.inputs)
+  .filter((input) => !input.includes('node_modules/'))
+  .map((input) => relative(distDir, join(cliDir, input)).split(sep).join('/'));
+await mkdir(distDir, { recursive: true });
+await writeFile(join(distDir, 'inputs.json'), `${JSON.stringify(inputs, null, 1)}\n`);
