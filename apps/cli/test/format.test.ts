@@ -1,4 +1,4 @@
-import { CcBridgeError, type Instance } from '@cc-bridge/core';
+import { CcBridgeError, unobservedContainer, type Instance } from '@cc-bridge/core';
 import { describe, expect, it } from 'vitest';
 import {
   formatAge,
@@ -37,12 +37,7 @@ function instance(overrides: Partial<Instance> = {}): Instance {
     containerName: null,
     imageName: null,
     dockerNetwork: null,
-    runtimeState: null,
-    runtimeHealth: null,
-    exitCode: null,
-    oomKilled: null,
-    dockerEngineId: null,
-    dockerEndpoint: null,
+    ...unobservedContainer,
     version: 3,
     ...overrides,
   };

@@ -33,6 +33,7 @@ import {
   type ListInstancesQuery,
   type ListInstancesResult,
   type UpdateInstancePatch,
+  unobservedContainer,
 } from './instance.ts';
 import type { Logger } from './logger.ts';
 import type {
@@ -838,12 +839,7 @@ export class InstanceManager {
           imageName: data.imageName ?? null,
           dockerNetwork: data.dockerNetwork ?? null,
           // No Engine has seen the container yet: the first one that lists it claims the record.
-          runtimeState: null,
-          runtimeHealth: null,
-          exitCode: null,
-          oomKilled: null,
-          dockerEngineId: null,
-          dockerEndpoint: null,
+          ...unobservedContainer,
         });
         report.imported.push(parsed.data.name);
       }

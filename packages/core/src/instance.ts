@@ -185,6 +185,11 @@ export interface Instance {
 export const dockerObservedFields = ['runtimeState', 'runtimeHealth', 'exitCode', 'oomKilled', 'dockerEngineId', 'dockerEndpoint'] as const;
 export type DockerObservation = Pick<Instance, (typeof dockerObservedFields)[number]>;
 
+/** Every observed field empty: a record no Engine has seen yet (made by hand, imported, a tmux one). */
+export const unobservedContainer = Object.fromEntries(dockerObservedFields.map((field) => [field, null])) as {
+  [Field in (typeof dockerObservedFields)[number]]: null;
+};
+
 /** The Engine's own view in a few words, as `show` and the detail page print it: `exited (3)`, `running (unhealthy)`; null when unknown. */
 export function describeRuntimeState(instance: Pick<Instance, 'runtimeState' | 'runtimeHealth' | 'exitCode' | 'oomKilled'>): string | null {
   if (instance.runtimeState === null) return null;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerInfo, DockerEngine } from '../runtimes/runtime.ts';
 import { nameFromContainer, planMerge, type Candidate, type MergePlan, type RegistryEntry } from './merge.ts';
+import { unobservedContainer } from '../instance.ts';
 
 function container(overrides: Partial<ContainerInfo> & { id: string; name: string }): ContainerInfo {
   return {
@@ -39,12 +40,7 @@ function entry(overrides: Partial<RegistryEntry> & { name: string }): RegistryEn
     containerName: null,
     imageName: null,
     dockerNetwork: null,
-    runtimeState: null,
-    runtimeHealth: null,
-    exitCode: null,
-    oomKilled: null,
-    dockerEngineId: null,
-    dockerEndpoint: null,
+    ...unobservedContainer,
     ...overrides,
   };
 }
