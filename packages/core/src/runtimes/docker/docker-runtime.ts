@@ -35,6 +35,10 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
   // once per runtime, not on every refresh.
   let engine: Promise<DockerEngine> | null = null;
 
+  // `State.OOMKilled` of exited-137 containers (only inspect reports it), by container id: a
+  // refresh inspects each such container once, not on every list.
+  const oomKilledById = new Map<string, boolean>();
+
   /** Every failure goes through here: an unreachable Engine may come back as a different one. */
   function failure(error: unknown) {
     const failed = dockerErrorFrom(error, endpoint, requestTimeoutMs);
@@ -108,16 +112,24 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
         docker.listContainers({ all: true, ...(labels.length > 0 ? { filters: { label: labels } } : {}), abortSignal: deadline() }),
       );
       const containers = summaries.map(containerInfoFromSummary);
-      const pending = containers.filter(needsOomCheck);
-      const inspected = new Map<string, ContainerInfo | null>();
+      const exited137 = new Set(containers.filter(needsOomCheck).map((container) => container.id));
+      // A verdict holds while the container stays exited: forgotten once it is listed otherwise or gone.
+      for (const id of oomKilledById.keys()) if (!exited137.has(id)) oomKilledById.delete(id);
+      const pending = containers.filter((container) => exited137.has(container.id) && !oomKilledById.has(container.id));
+      const removed = new Set<string>();
       const worker = async () => {
-        for (let next = pending.shift(); next; next = pending.shift()) inspected.set(next.id, await getContainer(next.id));
+        for (let next = pending.shift(); next; next = pending.shift()) {
+          const inspected = await getContainer(next.id);
+          if (inspected) oomKilledById.set(next.id, inspected.oomKilled);
+          else removed.add(next.id);
+        }
       };
       await Promise.all(Array.from({ length: Math.min(oomCheckConcurrency, pending.length) }, worker));
       // One removed between the list and its inspect is gone, as a list a moment later would say.
       return containers.flatMap((container) => {
-        const fresh = inspected.has(container.id) ? inspected.get(container.id) : container;
-        return fresh ? [fresh] : [];
+        if (removed.has(container.id)) return [];
+        const oomKilled = oomKilledById.get(container.id);
+        return [oomKilled === undefined ? container : { ...container, oomKilled }];
       });
     },
 
