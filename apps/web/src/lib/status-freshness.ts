@@ -22,7 +22,7 @@ const store = globalThis as typeof globalThis & { ccBridgeLastRefresh?: Refresh 
  * Runtime outages are in the report (core marks those records `unknown`); a database error
  * rejects, and the next call tries again.
  */
-export function ensureFreshStatuses(manager: InstanceManager, maxAgeMs: number, now: () => number = Date.now): Promise<RefreshReport> {
+export function ensureFreshStatuses(manager: Pick<InstanceManager, 'refreshStatuses'>, maxAgeMs: number, now: () => number = Date.now): Promise<RefreshReport> {
   const last = store.ccBridgeLastRefresh;
   // A refresh still running is joined whatever its age: a second one would ask the same runtimes.
   if (last && (!last.isSettled || now() - last.startedAt < maxAgeMs)) return last.done;
