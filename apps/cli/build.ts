@@ -57,7 +57,8 @@ function staticallyLoaded(metafile: Metafile, entry: string): Set<string> {
 await rm(distDir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: cliDir,
-  entryPoints: { 'cc-bridge': 'src/main.ts' },
+  // owner.mjs: the detached database owner a command starts (src/owner.ts).
+  entryPoints: { 'cc-bridge': 'src/main.ts', owner: 'src/owner.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',

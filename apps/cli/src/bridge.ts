@@ -34,7 +34,7 @@ export async function withBridge<T>(
   options: { skipStartup: boolean; overrides?: ConfigOverrides },
   work: (bridge: CcBridge) => Promise<T>,
 ): Promise<T> {
-  const { createLogger, loadConfig, openCcBridge } = await import('./open.ts');
+  const { createLogger, findOwnerEntry, loadConfig, openCcBridge } = await import('./open.ts');
   const config = loadConfig({
     configFile: globals.config,
     databaseUrl: globals.databaseUrl,
@@ -42,7 +42,7 @@ export async function withBridge<T>(
     ...options.overrides,
   });
   const logger = createLogger(config.logLevel);
-  const bridge = await openCcBridge({ config, logger, actor: cliActor(), skipStartup: options.skipStartup });
+  const bridge = await openCcBridge({ config, logger, actor: cliActor(), skipStartup: options.skipStartup, ownerEntry: findOwnerEntry() });
   let result: T;
   try {
     result = await work(bridge);

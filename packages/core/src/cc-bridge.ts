@@ -33,6 +33,8 @@ export interface OpenOptions {
   databaseWaitMs?: number;
   /** Bound on each tmux command and Engine request (ms); default `runtimeCallTimeoutMs`. Tests lower it. */
   runtimeTimeoutMs?: number;
+  /** The embedded folder's detached owner script (see OpenDatabaseOptions.ownerEntry); the CLI's only. */
+  ownerEntry?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefin
 export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs });
+  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs, ownerEntry: options.ownerEntry });
   // From here on the open database keeps the process alive: any failure must close it.
   try {
     const tmux = createTmuxRuntime({ socket: config.tmux.socket, timeoutMs: options.runtimeTimeoutMs });
