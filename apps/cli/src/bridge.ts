@@ -25,6 +25,20 @@ export function cliActor(): string {
 }
 
 /**
+ * pg decides when it loads whether it runs in a Cloudflare Worker: without a `navigator` global
+ * (Node < 21) it constructs a `Response`, which loads Node's fetch (undici), ~25 ms of every
+ * command. Node ≥ 21 defines `navigator` itself; Node 20 gets the same global first.
+ */
+function defineNavigator(): void {
+  if ('navigator' in globalThis) return;
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { userAgent: `Node.js/${process.versions.node.split('.')[0] ?? ''}` },
+    configurable: true,
+    writable: true,
+  });
+}
+
+/**
  * Opens core for one command and always closes it: an open database keeps the process alive.
  * `skipStartup` spares commands other than `list` a discovery run they did not ask for.
  * Core's database and runtimes are imported here, on first use, not when the CLI starts.
@@ -34,6 +48,7 @@ export async function withBridge<T>(
   options: { skipStartup: boolean; overrides?: ConfigOverrides },
   work: (bridge: CcBridge) => Promise<T>,
 ): Promise<T> {
+  defineNavigator();
   const { createLogger, findOwnerEntry, loadConfig, openCcBridge } = await import('./open.ts');
   const config = loadConfig({
     configFile: globals.config,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -194,12 +194,18 @@ export function findDetachedOwner(dataDir: string): number | null {
 }
 
 /**
- * Stops the detached owner of `dataDir` (resolved) with SIGTERM and waits until its process has
+ * Stops the detached owner of `requestedDir` with SIGTERM and waits until its process has
  * ended (it drains clients first). Resolves to its pid, or null when no detached owner runs (the
  * folder may still be served by a dashboard, which is left alone). Throws DATABASE_BUSY when it
  * is still there after `waitMs`.
  */
-export async function stopDetachedOwner(dataDir: string, waitMs = drainMs + 5_000): Promise<number | null> {
+export async function stopDetachedOwner(requestedDir: string, waitMs = drainMs + 5_000): Promise<number | null> {
+  let dataDir: string;
+  try {
+    dataDir = realpathSync(requestedDir);
+  } catch {
+    return null; // no folder, no owner
+  }
   const pid = findDetachedOwner(dataDir);
   if (pid === null) return null;
   process.kill(pid, 'SIGTERM');
