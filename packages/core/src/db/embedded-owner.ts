@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { CcBridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { embeddedPaths, ensurePrivateFolder, tryLock, type EmbeddedPaths } from './embedded-folder.ts';
+import { canConnect, embeddedPaths, ensurePrivateFolder, isLocked, tryLock, type EmbeddedPaths } from './embedded-folder.ts';
 import { applyMigrations } from './migrate.ts';
 import { servePGlite } from './pglite-server.ts';
 
@@ -101,6 +101,20 @@ export function spawnEmbeddedOwner(paths: EmbeddedPaths, owner: DetachedOwner): 
   } finally {
     closeSync(log);
   }
+}
+
+/**
+ * Starts a detached owner for `requestedDir` if nobody serves the folder or holds its lock, and
+ * returns without waiting for it to serve: a command calls this before loading its own heavy
+ * modules, so the owner opens PGlite meanwhile; openEmbeddedDatabase then finds it starting and
+ * waits for it. Creates the folder 0700 (see ensurePrivateFolder, whose errors it throws).
+ */
+export async function startDetachedOwner(requestedDir: string, owner: DetachedOwner, logger: Logger): Promise<void> {
+  ensurePrivateFolder(resolve(requestedDir), logger);
+  const paths = embeddedPaths(realpathSync(requestedDir));
+  if ((await canConnect(paths.socket)) || (await isLocked(paths.dataDir))) return;
+  logger.debug('starting a database owner process', { dataDir: paths.dataDir, lingerMs: owner.lingerMs });
+  spawnEmbeddedOwner(paths, owner);
 }
 
 /**

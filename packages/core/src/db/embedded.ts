@@ -79,8 +79,9 @@ class EmbeddedHost {
           return;
         }
       }
-      // Someone owns the folder but does not listen yet: starting up, or handing over.
-      await sleep(started ? 20 : 50);
+      // Someone owns the folder but does not listen yet: starting up, or handing over. A detached
+      // owner is usually what is starting, and a command waits for nothing else.
+      await sleep(this.#detachedOwner ? 20 : 50);
     }
     throw new CcBridgeError(
       'DATABASE_BUSY',
