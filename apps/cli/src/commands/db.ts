@@ -17,11 +17,10 @@ export function registerDbCommands(program: Command<[], GlobalFlags>, io: Io): v
         io.out('cc-bridge uses a PostgreSQL server (database.url): there is no embedded database owner to stop\n');
         return;
       }
-      const stopped = await stopDetachedOwner(config.database.dataDir);
-      io.out(
-        stopped === null
-          ? `No database owner process serves ${config.database.dataDir}\n`
-          : `Stopped the database owner (pid ${stopped}) of ${config.database.dataDir}\n`,
-      );
+      const { dataDir } = config.database;
+      const result = await stopDetachedOwner(dataDir);
+      if ('stopped' in result) io.out(`Stopped the database owner (pid ${result.stopped}) of ${dataDir}\n`);
+      else if ('servedByOther' in result) io.out(`${dataDir} is served by another cc-bridge process (the dashboard?), not by a database owner: nothing stopped\n`);
+      else io.out(`No database owner process serves ${dataDir}\n`);
     });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const execFile = promisify(execFileCallback);
@@ -202,6 +203,23 @@ describe('the database owner a command leaves behind', () => {
     const listed = await sandbox.run(listArgs);
     expect(listed.code).toBe(1);
     expect(listed.stderr).toContain(`without migration ${removed.trim()}: stop it (\`cc-bridge db stop\``);
+  });
+
+  it('is not started while another process (a dashboard) serves the folder, and db stop leaves that one alone', async () => {
+    const sandbox = await createSandbox(60);
+    // This test process owns the folder, as the dashboard would (core opens it in-process).
+    const config = loadConfig({ dataDir: sandbox.dataDir, dockerEnabled: false, skipDiscovery: true }, { HOME: sandbox.dataDir });
+    const dashboard = await openCcBridge({ config, logger: createLogger('silent'), skipStartup: true });
+    try {
+      const listed = await sandbox.run(listArgs);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(await ownerProcesses(sandbox.dataDir)).toEqual([]);
+      const stop = await sandbox.run(['db', 'stop']);
+      expect(stop.stdout).toBe(`${sandbox.dataDir} is served by another cc-bridge process (the dashboard?), not by a database owner: nothing stopped\n`);
+      expect((await sandbox.run(listArgs)).code).toBe(0);
+    } finally {
+      await dashboard.close();
+    }
   });
 
   it('is not started with CC_BRIDGE_OWNER_LINGER=0: the command opens the folder itself and leaves no process', async () => {

@@ -207,25 +207,27 @@ export function findDetachedOwner(dataDir: string): number | null {
   return pid !== null && isOwnerProcess(pid, dataDir) ? pid : null;
 }
 
+/** What stopDetachedOwner found: the owner it stopped, another process serving the folder, or nobody. */
+export type OwnerStop = { stopped: number } | { servedByOther: true } | { idle: true };
+
 /**
- * Stops the detached owner of `requestedDir` with SIGTERM and waits until its process has
- * ended (it drains clients first). Resolves to its pid, or null when no detached owner runs (the
- * folder may still be served by a dashboard, which is left alone). Throws DATABASE_BUSY when it
- * is still there after `waitMs`.
+ * Stops the detached owner of `requestedDir` with SIGTERM and waits until its process has ended
+ * (it drains clients first). A folder held by another process (a dashboard) is left alone and
+ * said so. Throws DATABASE_BUSY when the owner is still there after `waitMs`.
  */
-export async function stopDetachedOwner(requestedDir: string, waitMs = drainMs + 5_000): Promise<number | null> {
+export async function stopDetachedOwner(requestedDir: string, waitMs = drainMs + 5_000): Promise<OwnerStop> {
   let dataDir: string;
   try {
     dataDir = realpathSync(requestedDir);
   } catch {
-    return null; // no folder, no owner
+    return { idle: true }; // no folder, no owner
   }
   const pid = findDetachedOwner(dataDir);
-  if (pid === null) return null;
+  if (pid === null) return (await isLocked(dataDir)) ? { servedByOther: true } : { idle: true };
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
-    if (!isOwnerProcess(pid, dataDir)) return pid;
+    if (!isOwnerProcess(pid, dataDir)) return { stopped: pid };
     await sleep(50);
   }
   throw new CcBridgeError('DATABASE_BUSY', `The database owner (pid ${pid}) of ${dataDir} did not stop within ${Math.round(waitMs / 1000)} s`);

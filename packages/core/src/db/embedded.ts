@@ -85,7 +85,7 @@ class EmbeddedHost {
     }
     throw new CcBridgeError(
       'DATABASE_BUSY',
-      `The embedded database in ${dataDir} is busy: another cc-bridge process holds it and has not answered for ${Math.round(this.#ownerWaitMs / 1000)} s; stop it or try again`,
+      `The embedded database in ${dataDir} is busy: another cc-bridge process holds it and has not answered for ${Math.round(this.#ownerWaitMs / 1000)} s; stop it (\`cc-bridge db stop\` for a lingering database owner) or try again`,
     );
   }
 
