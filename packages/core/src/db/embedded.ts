@@ -16,6 +16,12 @@ const connectAttempts = 5;
 export interface EmbeddedDatabase {
   /** Connections to the database through the owner's socket in the data folder. */
   pool: pg.Pool;
+  /**
+   * A connection outside the pool, not yet connected (its connect() makes sure someone serves
+   * the folder first, taking over if needed): for a LISTEN held open, which the pool would hand
+   * to a query or close as idle.
+   */
+  newClient(): pg.Client;
   close(): Promise<void>;
 }
 
@@ -194,11 +200,9 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
     }
   }
 
+  const connection = { host: dataDir, port: socketPort, user: 'postgres', database: 'postgres' };
   const pool = new ServedPool({
-    host: dataDir,
-    port: socketPort,
-    user: 'postgres',
-    database: 'postgres',
+    ...connection,
     Client: ServedClient,
     max: 4,
     // Idle connections close soon, so an owner that wants to exit is not kept waiting; and a
@@ -215,5 +219,5 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
     await close();
     throw error;
   });
-  return { pool, close };
+  return { pool, newClient: () => new ServedClient(connection), close };
 }
