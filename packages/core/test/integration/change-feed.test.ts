@@ -177,8 +177,11 @@ describe('the change feed when the embedded database changes hands', () => {
     const before = await bridge.manager.createInstance({ name: 'before', cwd: '/srv/before' });
     await waitFor(watcher.seen, names(before.id));
 
+    const killedAt = Date.now();
     owner.child.kill(signal);
     await owner.exited;
+    // A listening connection never leaves by itself: the owner cuts it instead of draining it for 10 s.
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
     // This process takes the folder over (nobody else is left) and its feed listens there.
     await waitFor(watcher.seen, isAll('reconnected'), { timeoutMs: 30_000 });
 
