@@ -118,6 +118,19 @@ export class Records {
   }
 
   /**
+   * The records holding these names in any case, keyed by the lower-case name: one query for all
+   * (`lower(name)`, the unique index's own expression). Names no record holds are left out.
+   */
+  async findByNames(names: readonly string[]): Promise<Map<string, Instance>> {
+    if (names.length === 0) return new Map();
+    const lowered = names.map((name) => name.toLowerCase());
+    const { prisma } = this.#context;
+    const rows = await prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM "Instance" WHERE lower(name) = ANY(${lowered}::text[])`;
+    const instances = await prisma.instance.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
+    return new Map(instances.map((instance) => [instance.name.toLowerCase(), instance]));
+  }
+
+  /**
    * The instance's history, oldest first, across renames. A deleted instance's history is found
    * by the name it had last.
    */
