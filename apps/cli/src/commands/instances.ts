@@ -156,7 +156,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
   instances
     .command('status')
     .description("ask each instance's tmux session or container how it is now; exit 1 when one cannot be asked")
-    .argument('<names...>', 'the instance names')
+    .argument('<name...>', 'the instance names')
     .option(...jsonFlag)
     .action(async (names, options, command) => {
       const isJson = options.json === true;
@@ -204,7 +204,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
   instances
     .command('delete')
     .description('remove instances from the registry')
-    .argument('<names...>', 'the instance names')
+    .argument('<name...>', 'the instance names')
     .option('--remove-runtime', 'also kill their tmux sessions, or stop and remove their containers')
     .option('--yes', 'do not ask for confirmation')
     .option(...jsonFlag)

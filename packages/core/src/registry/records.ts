@@ -198,15 +198,24 @@ export class Records {
 
   // ---- delete -------------------------------------------------------------------------------
 
-  /** Deletes the records in one transaction, each with its `deleted` event carrying `message`. */
-  async deleteRecords(instances: Instance[], actor: string, message: string): Promise<void> {
-    if (instances.length === 0) return;
-    await this.#context.prisma.$transaction(async (tx) => {
+  /**
+   * Deletes the records in one transaction, each with its `deleted` event carrying `message`.
+   * Answers the ids it deleted: a record another call deleted meanwhile is left out, and gets no
+   * second event (two deletes of one record race: the database lets one of them have it).
+   */
+  async deleteRecords(instances: Instance[], actor: string, message: string): Promise<Set<string>> {
+    if (instances.length === 0) return new Set();
+    return this.#context.prisma.$transaction(async (tx) => {
+      const ids = instances.map((instance) => instance.id);
+      const rows = await tx.$queryRaw<{ id: string }[]>`DELETE FROM "Instance" WHERE id = ANY(${ids}::uuid[]) RETURNING id::text AS id`;
+      const deleted = new Set(rows.map((row) => row.id));
       await insertEvents(
         tx,
-        instances.map((instance) => eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor })),
+        instances
+          .filter((instance) => deleted.has(instance.id))
+          .map((instance) => eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor })),
       );
-      await tx.instance.deleteMany({ where: { id: { in: instances.map((instance) => instance.id) } } });
+      return deleted;
     });
   }
 

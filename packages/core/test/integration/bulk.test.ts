@@ -98,6 +98,18 @@ describe.each(testBackends())('bulk operations on tmux and a Docker Engine nothi
     expect((await bridge.manager.listInstances()).items.map((instance) => instance.name)).toEqual(['box']);
   });
 
+  it('deletes each record once when two bulk deletes of the same query race', async () => {
+    const runs = await Promise.all([
+      bridge.manager.runBulk({ query: { type: 'tmux' } }, { kind: 'delete' }),
+      bridge.manager.runBulk({ query: { type: 'tmux' } }, { kind: 'delete' }),
+    ]);
+    const deletedBy = runs.flatMap((results) => results.filter((result) => result.ok).map((result) => result.name));
+    expect(deletedBy.sort()).toEqual(['alpha', 'beta']);
+    for (const name of ['alpha', 'beta']) {
+      expect((await bridge.manager.listEvents(name)).filter((event) => event.kind === 'deleted')).toHaveLength(1);
+    }
+  });
+
   it('refuses a bad target, operation or concurrency with INVALID_INPUT and changes nothing', async () => {
     const refused = [
       bridge.manager.runBulk({ names: 'alpha' } as never, { kind: 'delete' }),
