@@ -5,7 +5,17 @@ export { loadConfig, defaultImagePatterns, type Config, type ConfigOverrides } f
 export { checkRequest, parseHost, loopbackHostNames, type GuardedRequest, type GuardVerdict, type HostEntry } from './request-guard.ts';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
 export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
-export { InstanceManager } from './instance-manager.ts';
+export { InstanceManager, type InstanceManagerDeps } from './instance-manager.ts';
+export {
+  bulkOperation,
+  bulkTarget,
+  defaultBulkConcurrency,
+  type BulkOperation,
+  type BulkOptions,
+  type BulkResult,
+  type BulkTarget,
+} from './registry/bulk.ts';
+export { defaultStatusMaxAgeMs } from './registry/status-policy.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';
 export { parseDuration } from './duration.ts';
