@@ -7,7 +7,17 @@ export { createLogger, silentLogger, type Logger, type LogLevel } from './logger
 export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
 export { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
 export { changesChannel, decodeChangePayload, encodeChangePayload, type Change } from './changes/payload.ts';
-export { InstanceManager } from './instance-manager.ts';
+export { InstanceManager, type InstanceManagerDeps } from './instance-manager.ts';
+export {
+  bulkOperation,
+  bulkTarget,
+  defaultBulkConcurrency,
+  type BulkOperation,
+  type BulkOptions,
+  type BulkResult,
+  type BulkTarget,
+} from './registry/bulk.ts';
+export { defaultStatusMaxAgeMs } from './registry/status-policy.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';
 export { parseDuration } from './duration.ts';

@@ -29,12 +29,14 @@ import type {
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
+import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import type { RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';
 import { Import } from './registry/import.ts';
 import { Records } from './registry/records.ts';
 import { Removal } from './registry/removal.ts';
+import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
 import { Statuses } from './registry/status.ts';
 
@@ -48,7 +50,11 @@ export interface InstanceManagerDeps {
   logger: Logger;
   /** Recorded in events when a call names no actor. */
   actor: string;
-  /** How long a probed status answers `getInstanceStatus` without asking the runtime again. */
+  /**
+   * How old (ms) a runtime status may be: a probed status answers `getInstanceStatus` this long
+   * without asking the runtime again, and `ensureFreshStatuses` refreshes when the last refresh is
+   * older. Default `defaultStatusMaxAgeMs` (2 s).
+   */
   statusCacheMs?: number;
   /** How long a new tmux session must live to count as started (a command not found ends it at once). */
   tmuxStartGraceMs?: number;
@@ -71,7 +77,7 @@ export interface InstanceManagerDeps {
  * the real runtimes (a tmux server, the Docker Engine), and discovery of containers.
  *
  * A facade: each concern lives in its module under `registry/` (records and history, creation,
- * status, discovery apply, import, removal), and the status cache and outage tracking they share
+ * status and its freshness policy, discovery apply, import, removal, bulk operations), and the status cache and outage tracking they share
  * are one `StatusState`.
  */
 export class InstanceManager {
@@ -82,6 +88,8 @@ export class InstanceManager {
   readonly #discovery: DiscoveryApply;
   readonly #removal: Removal;
   readonly #import: Import;
+  readonly #bulk: BulkOperations;
+  readonly #statusPolicy: StatusPolicy;
 
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
@@ -96,7 +104,7 @@ export class InstanceManager {
     };
     const state = new StatusState({
       logger: deps.logger,
-      statusCacheMs: deps.statusCacheMs ?? 2_000,
+      statusCacheMs: deps.statusCacheMs ?? defaultStatusMaxAgeMs,
       noAnswerRetryMs: deps.noAnswerRetryMs ?? runtimeCallTimeoutMs,
       dockerConfigError: deps.dockerConfigError,
     });
@@ -107,6 +115,8 @@ export class InstanceManager {
     this.#discovery = new DiscoveryApply(context, state);
     this.#removal = new Removal(context, this.#records, state);
     this.#import = new Import(context);
+    this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses });
+    this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
   }
 
   get isDockerEnabled(): boolean {
@@ -197,6 +207,32 @@ export class InstanceManager {
    */
   refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
     return this.#statuses.refreshStatuses(options);
+  }
+
+  /**
+   * Refreshes every record's status when the last refresh is older than `statusMaxAgeMs`;
+   * concurrent callers share one refresh. Its report, or null when the statuses were fresh.
+   * Call it before a read that shows runtime status (the dashboard's list).
+   */
+  ensureFreshStatuses(): Promise<RefreshReport | null> {
+    return this.#statusPolicy.ensureFreshStatuses();
+  }
+
+  /** How old (ms) a runtime status may be before `ensureFreshStatuses` refreshes it. */
+  get statusMaxAgeMs(): number {
+    return this.#statusPolicy.maxAgeMs;
+  }
+
+  // ---- bulk ---------------------------------------------------------------------------------
+
+  /**
+   * One operation (`delete`, `refreshStatus`) over these names or every record a list query
+   * matches (all pages), at most `concurrency` records at once: one result per record, a failure
+   * of one (NOT_FOUND, a runtime error) never stopping the others. INVALID_INPUT when the target
+   * or operation is not valid. See registry/bulk.ts.
+   */
+  runBulk(target: BulkTarget, operation: BulkOperation, options: BulkOptions = {}): Promise<BulkResult[]> {
+    return this.#bulk.runBulk(target, operation, options);
   }
 
   // ---- discovery ----------------------------------------------------------------------------

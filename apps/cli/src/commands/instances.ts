@@ -2,6 +2,7 @@ import type { DiscoveryReport, RemovalReport } from '@cc-bridge/core';
 import { type Instance, instanceOrigins, instanceStatuses, instanceTypes, sortFields } from '@cc-bridge/core/schemas';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
+import { printBulkResults } from '../bulk-output.ts';
 import {
   formatDeleted,
   formatDiscoveryDetails,
@@ -154,15 +155,25 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
 
   instances
     .command('status')
-    .description("ask the instance's tmux session or container how it is now; exit 1 when it cannot be asked")
-    .argument('<name>', 'the instance name')
+    .description("ask each instance's tmux session or container how it is now; exit 1 when one cannot be asked")
+    .argument('<name...>', 'the instance names')
     .option(...jsonFlag)
-    .action(async (name, options, command) => {
+    .action(async (names, options, command) => {
+      const isJson = options.json === true;
       await open(command, async ({ manager }) => {
-        const result = await manager.getInstanceStatus(name, { refresh: true });
-        io.out(options.json === true ? toJsonDocument(statusToJson(result)) : formatStatus(result, io.now()));
-        // `unknown` because the runtime could not be asked is not an answer a script may act on.
-        if (result.error !== null) throw new ReportedFailure(result.error.message);
+        const [name] = names;
+        if (names.length === 1 && name !== undefined) {
+          const result = await manager.getInstanceStatus(name, { refresh: true });
+          io.out(isJson ? toJsonDocument(statusToJson(result)) : formatStatus(result, io.now()));
+          // `unknown` because the runtime could not be asked is not an answer a script may act on.
+          if (result.error !== null) throw new ReportedFailure(result.error.message);
+          return;
+        }
+        // Several names: one call per runtime for all of them, a result per name.
+        const results = await manager.runBulk({ names }, { kind: 'refreshStatus' });
+        if (!printBulkResults(io, results, isJson, (result) => `${result.name}: ${result.status ?? 'unknown'}`)) {
+          throw new ReportedFailure('some statuses could not be read');
+        }
       });
     });
 
@@ -192,29 +203,44 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
 
   instances
     .command('delete')
-    .description('remove an instance from the registry')
-    .argument('<name>', 'the instance name')
-    .option('--remove-runtime', 'also kill its tmux session, or stop and remove its container')
+    .description('remove instances from the registry')
+    .argument('<name...>', 'the instance names')
+    .option('--remove-runtime', 'also kill their tmux sessions, or stop and remove their containers')
     .option('--yes', 'do not ask for confirmation')
     .option(...jsonFlag)
-    .action(async (name, options, command) => {
+    .action(async (names, options, command) => {
       const isConfirmed = options.yes === true;
+      const removeRuntime = options.removeRuntime === true;
+      const [name] = names;
       if (!isConfirmed && !io.isInteractive) {
-        usageError(command, `not deleting ${name} without confirmation: pass --yes (stdin is not a terminal to ask on)`);
+        usageError(command, `not deleting ${names.join(', ')} without confirmation: pass --yes (stdin is not a terminal to ask on)`);
       }
       await open(command, async ({ manager }) => {
-        if (!isConfirmed) {
-          const instance = await manager.getInstanceOrThrow(name);
-          const runtime = instance.type === 'tmux' ? 'kill its tmux session' : 'remove its container';
-          const question = `Delete ${instance.type} instance ${name}${options.removeRuntime === true ? ` and ${runtime}` : ''}? [y/N] `;
-          if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);
-        }
-        const result = await manager.deleteInstance(name, { removeRuntime: options.removeRuntime === true });
-        if (options.json === true) {
-          io.out(toJsonDocument({ instance: instanceToJson(result.instance), runtime: result.runtime }));
+        if (names.length === 1 && name !== undefined) {
+          if (!isConfirmed) {
+            const instance = await manager.getInstanceOrThrow(name);
+            const runtime = instance.type === 'tmux' ? 'kill its tmux session' : 'remove its container';
+            const question = `Delete ${instance.type} instance ${name}${removeRuntime ? ` and ${runtime}` : ''}? [y/N] `;
+            if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);
+          }
+          const result = await manager.deleteInstance(name, { removeRuntime });
+          if (options.json === true) {
+            io.out(toJsonDocument({ instance: instanceToJson(result.instance), runtime: result.runtime }));
+            return;
+          }
+          io.out(`${formatDeleted(result)}\n`);
           return;
         }
-        io.out(`${formatDeleted(result)}\n`);
+        if (!isConfirmed) {
+          const runtimes = removeRuntime ? ' and kill their tmux sessions or remove their containers' : '';
+          if (!(await io.confirm(`Delete ${names.length} instances (${names.join(', ')})${runtimes}? [y/N] `))) {
+            throw new CliError(`${names.join(', ')} not deleted: not confirmed`);
+          }
+        }
+        const results = await manager.runBulk({ names }, { kind: 'delete', removeRuntime });
+        if (!printBulkResults(io, results, options.json === true, (result) => `Deleted ${result.name}.`)) {
+          throw new ReportedFailure('some instances were not deleted');
+        }
       });
     });
 

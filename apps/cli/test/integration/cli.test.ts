@@ -330,6 +330,53 @@ describe('cc-bridge instances', () => {
   });
 });
 
+describe('cc-bridge instances on several names', () => {
+  it('reads the status of several names in one JSON array, exit 1 when one fails', async () => {
+    const sandbox = await createSandbox();
+    const env = { CC_BRIDGE_TMUX_COMMAND: 'sleep 600' };
+    expect((await sandbox.run(['instances', 'create', 'one', '--start'], env)).code).toBe(0);
+    expect((await sandbox.run(['instances', 'create', 'two'])).code).toBe(0);
+
+    const status = await sandbox.run(['instances', 'status', 'one', 'two', 'ghost', '--json']);
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toEqual([
+      { name: 'one', ok: true, status: 'running', error: null },
+      { name: 'two', ok: true, status: 'created', error: null },
+      { name: 'ghost', ok: false, status: null, error: { code: 'NOT_FOUND', message: 'No instance named "ghost"' } },
+    ]);
+    expect(status.stderr).toBe('');
+
+    const text = await sandbox.run(['instances', 'status', 'one', 'two']);
+    expect(text).toMatchObject({ code: 0, stdout: 'one: running\ntwo: created\n' });
+  });
+
+  it('deletes several names with their runtimes, reporting each, and asks for --yes first', async () => {
+    const sandbox = await createSandbox();
+    const env = { CC_BRIDGE_TMUX_COMMAND: 'sleep 600' };
+    for (const name of ['one', 'two', 'keep']) expect((await sandbox.run(['instances', 'create', name, '--start'], env)).code).toBe(0);
+
+    const unconfirmed = await sandbox.run(['instances', 'delete', 'one', 'two']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/not deleting one, two without confirmation: pass --yes/);
+
+    const deleted = await sandbox.run(['instances', 'delete', 'one', 'ghost', 'two', '--remove-runtime', '--yes', '--json']);
+    expect(deleted.code).toBe(1);
+    expect(JSON.parse(deleted.stdout)).toEqual([
+      { name: 'one', ok: true, status: 'running', error: null },
+      { name: 'ghost', ok: false, status: null, error: { code: 'NOT_FOUND', message: 'No instance named "ghost"' } },
+      { name: 'two', ok: true, status: 'running', error: null },
+    ]);
+    expect(await sandbox.hasTmuxSession('one')).toBe(false);
+    expect(await sandbox.hasTmuxSession('two')).toBe(false);
+    expect(await sandbox.hasTmuxSession('keep')).toBe(true);
+    expect(await listNames(sandbox)).toEqual(['keep']);
+
+    expect((await sandbox.run(['instances', 'create', 'three'])).code).toBe(0);
+    const text = await sandbox.run(['instances', 'delete', 'three', 'nobody', '--yes']);
+    expect(text).toMatchObject({ code: 1, stdout: 'Deleted three.\n', stderr: 'nobody: No instance named "nobody"\n' });
+  });
+});
+
 describe('cc-bridge instances with Docker Engines', () => {
   // A label of this run's own, so containers other runs label meanwhile stay out of the registry.
   const label = `cc-bridge.instance.${TEST_RUN}`;

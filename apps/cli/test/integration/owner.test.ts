@@ -79,6 +79,15 @@ async function ownerProcesses(dataDir: string): Promise<number[]> {
   return pids;
 }
 
+/** The one owner serving `dataDir`; fails the case when there is none or more than one. */
+async function theOwner(dataDir: string): Promise<number> {
+  const pids = await ownerProcesses(dataDir);
+  const [pid] = pids;
+  // Never a kill of pid 0 (the whole process group, vitest included) when no owner was found.
+  if (pid === undefined || pids.length > 1) throw new Error(`expected one owner process for ${dataDir}, found ${pids.length}`);
+  return pid;
+}
+
 async function ownerPid(dataDir: string): Promise<number> {
   return Number((await readFile(join(dataDir, 'owner.pid'), 'utf8')).trim());
 }
@@ -120,8 +129,7 @@ describe('the database owner a command leaves behind', () => {
     const sandbox = await createSandbox(60);
     const created = await sandbox.run(['instances', 'create', 'one', '--type', 'tmux']);
     expect(created.code, created.stderr).toBe(0);
-    const [pid] = await ownerProcesses(sandbox.dataDir);
-    expect(pid).toBeDefined();
+    const pid = await theOwner(sandbox.dataDir);
     expect(await ownerPid(sandbox.dataDir)).toBe(pid);
 
     for (let run = 0; run < 2; run += 1) {
@@ -136,7 +144,7 @@ describe('the database owner a command leaves behind', () => {
     expect((await stat(sandbox.dataDir)).mode & 0o777).toBe(0o700);
     for (const file of ['.s.PGSQL.5432', 'owner.pid', 'owner.log']) expect((await stat(join(sandbox.dataDir, file))).mode & 0o777).toBe(0o600);
     const tcp = await tcpInodes();
-    expect((await socketInodes(pid ?? 0)).filter((inode) => tcp.has(inode))).toEqual([]);
+    expect((await socketInodes(pid)).filter((inode) => tcp.has(inode))).toEqual([]);
   });
 
   it('is started once when two commands find the folder unserved at the same time', async () => {
@@ -166,8 +174,8 @@ describe('the database owner a command leaves behind', () => {
   it('is replaced by the next command after it was killed (SIGKILL), with the data intact', async () => {
     const sandbox = await createSandbox(60);
     expect((await sandbox.run(['instances', 'create', 'kept', '--type', 'tmux'])).code).toBe(0);
-    const [killed] = await ownerProcesses(sandbox.dataDir);
-    process.kill(killed ?? 0, 'SIGKILL');
+    const killed = await theOwner(sandbox.dataDir);
+    process.kill(killed, 'SIGKILL');
     await waitFor('the owner to die', async () => (await ownerProcesses(sandbox.dataDir)).length === 0);
 
     const listed = await sandbox.run(listArgs);
@@ -181,7 +189,7 @@ describe('the database owner a command leaves behind', () => {
   it('drains and exits on SIGTERM (cc-bridge db stop), and db stop says when there is none', async () => {
     const sandbox = await createSandbox(60);
     expect((await sandbox.run(listArgs)).code).toBe(0);
-    const [pid] = await ownerProcesses(sandbox.dataDir);
+    const pid = await theOwner(sandbox.dataDir);
     const stopped = await sandbox.run(['db', 'stop']);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toBe(`Stopped the database owner (pid ${pid}) of ${sandbox.dataDir}\n`);

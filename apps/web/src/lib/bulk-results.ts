@@ -1,7 +1,7 @@
-import { isCcBridgeError, serializeError, type SerializedError, type StatusChange } from '@cc-bridge/core';
-import { getServerLogger } from './bridge';
+import type { BulkResult, SerializedError, StatusChange } from '@cc-bridge/core';
 
-// What the bulk actions answer: one entry per name, so one failure never hides the others' results.
+// What the bulk actions answer, read from core's per-instance results (`manager.runBulk`): one
+// entry per name, so one failure never hides the others' results.
 
 export interface BulkFailure {
   name: string;
@@ -14,22 +14,24 @@ export interface BulkDeleteReport {
 }
 
 export interface BulkRefreshReport {
-  /** Names whose runtime answered (or whose stored status stood when it could not be asked). */
+  /** Names whose runtime answered. */
   checked: string[];
   changed: StatusChange[];
   failed: BulkFailure[];
 }
 
-/**
- * Whatever one name threw becomes that name's failure, so the names after it still get their turn.
- * Errors core did not throw on purpose are logged here, as safe-action does for whole actions.
- */
-export function failureOf(name: string, error: unknown): BulkFailure {
-  if (!isCcBridgeError(error)) {
-    getServerLogger().error('bulk action failed for one instance', {
-      name,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-  }
-  return { name, error: serializeError(error) };
+function failures(results: readonly BulkResult[]): BulkFailure[] {
+  return results.flatMap(({ name, error }) => (error ? [{ name, error }] : []));
+}
+
+export function toBulkDeleteReport(results: readonly BulkResult[]): BulkDeleteReport {
+  return { deleted: results.flatMap(({ name, ok }) => (ok ? [name] : [])), failed: failures(results) };
+}
+
+/** A runtime that could not be asked leaves the status `unknown`: that name is failed and, if it read otherwise before, changed. */
+export function toBulkRefreshReport(results: readonly BulkResult[]): BulkRefreshReport {
+  const changed = results.flatMap(({ name, status, statusBefore }) =>
+    status !== null && statusBefore !== null && status !== statusBefore ? [{ name, from: statusBefore, to: status }] : [],
+  );
+  return { checked: results.flatMap(({ name, ok }) => (ok ? [name] : [])), changed, failed: failures(results) };
 }

@@ -2,8 +2,6 @@ import { CcBridgeError, parseInput, type DockerHealth, type InstanceEvent, type 
 import { z } from 'zod';
 import { getRegistry } from './bridge';
 import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
-import { backgroundRefetchMs } from './query-client';
-import { ensureFreshStatuses } from './status-freshness';
 
 // What the dashboard reads, in one place: the GET route handlers under app/api answer with these,
 // and the server pages prefetch through them, so the first HTML and every later poll agree.
@@ -16,13 +14,14 @@ export interface InstanceDetail {
 }
 
 /**
- * One page of the list. Statuses are first brought up to date (at most the polling interval old),
+ * One page of the list. Statuses are first brought up to date by core's status policy (at most
+ * `manager.statusMaxAgeMs` old, less than the polling interval),
  * so a container stopped outside cc-bridge reads `stopped` by the next poll, not when someone
  * presses Refresh. Throws INVALID_INPUT for a query core refuses.
  */
 export async function readInstanceList(query: ListInstancesQuery): Promise<ListInstancesResult> {
   const { manager } = await getRegistry();
-  await ensureFreshStatuses(manager, backgroundRefetchMs);
+  await manager.ensureFreshStatuses();
   return manager.listInstances(query);
 }
 

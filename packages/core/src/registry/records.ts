@@ -118,6 +118,19 @@ export class Records {
   }
 
   /**
+   * The records holding these names in any case, keyed by the lower-case name: one query for all
+   * (`lower(name)`, the unique index's own expression). Names no record holds are left out.
+   */
+  async findByNames(names: readonly string[]): Promise<Map<string, Instance>> {
+    if (names.length === 0) return new Map();
+    const lowered = names.map((name) => name.toLowerCase());
+    const { prisma } = this.#context;
+    const rows = await prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM "Instance" WHERE lower(name) = ANY(${lowered}::text[])`;
+    const instances = await prisma.instance.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
+    return new Map(instances.map((instance) => [instance.name.toLowerCase(), instance]));
+  }
+
+  /**
    * The instance's history, oldest first, across renames. A deleted instance's history is found
    * by the name it had last.
    */
@@ -185,15 +198,24 @@ export class Records {
 
   // ---- delete -------------------------------------------------------------------------------
 
-  /** Deletes the records in one transaction, each with its `deleted` event carrying `message`. */
-  async deleteRecords(instances: Instance[], actor: string, message: string): Promise<void> {
-    if (instances.length === 0) return;
-    await this.#context.prisma.$transaction(async (tx) => {
+  /**
+   * Deletes the records in one transaction, each with its `deleted` event carrying `message`.
+   * Answers the ids it deleted: a record another call deleted meanwhile is left out, and gets no
+   * second event (two deletes of one record race: the database lets one of them have it).
+   */
+  async deleteRecords(instances: Instance[], actor: string, message: string): Promise<Set<string>> {
+    if (instances.length === 0) return new Set();
+    return this.#context.prisma.$transaction(async (tx) => {
+      const ids = instances.map((instance) => instance.id);
+      const rows = await tx.$queryRaw<{ id: string }[]>`DELETE FROM "Instance" WHERE id = ANY(${ids}::uuid[]) RETURNING id::text AS id`;
+      const deleted = new Set(rows.map((row) => row.id));
       await insertEvents(
         tx,
-        instances.map((instance) => eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor })),
+        instances
+          .filter((instance) => deleted.has(instance.id))
+          .map((instance) => eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor })),
       );
-      await tx.instance.deleteMany({ where: { id: { in: instances.map((instance) => instance.id) } } });
+      return deleted;
     });
   }
 

@@ -28,8 +28,10 @@ export class Removal {
     const runtime = options.removeRuntime ? ((await this.#removeRuntime(instance)) ? 'removed' : 'gone') : 'kept';
     const actor = options.actor ?? this.#context.actor;
     const message = { kept: 'record removed', removed: 'record and runtime removed', gone: 'record removed; the runtime was already gone' }[runtime];
-    await this.#records.deleteRecords([instance], actor, message);
+    const deleted = await this.#records.deleteRecords([instance], actor, message);
     this.#state.cache.delete(instance.id);
+    // Another call deleted it since it was read: that call reported it, this one finds nothing.
+    if (!deleted.has(instance.id)) throw new CcBridgeError('NOT_FOUND', `No instance named "${name}"`);
     return { instance, runtime };
   }
 
@@ -54,9 +56,10 @@ export class Removal {
       ...(options.type ? { type: options.type } : {}),
       ...(olderThan !== undefined ? { updatedAt: { lt: new Date(this.#context.now().getTime() - olderThan) } } : {}),
     };
-    const removed = await this.#context.prisma.instance.findMany({ where, orderBy: { name: 'asc' } });
-    if (!options.dryRun) await this.#records.deleteRecords(removed, options.actor ?? this.#context.actor, 'cleanup of stopped instances');
-    return { dryRun: options.dryRun ?? false, removed, engine: null, otherEngine: [] };
+    const found = await this.#context.prisma.instance.findMany({ where, orderBy: { name: 'asc' } });
+    if (options.dryRun) return { dryRun: true, removed: found, engine: null, otherEngine: [] };
+    const deleted = await this.#records.deleteRecords(found, options.actor ?? this.#context.actor, 'cleanup of stopped instances');
+    return { dryRun: false, removed: found.filter((instance) => deleted.has(instance.id)), engine: null, otherEngine: [] };
   }
 
   /**
@@ -72,8 +75,9 @@ export class Removal {
     const missing = discovered.filter((instance) => !findContainer(containers, instance.containerId));
     const removed = missing.filter((instance) => !belongsToOtherEngine(instance, engine));
     const otherEngine = missing.filter((instance) => belongsToOtherEngine(instance, engine)).map((instance) => instance.name);
+    if (options.dryRun) return { dryRun: true, removed, engine, otherEngine };
     const actor = options.actor ?? this.#context.actor;
-    if (!options.dryRun) await this.#records.deleteRecords(removed, actor, `prune: container no longer exists on Engine ${engine.id} at ${engine.endpoint}`);
-    return { dryRun: options.dryRun ?? false, removed, engine, otherEngine };
+    const deleted = await this.#records.deleteRecords(removed, actor, `prune: container no longer exists on Engine ${engine.id} at ${engine.endpoint}`);
+    return { dryRun: false, removed: removed.filter((instance) => deleted.has(instance.id)), engine, otherEngine };
   }
 }

@@ -3,6 +3,11 @@ import type { InstanceStatus, InstanceType } from '../instance.ts';
 import type { Logger } from '../logger.ts';
 import { isNoAnswer } from '../runtimes/bounds.ts';
 
+/** Where a runtime's failures are written (an array, or one that also keeps them apart by runtime). */
+export interface ErrorSink {
+  push(error: SerializedError): unknown;
+}
+
 export interface StatusStateOptions {
   logger: Logger;
   /** How long (ms) a probed status answers `getInstanceStatus` without asking the runtime again. */
@@ -22,6 +27,8 @@ export class StatusState {
   /** Each record's last probed status (by record id) and when it was probed. */
   readonly cache = new Map<string, { status: InstanceStatus; checkedAt: Date }>();
   readonly cacheMs: number;
+  /** When the last refresh of every record asked the runtimes; null before the first. */
+  lastFullRefreshAt: Date | null = null;
   readonly #logger: Logger;
   /** Runtimes (by the type they serve) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
   readonly #failing = new Set<InstanceType>();
@@ -44,7 +51,7 @@ export class StatusState {
    * runtime that just failed to answer in time is not asked again for `noAnswerRetryMs`: its
    * error answers at once, so a command that asks twice (discovery, then statuses) waits once.
    */
-  async ask<T>(runtime: InstanceType, call: () => Promise<T>, errors: SerializedError[]): Promise<T | null> {
+  async ask<T>(runtime: InstanceType, call: () => Promise<T>, errors: ErrorSink): Promise<T | null> {
     const silence = this.#unanswered.get(runtime);
     if (silence && Date.now() - silence.at < this.#noAnswerRetryMs) return this.failed(runtime, silence.error, errors);
     let result: T;
@@ -59,7 +66,7 @@ export class StatusState {
   }
 
   /** Records a runtime's failure (a CcBridgeError; anything else is thrown) in `errors` and the outage tracking. */
-  failed(runtime: InstanceType, error: unknown, errors: SerializedError[]): null {
+  failed(runtime: InstanceType, error: unknown, errors: ErrorSink): null {
     if (!isCcBridgeError(error)) throw error;
     if (!this.#failing.has(runtime)) this.#logger.warn(error.message);
     this.#failing.add(runtime);

@@ -29,6 +29,12 @@ export async function statusesBeforeOutage(prisma: PrismaClient, instances: { id
   return ids.length === 0 ? new Map() : lastAnnouncedStatuses(prisma, ids);
 }
 
+/** One record after a refresh: as stored now, and why its status could not be observed (null: it was). */
+export interface RefreshOutcome {
+  instance: Instance;
+  error: SerializedError | null;
+}
+
 /** Runtime status: asking tmux and the Engine, the short cache, and writing what they said under the outage rule. */
 export class Statuses {
   readonly #context: RegistryContext;
@@ -77,17 +83,37 @@ export class Statuses {
    * (see #applyObservations). `changed` lists real changes, as the events do.
    */
   async refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
+    const askedAt = this.#context.now();
+    const instances = await this.#context.prisma.instance.findMany();
+    const { report } = await this.refreshRecords(instances, options.actor ?? this.#context.actor);
+    this.#state.lastFullRefreshAt = askedAt;
+    return report;
+  }
+
+  /**
+   * The status of these records, asked as `refreshStatuses` asks for all of them (one call per
+   * runtime), with each record's outcome: the record as stored now and, when its status could
+   * not be observed, why (its runtime's error, or another Engine holding its container).
+   */
+  async refreshRecords(instances: Instance[], actor: string): Promise<{ report: RefreshReport; outcomes: RefreshOutcome[] }> {
     const { prisma, tmux, docker } = this.#context;
-    const instances = await prisma.instance.findMany();
     const before = await statusesBeforeOutage(prisma, instances);
     const errors: SerializedError[] = [];
+    // Each runtime's failure, beside the report's list, so every record can say why it is `unknown`.
+    const failures = new Map<InstanceType, SerializedError>();
+    const sink = (type: InstanceType) => ({
+      push: (error: SerializedError) => {
+        errors.push(error);
+        failures.set(type, error);
+      },
+    });
     const wants = (type: InstanceType) => instances.some((instance) => instance.type === type);
     const [sessions, listed] = await Promise.all([
-      wants('tmux') ? this.#state.ask('tmux', () => tmux.listSessions(), errors) : new Map<string, TmuxSessionInfo>(),
+      wants('tmux') ? this.#state.ask('tmux', () => tmux.listSessions(), sink('tmux')) : new Map<string, TmuxSessionInfo>(),
       wants('docker')
         ? docker
-          ? this.#state.ask('docker', () => Promise.all([docker.getEngine(), docker.listContainers()]), errors)
-          : this.#state.failed('docker', dockerDisabled(), errors)
+          ? this.#state.ask('docker', () => Promise.all([docker.getEngine(), docker.listContainers()]), sink('docker'))
+          : this.#state.failed('docker', dockerDisabled(), sink('docker'))
         : null,
     ]);
     const engine = listed?.[0] ?? null;
@@ -103,10 +129,14 @@ export class Statuses {
       return { instance, observation };
     });
     const otherEngine = observations.flatMap(({ instance, observation }) => (observation.otherEngine ? [instance.name] : []));
-    const { instances: updated, changed } = await this.#applyObservations(observations, before, options.actor ?? this.#context.actor);
+    const { instances: updated, changed } = await this.#applyObservations(observations, before, actor);
     const checkedAt = this.#context.now();
     for (const instance of updated) this.#state.cache.set(instance.id, { status: instance.status, checkedAt });
-    return { checked: instances.length, changed, errors, engine, otherEngine };
+    const outcomes = observations.map(({ instance, observation }, index): RefreshOutcome => {
+      const error = observation.otherEngine ? serializeError(otherEngineError(instance, observation.otherEngine)) : (failures.get(instance.type) ?? null);
+      return { instance: updated[index] ?? instance, error };
+    });
+    return { report: { checked: instances.length, changed, errors, engine, otherEngine }, outcomes };
   }
 
   /**
