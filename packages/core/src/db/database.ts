@@ -90,7 +90,9 @@ export async function openDatabase(config: Config['database'], logger: Logger, o
       kind: 'server',
       location: redact(url),
       waitMs,
-      newClient: () => new pg.Client({ connectionString: url, connectionTimeoutMillis: waitMs }),
+      // TCP keepalive: a LISTEN connection only reads, so without it a server that vanished
+      // unannounced (no FIN) would leave the feed waiting for good.
+      newClient: () => new pg.Client({ connectionString: url, connectionTimeoutMillis: waitMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }),
       close: () => prisma.$disconnect(),
     };
   }
