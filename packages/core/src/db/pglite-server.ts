@@ -113,12 +113,14 @@ export async function servePGlite(
 
   // A notification goes to whoever listens on its channel, the connection that caused it included
   // (as PostgreSQL does), never to one that did not ask for it.
+  // One write per connection: a transaction that changed many records one statement at a time
+  // (a status refresh) brings one notification per statement.
   const deliver = (notifications: Uint8Array[]) => {
-    for (const notification of notifications) {
-      const channel = notificationChannel(notification);
-      for (const [socket, listener] of listeners) {
-        if (listener.channels.has(channel) && !socket.destroyed) socket.write(notification);
-      }
+    if (notifications.length === 0) return;
+    const channels = notifications.map(notificationChannel);
+    for (const [socket, listener] of listeners) {
+      const wanted = notifications.filter((_, index) => listener.channels.has(channels[index] ?? ''));
+      if (wanted.length > 0 && !socket.destroyed) socket.write(Buffer.concat(wanted));
     }
   };
 
