@@ -1,6 +1,7 @@
 // The change feed across processes, on the embedded database (through its owner's socket server)
 // and on a PostgreSQL server: the same LISTEN code path on both.
 import { execFile as execFileCallback, spawn, type ChildProcess } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { findDetachedOwner } from '../../src/db/embedded-owner.ts';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Change } from '../../src/index.ts';
 import { openTestBridge, testBackends, type TestBridge } from '../../src/testing/index.ts';
 
@@ -189,5 +191,27 @@ describe('the change feed when the embedded database changes hands', () => {
     const createdAt = Date.now();
     const { id } = JSON.parse(created.stdout) as { id: string };
     expect((await waitFor(watcher.seen, names(id))).at - createdAt).toBeLessThan(1_000);
+  });
+
+  it('holds one connection to a detached owner while watched, so it stays, and lets it idle out once nobody watches', async () => {
+    home = await mkdtemp(join(tmpdir(), 'cc-bridge-feed-linger-'));
+    const dataDir = join(home, 'db');
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, CC_BRIDGE_DATA_DIR: dataDir, CC_BRIDGE_DOCKER_ENABLED: '0', CC_BRIDGE_OWNER_LINGER: '2' };
+    delete env.DATABASE_URL;
+    // The real CLI starts a detached owner that serves until no client has been connected for 2 s.
+    await execFile(process.execPath, [cli, 'instances', 'list', '--json'], { env });
+    const ownerPid = findDetachedOwner(realpathSync(dataDir));
+    expect(ownerPid).not.toBeNull();
+
+    const bridge = await openCcBridge({ config: loadConfig({}, env), logger: silentLogger, skipStartup: true });
+    bridges.push(bridge);
+    const watchers = Array.from({ length: 10 }, () => watch(bridge, stops));
+    for (const watcher of watchers) await waitFor(watcher.seen, isAll('connected'));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(findDetachedOwner(realpathSync(dataDir))).toBe(ownerPid);
+
+    for (const watcher of watchers) watcher.stop();
+    await Promise.all(watchers.map((watcher) => watcher.done));
+    await expect.poll(() => findDetachedOwner(realpathSync(dataDir)), { timeout: 10_000, interval: 200 }).toBeNull();
   });
 });
