@@ -22,6 +22,11 @@ DECLARE
   "changed" text[];
   "payload" text;
 BEGIN
+  -- TRUNCATE has no transition table: everything changed.
+  IF TG_OP = 'TRUNCATE' THEN
+    PERFORM pg_notify('cc_bridge_changes', '{"all":true}');
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     SELECT array_agg("id"::text) INTO "changed" FROM "new_rows";
   ELSIF TG_OP = 'UPDATE' THEN
@@ -45,7 +50,7 @@ BEGIN
 END;
 $$;
 
--- PostgreSQL allows transition tables only on a trigger with one event: three triggers.
+-- PostgreSQL allows transition tables only on a trigger with one event: one trigger each.
 CREATE TRIGGER "Instance_notify_insert" AFTER INSERT ON "Instance"
   REFERENCING NEW TABLE AS "new_rows"
   FOR EACH STATEMENT EXECUTE FUNCTION "cc_bridge_notify_instance_changes"();
@@ -56,4 +61,7 @@ CREATE TRIGGER "Instance_notify_update" AFTER UPDATE ON "Instance"
 
 CREATE TRIGGER "Instance_notify_delete" AFTER DELETE ON "Instance"
   REFERENCING OLD TABLE AS "old_rows"
+  FOR EACH STATEMENT EXECUTE FUNCTION "cc_bridge_notify_instance_changes"();
+
+CREATE TRIGGER "Instance_notify_truncate" AFTER TRUNCATE ON "Instance"
   FOR EACH STATEMENT EXECUTE FUNCTION "cc_bridge_notify_instance_changes"();
