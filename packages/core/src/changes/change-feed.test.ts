@@ -32,10 +32,12 @@ class FakeConnection extends EventEmitter implements ListenConnection {
   }
 }
 
-function fakeFeed(refusals = 0) {
+function fakeFeed(refusals = 0, throws = 0) {
   const connections: FakeConnection[] = [];
+  let thrown = 0;
   const feed = new ChangeFeed({
     newConnection: () => {
+      if (thrown++ < throws) throw new Error('the database is closed');
       const connection = new FakeConnection(connections.length < refusals);
       connections.push(connection);
       return connection;
@@ -107,6 +109,17 @@ describe('ChangeFeed', () => {
     const watcher = collect(feed.watch({ signal: stop.signal }));
     expect(await watcher.next(1)).toEqual([{ all: true, reason: 'connected' }]);
     expect(connections).toHaveLength(4);
+    stop.abort();
+    await watcher.done;
+    await feed.close();
+  });
+
+  it('keeps trying when a connection cannot even be made', async () => {
+    const { feed, connections } = fakeFeed(0, 2);
+    const stop = new AbortController();
+    const watcher = collect(feed.watch({ signal: stop.signal }));
+    expect(await watcher.next(1)).toEqual([{ all: true, reason: 'connected' }]);
+    expect(connections).toHaveLength(1);
     stop.abort();
     await watcher.done;
     await feed.close();

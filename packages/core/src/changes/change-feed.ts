@@ -157,38 +157,13 @@ export class ChangeFeed {
     let failures = 0;
     const stopped = new Promise<'stopped'>((resolve) => stop.addEventListener('abort', () => resolve('stopped'), { once: true }));
     while (!stop.aborted) {
-      const connection = this.#options.newConnection();
-      const lost = new Promise<Error>((resolve) => {
-        connection.on('error', resolve);
-        connection.on('end', () => resolve(new Error('the connection ended')));
+      const failure = await this.#listen(stopped, () => {
+        if (failures > 0) logger.info('listening for registry changes again', { afterFailures: failures });
+        failures = 0;
+        backoffMs = minBackoffMs;
+        this.#broadcast({ all: true, reason: hasListened ? 'reconnected' : 'connected' });
+        hasListened = true;
       });
-      connection.on('notification', (message) => {
-        if (message.channel === changesChannel) this.#broadcast(decodeChangePayload(message.payload));
-      });
-      let failure: Error | 'stopped';
-      try {
-        const listening = connection.connect().then(() => connection.query(`LISTEN ${changesChannel}`));
-        // A connect that never answers is cut by `lost` or `stop`; its rejection is then ignored.
-        listening.catch(() => undefined);
-        const first = await Promise.race([listening.then(() => null), lost, stopped]);
-        if (first === null) {
-          this.#isListening = true;
-          if (failures > 0) logger.info('listening for registry changes again', { afterFailures: failures });
-          failures = 0;
-          backoffMs = minBackoffMs;
-          this.#broadcast({ all: true, reason: hasListened ? 'reconnected' : 'connected' });
-          hasListened = true;
-          failure = await Promise.race([lost, stopped]);
-        } else {
-          failure = first;
-        }
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-      } finally {
-        this.#isListening = false;
-        // end() on a broken connection rejects or never settles: do not wait on it for long.
-        await Promise.race([connection.end().catch(() => undefined), sleep(1_000, undefined, { ref: false })]);
-      }
       if (failure === 'stopped') return;
       failures += 1;
       // One warning per outage, then quiet retries.
@@ -198,4 +173,44 @@ export class ChangeFeed {
       backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
     }
   }
+
+  /**
+   * One connection: connects, LISTENs, calls `onListening`, and holds it until it fails (the
+   * error) or `stopped` settles; then ends it.
+   */
+  async #listen(stopped: Promise<'stopped'>, onListening: () => void): Promise<Error | 'stopped'> {
+    let connection: ListenConnection;
+    try {
+      connection = this.#options.newConnection();
+    } catch (error) {
+      return asError(error);
+    }
+    const lost = new Promise<Error>((resolve) => {
+      connection.on('error', resolve);
+      connection.on('end', () => resolve(new Error('the connection ended')));
+    });
+    connection.on('notification', (message) => {
+      if (message.channel === changesChannel) this.#broadcast(decodeChangePayload(message.payload));
+    });
+    try {
+      const listening = connection.connect().then(() => connection.query(`LISTEN ${changesChannel}`));
+      // A connect that never answers is cut by `lost` or `stopped`; its rejection is then ignored.
+      listening.catch(() => undefined);
+      const first = await Promise.race([listening.then(() => null), lost, stopped]);
+      if (first !== null) return first;
+      this.#isListening = true;
+      onListening();
+      return await Promise.race([lost, stopped]);
+    } catch (error) {
+      return asError(error);
+    } finally {
+      this.#isListening = false;
+      // end() on a broken connection rejects or never settles: do not wait on it for long.
+      await Promise.race([connection.end().catch(() => undefined), sleep(1_000, undefined, { ref: false })]);
+    }
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
