@@ -9,6 +9,8 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openEmbeddedDatabase } from '../../src/db/embedded.ts';
+import { tryLock } from '../../src/db/embedded-folder.ts';
 import { findDetachedOwner } from '../../src/db/embedded-owner.ts';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Change } from '../../src/index.ts';
 import { openTestBridge, testBackends, type TestBridge } from '../../src/testing/index.ts';
@@ -213,5 +215,25 @@ describe('the change feed when the embedded database changes hands', () => {
     for (const watcher of watchers) watcher.stop();
     await Promise.all(watchers.map((watcher) => watcher.done));
     await expect.poll(() => findDetachedOwner(realpathSync(dataDir)), { timeout: 10_000, interval: 200 }).toBeNull();
+  });
+
+  it('never connects a client that was ended while it waited for the folder to be served', async () => {
+    home = await mkdtemp(join(tmpdir(), 'cc-bridge-feed-ended-'));
+    const dataDir = join(home, 'db');
+    const first = await openEmbeddedDatabase(dataDir, silentLogger);
+    const second = await openEmbeddedDatabase(dataDir, silentLogger, { ownerWaitMs: 30_000 });
+    await first.close();
+    // Someone holds the folder without serving it yet (an owner starting): connecting waits.
+    const lock = await tryLock(realpathSync(dataDir));
+    if (!lock) throw new Error('the folder is still locked');
+    const client = second.newClient();
+    client.on('error', () => undefined);
+    const connecting = client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await client.end();
+    await new Promise<void>((resolve) => lock.close(() => resolve()));
+    // The wait ends with `second` serving the folder itself; the ended client stays unconnected.
+    await expect(connecting).rejects.toThrow(/ended before it connected/);
+    await second.close();
   });
 });
