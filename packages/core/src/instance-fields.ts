@@ -159,6 +159,9 @@ const entries = Object.entries(instanceFields) as [InstanceField, InstanceFieldS
 export const instanceFieldNames: readonly InstanceField[] = entries.map(([field]) => field);
 export const inputFieldNames = entries.flatMap(([field, spec]) => (spec.input ? [field] : [])) as readonly InputField[];
 export const formFieldNames = entries.flatMap(([field, spec]) => (spec.input?.form ? [field] : [])) as readonly FormField[];
+/** Fields with a column of their own in the instance tables, after the combined session/container column. */
+export type ColumnField = { [Field in InstanceField]: Fields[Field] extends { column: object } ? Field : never }[InstanceField];
+export const columnFieldNames = entries.flatMap(([field, spec]) => (spec.column ? [field] : [])) as readonly ColumnField[];
 
 /** The declaration of one field, widened for code that walks all of them. */
 export function fieldSpec(field: InstanceField): InstanceFieldSpec {
@@ -174,6 +177,11 @@ export function fieldInput(field: InputField): FieldInput {
 
 export function fieldsOfType<Type extends InstanceType>(type: Type): readonly FieldsOfType<Type>[] {
   return instanceFieldNames.filter((field) => instanceFields[field].type === type) as FieldsOfType<Type>[];
+}
+
+/** The per-type fields of a record and nothing else it may carry, in declaration order. */
+export function instanceFieldValuesOf(record: InstanceFieldValues): InstanceFieldValues {
+  return Object.fromEntries(instanceFieldNames.map((field) => [field, record[field]])) as InstanceFieldValues;
 }
 
 /** Every per-type field null: the start of a record before its type's fields are filled in. */
