@@ -243,7 +243,8 @@ export function shortContainerId(id: string): string {
   return id.slice(0, 12);
 }
 
-type IdentityField = (typeof typeSpecs)[InstanceType]['identity'][keyof TypeSpec['identity']] & InstanceField;
+/** The fields `runtimeIdentity` reads. */
+export type IdentityField = (typeof typeSpecs)[InstanceType]['identity'][keyof TypeSpec['identity']] & InstanceField;
 
 /**
  * What identifies a record's runtime: the session, or the container by name and short id

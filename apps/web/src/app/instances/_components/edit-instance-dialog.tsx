@@ -3,7 +3,7 @@
 import { Banner, Button, TextField, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
 import { fetchInstanceDetail } from '@/lib/api-client';
-import { updateInstancePatch, type Instance } from '@/lib/core-schemas';
+import { typeSpecs, updateInstancePatch, type Instance } from '@/lib/core-schemas';
 import { clashFieldErrors, describeError, toSerializedError, type ErrorText } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
 import { fieldLabels, fieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
@@ -97,7 +97,7 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
   return (
     <FormDialog
       title={`Edit ${base.name}`}
-      description={`A ${base.type === 'tmux' ? 'tmux' : 'Docker'} instance. Empty a field to clear it.`}
+      description={`A ${typeSpecs[base.type].label} instance. Empty a field to clear it.`}
       submitLabel="Save"
       isPending={update.isPending || isReloading}
       onSubmit={handleSubmit}
