@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runtimeIdentity, shortContainerId } from './instance-fields.ts';
-import { emptyInstanceFields } from './instance-fields.ts';
+import { emptyInstanceFields, inputFieldNames, inputFieldValuesOf } from './instance-fields.ts';
 
 describe('shortContainerId', () => {
   it('keeps the first 12 characters, as `docker ps` does', () => {
@@ -24,5 +24,17 @@ describe('runtimeIdentity', () => {
 
   it('reads an empty name as none', () => {
     expect(runtimeIdentity({ ...emptyInstanceFields, type: 'tmux', tmuxSession: '' })).toEqual({ name: null, shortId: null, fullId: null });
+  });
+});
+
+describe('inputFieldValuesOf', () => {
+  it('keeps the input fields given and makes the others null', () => {
+    const values = inputFieldValuesOf({ containerId: 'a'.repeat(64), imageName: undefined });
+    expect(values).toEqual({ ...Object.fromEntries(inputFieldNames.map((field) => [field, null])), containerId: 'a'.repeat(64) });
+  });
+
+  it('leaves out whatever else the input carries', () => {
+    const input = { name: 'box', type: 'docker', pid: 7 };
+    expect(Object.keys(inputFieldValuesOf(input))).toEqual([...inputFieldNames]);
   });
 });

@@ -184,6 +184,14 @@ export function instanceFieldValuesOf(record: InstanceFieldValues): InstanceFiel
   return Object.fromEntries(instanceFieldNames.map((field) => [field, record[field]])) as InstanceFieldValues;
 }
 
+/**
+ * Every input field of a validated input as a record stores it: absent ones null. For building
+ * whole rows (import, bulk insert) without naming each field.
+ */
+export function inputFieldValuesOf(input: Partial<Pick<InstanceFieldValues, InputField>>): Pick<InstanceFieldValues, InputField> {
+  return Object.fromEntries(inputFieldNames.map((field) => [field, input[field] ?? null])) as Pick<InstanceFieldValues, InputField>;
+}
+
 /** Every per-type field null: the start of a record before its type's fields are filled in. */
 export const emptyInstanceFields = Object.fromEntries(instanceFieldNames.map((field) => [field, null])) as { [Field in InstanceField]: null };
 

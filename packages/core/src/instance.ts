@@ -242,8 +242,9 @@ export function isSameContainer(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
-/** A record brought in from elsewhere (the original cc-bridge's instances.json), before validation. */
-export type ImportRecord = Pick<
-  Instance,
-  'name' | 'type' | 'status' | 'lastActivityAt' | (typeof tmuxFields)[number] | (typeof dockerFields)[number]
-> & { createdAt: Date | null };
+/**
+ * A record brought in from elsewhere (the original cc-bridge's instances.json), before validation.
+ * A source need not know every input field: one it lacks is empty.
+ */
+export type ImportRecord = Pick<Instance, 'name' | 'type' | 'status' | 'lastActivityAt'> &
+  Partial<Pick<Instance, InputField>> & { createdAt: Date | null };
