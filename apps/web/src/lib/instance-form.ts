@@ -33,7 +33,7 @@ export const fieldLabels = fieldsBy((field) => fieldSpec(field).detail?.label ??
 export const fieldPlaceholders = fieldsBy((field) => fieldSpec(field).input?.form?.placeholder ?? '');
 
 const ofType = (type: InstanceType) => runtimeTextFields.filter((field) => fieldSpec(field).type === type);
-export const fieldsOfType: Record<InstanceType, readonly RuntimeTextField[]> = { tmux: ofType('tmux'), docker: ofType('docker') };
+export const formFieldsOfType: Record<InstanceType, readonly RuntimeTextField[]> = { tmux: ofType('tmux'), docker: ofType('docker') };
 
 export type FormValues = { name: string } & Record<RuntimeTextField, string>;
 

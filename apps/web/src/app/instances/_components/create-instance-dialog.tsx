@@ -10,7 +10,7 @@ import {
   emptyFormValues,
   fieldLabels,
   fieldPlaceholders,
-  fieldsOfType,
+  formFieldsOfType,
   runtimeTextFields,
   toCreateFields,
   type FormValues,
@@ -29,7 +29,7 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
 
   // The chosen type's fields, plus any field of the other type still holding text, so the
   // mismatch is shown and named rather than silently dropped.
-  const visibleFields = runtimeTextFields.filter((field) => fieldsOfType[type].includes(field) || values[field].trim() !== '');
+  const visibleFields = runtimeTextFields.filter((field) => formFieldsOfType[type].includes(field) || values[field].trim() !== '');
 
   function setValue(field: keyof FormValues, value: string) {
     setValues((current) => ({ ...current, [field]: value }));

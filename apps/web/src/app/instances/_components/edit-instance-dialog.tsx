@@ -6,7 +6,7 @@ import { fetchInstanceDetail } from '@/lib/api-client';
 import { typeSpecs, updateInstancePatch, type Instance } from '@/lib/core-schemas';
 import { clashFieldErrors, describeError, toSerializedError, type ErrorText } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
-import { fieldLabels, fieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
+import { fieldLabels, formFieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
 import { useUpdateInstance } from '@/lib/mutations';
 import { FormDialog } from './form-dialog';
 
@@ -115,7 +115,7 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
         error={firstError(fieldErrors, 'name')}
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        {fieldsOfType[base.type].map((field) => (
+        {formFieldsOfType[base.type].map((field) => (
           <TextField
             key={field}
             label={fieldLabels[field]}
