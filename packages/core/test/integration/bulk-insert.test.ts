@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultedInstanceColumns, insertedInstanceColumns, insertInstances, type InstanceRow } from '../../src/db/bulk.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
-import { emptyInstanceFields, fieldSpec, fieldsOfType, type InstanceType } from '../../src/instance.ts';
+import { emptyInstanceFields, fieldKinds, fieldSpec, fieldsOfType, instanceFieldNames, type InstanceType } from '../../src/instance.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { testBackends, type TestBackend } from '../../src/testing/index.ts';
 
@@ -74,6 +74,14 @@ describe.each(testBackends())('the bulk instance insert on the %s database', (ba
       SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_name = 'Instance' AND table_schema = current_schema()`;
     const written = insertedInstanceColumns.map(({ name }) => name);
     expect([...written, ...defaultedInstanceColumns].sort()).toEqual(columns.map((column) => column.column_name).sort());
+  });
+
+  it('declares each per-type field with the SQL type of its column', async () => {
+    const columns = await scratch.database.prisma.$queryRaw<{ column_name: string; data_type: string }[]>`
+      SELECT column_name::text AS column_name, data_type::text AS data_type FROM information_schema.columns
+      WHERE table_name = 'Instance' AND table_schema = current_schema()`;
+    const types = new Map(columns.map((column) => [column.column_name, column.data_type]));
+    for (const field of instanceFieldNames) expect([field, types.get(field)]).toEqual([field, fieldKinds[fieldSpec(field).kind].sqlType]);
   });
 
   it('stores every field of a tmux and a Docker record as given', async () => {
