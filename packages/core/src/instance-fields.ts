@@ -70,6 +70,8 @@ export interface InstanceFieldSpec {
   detail: { label: string; cliLabel: string; isCode?: boolean } | null;
   /** A column of its own in the instance tables (web and CLI). */
   column?: { label: string; cliHeader: string };
+  /** How a list's search text matches it: anywhere in any case, or as the start of an id (lower case). */
+  search?: 'contains' | 'prefix';
 }
 
 /**
@@ -82,6 +84,7 @@ export const instanceFields = {
     kind: 'text',
     input: { schema: tmuxSessionName, flag: 'tmux-session', flagValue: 'session', flagHelp: 'tmux session name', form: { placeholder: 'defaults to the name' } },
     detail: { label: 'tmux session', cliLabel: 'tmux session', isCode: true },
+    search: 'contains',
   },
   pid: {
     type: 'tmux',
@@ -94,6 +97,7 @@ export const instanceFields = {
     kind: 'text',
     input: { schema: workingDirectory, flag: 'cwd', flagValue: 'dir', flagHelp: 'working directory (absolute)', form: { placeholder: '/home/me/projects/billing' } },
     detail: { label: 'Working directory', cliLabel: 'cwd', isCode: true },
+    search: 'contains',
   },
   containerId: {
     type: 'docker',
@@ -108,12 +112,14 @@ export const instanceFields = {
       onStart: { refused: 'comes from the new container; leave it out when starting one' },
     },
     detail: { label: 'Container ID', cliLabel: 'container id', isCode: true },
+    search: 'prefix',
   },
   containerName: {
     type: 'docker',
     kind: 'text',
     input: { schema: containerName, flag: 'container-name', flagValue: 'name', flagHelp: 'Docker container name', form: { placeholder: 'claude-billing' }, isRequired: true },
     detail: { label: 'Container name', cliLabel: 'container name' },
+    search: 'contains',
   },
   imageName: {
     type: 'docker',
@@ -121,6 +127,7 @@ export const instanceFields = {
     input: { schema: imageName, flag: 'image', flagValue: 'image', flagHelp: 'Docker image', form: { placeholder: 'claude-code:latest' }, onStart: 'required' },
     detail: { label: 'Image', cliLabel: 'image', isCode: true },
     column: { label: 'Image', cliHeader: 'IMAGE' },
+    search: 'contains',
   },
   dockerNetwork: {
     type: 'docker',
