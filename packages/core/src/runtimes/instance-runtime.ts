@@ -104,7 +104,8 @@ export interface Runtime {
   /**
    * Starts what the record names and observes it. tmux: a new session running the configured
    * command (`config.tmux.command`) in the record's cwd, which must still be there a moment later
-   * (a command not found ends it at once: TMUX_ERROR); an existing session is left as it is.
+   * (a command not found ends it at once: TMUX_ERROR); a running session is left as it is, one
+   * kept with a dead pane (`remain-on-exit`) is replaced.
    * Docker: starts the existing container (POST /containers/{id}/start); NOT_FOUND when it is gone.
    */
   start(instance: Instance): Promise<Observation>;

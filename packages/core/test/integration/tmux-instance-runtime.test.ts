@@ -82,6 +82,20 @@ describe('the tmux Runtime on a real tmux server', () => {
     expect((await here.start(api)).pid).toBe(started.pid);
   });
 
+  it('starts again a session whose pane died and was kept (remain-on-exit)', async () => {
+    const api = record('api');
+    const started = await runtime.start(api);
+    await execFileAsync('tmux', ['-S', server.socket, 'set-option', '-w', '-t', '=api:', 'remain-on-exit', 'on']);
+    if (!started.pid) throw new Error('tmux reported no pane pid');
+    process.kill(started.pid, 'SIGKILL');
+    await waitFor(() => runtime.observe({ ...api, status: 'running' }), (observation) => observation.status === 'stopped');
+    expect(await runtime.observe({ ...api, status: 'running' })).toMatchObject({ status: 'stopped', isSeen: true });
+
+    const again = await runtime.start({ ...api, status: 'stopped' });
+    expect(again).toMatchObject({ status: 'running', isSeen: true });
+    expect(again.pid).not.toBe(started.pid);
+  });
+
   it('refuses a start whose command ends at once, leaving no session', async () => {
     const failing = make(['sh', '-c', 'exit 3']);
     await expect(failing.start(record('brief'))).rejects.toMatchObject({ code: 'TMUX_ERROR', message: expect.stringContaining('ended as soon as it started') });

@@ -63,8 +63,10 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
 
   async function start(instance: Instance): Promise<Observation> {
     const name = sessionOf(instance);
-    const running = await tmux.getSession(name);
-    if (running) return observeTmux(instance.status, running);
+    const existing = await tmux.getSession(name);
+    if (existing?.isAlive) return observeTmux(instance.status, existing);
+    // A session kept with a dead pane (`remain-on-exit`) holds the name: it goes, so the command runs again.
+    if (existing) await tmux.killSession(name);
     // startSession kills the session itself if it fails after tmux made it.
     await tmux.startSession({ name, cwd: instance.cwd, command: options.command });
     return observeTmux(instance.status, await confirmStarted(name));
