@@ -1,4 +1,4 @@
-// The Prisma CLI runs offline only with its JavaScript engine and a driver adapter (see STACK.md).
+// The Prisma CLI runs offline only with its JavaScript engine and a driver adapter (no engine download on these machines).
 // Schema work (`pnpm db:diff`, `prisma migrate diff`) needs no database; anything that does gets
 // an in-memory PGlite, and so does the shadow database that `--from-migrations` replays into.
 import type { PGlite } from '@electric-sql/pglite';

@@ -1,0 +1,55 @@
+import type { Config } from '../config.ts';
+import { insertEvents, type EventRow } from '../db/bulk.ts';
+import type { DockerDiscoverer } from '../discovery/docker-discoverer.ts';
+import { CcBridgeError } from '../errors.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { EventKind } from '../instance.ts';
+import type { Logger } from '../logger.ts';
+import type { DockerRuntime, TmuxRuntime } from '../runtimes/runtime.ts';
+
+/**
+ * What every part of the registry works with: the database, the runtimes, the configuration.
+ * Made once by `InstanceManager` from its deps and shared by its modules.
+ */
+export interface RegistryContext {
+  prisma: PrismaClient;
+  tmux: TmuxRuntime;
+  /** Null when Docker support is disabled in the configuration. */
+  docker: DockerRuntime | null;
+  discoverer: DockerDiscoverer | null;
+  config: Config;
+  logger: Logger;
+  /** Recorded in events when a call names no actor. */
+  actor: string;
+  now: () => Date;
+}
+
+export type Tx = Prisma.TransactionClient;
+export type EventInput = { instanceId: string | null; instanceName: string; kind: EventKind; from?: unknown; to?: unknown; message?: string; actor: string };
+
+export const dockerDisabled = () =>
+  new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
+
+/** The Docker runtime; DOCKER_UNAVAILABLE when Docker support is disabled. */
+export function requireDocker(context: RegistryContext): DockerRuntime {
+  if (!context.docker) throw dockerDisabled();
+  return context.docker;
+}
+
+/** JSON-safe copies (Dates become ISO strings), as events store them. */
+export function eventRow(event: EventInput): EventRow {
+  const plain = (value: unknown) => (value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown));
+  return {
+    instanceId: event.instanceId,
+    instanceName: event.instanceName,
+    kind: event.kind,
+    from: plain(event.from),
+    to: plain(event.to),
+    actor: event.actor,
+    message: event.message ?? null,
+  };
+}
+
+export async function recordEvent(tx: Tx, event: EventInput): Promise<void> {
+  await insertEvents(tx, [eventRow(event)]);
+}

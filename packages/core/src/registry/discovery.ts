@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { insertEvents, insertInstances, markSeen, type InstanceRow } from '../db/bulk.ts';
+import { goneContainerObservation, planMerge, type RegistryEntry } from '../discovery/merge.ts';
+import { serializeError, type SerializedError } from '../errors.ts';
+import type { ActorOption, DiscoveryReport, DockerHealth } from '../reports.ts';
+import { dockerDisabled, eventRow, type EventInput, type RegistryContext } from './context.ts';
+import { partition } from './observation.ts';
+import { statusesBeforeOutage } from './status.ts';
+import type { StatusState } from './status-state.ts';
+
+/** Applying discovery: containers the Engine lists merged into the registry, and the Engine's health. */
+export class DiscoveryApply {
+  readonly #context: RegistryContext;
+  readonly #state: StatusState;
+
+  constructor(context: RegistryContext, state: StatusState) {
+    this.#context = context;
+    this.#state = state;
+  }
+
+  /**
+   * Finds Claude Code containers and merges them into the registry in one transaction. When the
+   * Engine cannot be reached the report carries the error and no record changes.
+   */
+  async refreshDiscovery(options: ActorOption = {}): Promise<DiscoveryReport> {
+    const report: DiscoveryReport = { engine: null, found: 0, added: [], updated: [], markedStopped: [], otherEngine: [], conflicts: [], errors: [] };
+    if (!this.#context.discoverer) {
+      report.errors.push(serializeError(dockerDisabled()));
+      return report;
+    }
+    const entriesRead = this.#context.prisma.instance.findMany({
+      select: {
+        id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true,
+        runtimeState: true, runtimeHealth: true, exitCode: true, oomKilled: true, dockerEngineId: true, dockerEndpoint: true,
+      },
+    });
+    const discoverer = this.#context.discoverer;
+    const discovery = await this.#state.ask('docker', () => discoverer.discover(), report.errors);
+    if (!discovery) {
+      await entriesRead;
+      return report;
+    }
+    report.engine = discovery.engine;
+    report.found = discovery.candidates.length;
+    const actor = options.actor ?? 'discovery';
+    const entries: RegistryEntry[] = await entriesRead;
+    const plan = planMerge(entries, discovery.candidates, discovery.containers, discovery.engine);
+    report.otherEngine = plan.otherEngine.map((entry) => entry.name);
+    const now = this.#context.now();
+    // A record back from an outage changed only if it differs from its status before the outage.
+    const before = await statusesBeforeOutage(this.#context.prisma, entries);
+    const statusBefore = (entry: RegistryEntry) => before.get(entry.id) ?? entry.status;
+
+    await this.#context.prisma.$transaction(
+      async (tx) => {
+        const events: EventInput[] = [];
+        if (plan.creates.length > 0) {
+          const rows: InstanceRow[] = plan.creates.map((create) => ({
+            id: randomUUID(),
+            name: create.name,
+            type: 'docker' as const,
+            status: create.status,
+            origin: 'discovered' as const,
+            containerId: create.container.id,
+            containerName: create.container.name,
+            imageName: create.container.image,
+            dockerNetwork: create.container.networks[0] ?? null,
+            ...create.observed,
+            lastSeenAt: now,
+            lastActivityAt: null,
+            createdAt: now,
+            updatedAt: now,
+            tmuxSession: null,
+            pid: null,
+            cwd: null,
+          }));
+          await insertInstances(tx, rows);
+          plan.creates.forEach((create, index) => {
+            const row = rows[index];
+            if (!row) return;
+            let message: string | undefined;
+            if (create.invalidLabel !== null) {
+              // The label is what someone chose to call it: a changed name must not pass unnoticed.
+              message = `label ${this.#context.config.docker.containerLabel}=${JSON.stringify(create.invalidLabel)} is not a valid instance name; made into "${create.name}"`;
+              this.#context.logger.warn(`container ${create.container.name}: ${message}`);
+            }
+            events.push({ instanceId: row.id, instanceName: row.name, kind: 'discovered', to: row, actor, ...(message ? { message } : {}) });
+            report.added.push(create.name);
+            if (create.conflict) {
+              const message = `name "${create.conflict.wanted}" ${create.conflict.heldBy ? `is held by a ${create.conflict.heldBy} instance` : 'is not allowed'}; registered as "${create.name}"`;
+              this.#context.logger.warn(`container ${create.container.name}: ${message}`);
+              events.push({ instanceId: row.id, instanceName: row.name, kind: 'renamed_on_conflict', from: create.conflict.wanted, to: create.name, message, actor });
+              report.conflicts.push({
+                containerId: create.container.id,
+                containerName: create.container.name,
+                wanted: create.conflict.wanted,
+                assigned: create.name,
+                heldBy: create.conflict.heldBy,
+              });
+            }
+          });
+        }
+        for (const update of plan.updates) {
+          const hasFields = Object.keys(update.fields).length > 0;
+          const from = statusBefore(update.entry);
+          await tx.instance.update({
+            where: { id: update.entry.id },
+            data: {
+              ...update.fields,
+              ...update.observed,
+              status: update.status,
+              ...(hasFields || from !== update.status ? { updatedAt: now } : {}),
+              ...(hasFields ? { version: { increment: 1 } } : {}),
+            },
+          });
+          if (update.entry.dockerEngineId !== null && update.entry.dockerEngineId !== update.observed.dockerEngineId) {
+            this.#context.logger.info(`container ${update.container.name} of "${update.entry.name}" is on Engine ${update.observed.dockerEngineId}, not ${update.entry.dockerEngineId} as recorded: the record follows it`);
+          }
+          if (hasFields) {
+            const previous = Object.fromEntries(Object.keys(update.fields).map((field) => [field, update.entry[field as keyof RegistryEntry]]));
+            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'merged', from: previous, to: update.fields, actor });
+          }
+          if (update.status !== from) {
+            events.push({ instanceId: update.entry.id, instanceName: update.entry.name, kind: 'status_changed', from, to: update.status, actor });
+          }
+          if (hasFields || update.status !== from) report.updated.push(update.entry.name);
+        }
+        if (plan.markStopped.length > 0) {
+          // Stopped before an outage and stopped now: written back, but nothing happened. Either
+          // way the gone container's last state is cleared.
+          const [wereStopped, stopped] = partition(plan.markStopped, (entry) => statusBefore(entry) === 'stopped');
+          if (wereStopped.length > 0) {
+            await tx.instance.updateMany({ where: { id: { in: wereStopped.map((entry) => entry.id) } }, data: { status: 'stopped', ...goneContainerObservation } });
+          }
+          if (stopped.length > 0) {
+            await tx.instance.updateMany({ where: { id: { in: stopped.map((entry) => entry.id) } }, data: { status: 'stopped', ...goneContainerObservation, updatedAt: now } });
+          }
+          for (const entry of stopped) {
+            events.push({ instanceId: entry.id, instanceName: entry.name, kind: 'status_changed', from: statusBefore(entry), to: 'stopped', message: 'container no longer exists', actor });
+            report.markedStopped.push(entry.name);
+          }
+        }
+        await markSeen(tx, plan.seen, now);
+        await insertEvents(tx, events.map(eventRow));
+      },
+      { timeout: 60_000 },
+    );
+    return report;
+  }
+
+  /** Pings the Engine, under the outage rule: one warning per outage, an Engine that just did not answer is not waited for again. */
+  async getDockerHealth(): Promise<DockerHealth> {
+    const { docker } = this.#context;
+    if (!docker) return { enabled: false, reachable: false, error: null };
+    const errors: SerializedError[] = [];
+    const isReachable = await this.#state.ask('docker', () => docker.ping().then(() => true), errors);
+    return { enabled: true, reachable: isReachable === true, error: errors[0] ?? null };
+  }
+}

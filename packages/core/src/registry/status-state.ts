@@ -1,0 +1,70 @@
+import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from '../errors.ts';
+import type { InstanceStatus, InstanceType } from '../instance.ts';
+import type { Logger } from '../logger.ts';
+import { isNoAnswer } from '../runtimes/bounds.ts';
+
+export interface StatusStateOptions {
+  logger: Logger;
+  /** How long (ms) a probed status answers `getInstanceStatus` without asking the runtime again. */
+  statusCacheMs: number;
+  /** How long (ms) a runtime that did not answer in time is not asked again. */
+  noAnswerRetryMs: number;
+  /** A Docker configuration that cannot be used: warned once now, and the Docker outage counts from now. */
+  dockerConfigError?: CcBridgeError | null;
+}
+
+/**
+ * What the registry remembers between calls about the runtimes: the short status cache and the
+ * outage tracking. One object, shared by the status, discovery and removal modules, so an outage
+ * seen by one is known to the others (one warning per outage, one wait per silent runtime).
+ */
+export class StatusState {
+  /** Each record's last probed status (by record id) and when it was probed. */
+  readonly cache = new Map<string, { status: InstanceStatus; checkedAt: Date }>();
+  readonly cacheMs: number;
+  readonly #logger: Logger;
+  /** Runtimes (by the type they serve) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
+  readonly #failing = new Set<InstanceType>();
+  /** Runtimes whose last call got no answer in time, with that error and when it came. */
+  readonly #unanswered = new Map<InstanceType, { error: CcBridgeError; at: number }>();
+  readonly #noAnswerRetryMs: number;
+
+  constructor(options: StatusStateOptions) {
+    this.#logger = options.logger;
+    this.cacheMs = options.statusCacheMs;
+    this.#noAnswerRetryMs = options.noAnswerRetryMs;
+    if (options.dockerConfigError) {
+      this.#logger.warn(`${options.dockerConfigError.message}. Docker cannot be used until this is fixed; tmux instances work as usual`);
+      this.#failing.add('docker');
+    }
+  }
+
+  /**
+   * A runtime call whose expected failure goes into `errors` (as null) instead of throwing. A
+   * runtime that just failed to answer in time is not asked again for `noAnswerRetryMs`: its
+   * error answers at once, so a command that asks twice (discovery, then statuses) waits once.
+   */
+  async ask<T>(runtime: InstanceType, call: () => Promise<T>, errors: SerializedError[]): Promise<T | null> {
+    const silence = this.#unanswered.get(runtime);
+    if (silence && Date.now() - silence.at < this.#noAnswerRetryMs) return this.failed(runtime, silence.error, errors);
+    let result: T;
+    try {
+      result = await call();
+    } catch (error) {
+      return this.failed(runtime, error, errors);
+    }
+    this.#unanswered.delete(runtime);
+    if (this.#failing.delete(runtime)) this.#logger.info(`${runtime === 'docker' ? 'the Docker Engine' : 'tmux'} answers again`);
+    return result;
+  }
+
+  /** Records a runtime's failure (a CcBridgeError; anything else is thrown) in `errors` and the outage tracking. */
+  failed(runtime: InstanceType, error: unknown, errors: SerializedError[]): null {
+    if (!isCcBridgeError(error)) throw error;
+    if (!this.#failing.has(runtime)) this.#logger.warn(error.message);
+    this.#failing.add(runtime);
+    if (isNoAnswer(error) && !this.#unanswered.has(runtime)) this.#unanswered.set(runtime, { error, at: Date.now() });
+    errors.push(serializeError(error));
+    return null;
+  }
+}

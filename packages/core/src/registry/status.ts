@@ -1,0 +1,164 @@
+import { insertEvents, markSeen, type EventRow } from '../db/bulk.ts';
+import { lastAnnouncedStatuses } from '../db/status-history.ts';
+import { serializeError, type SerializedError } from '../errors.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Instance, InstanceStatus, InstanceType } from '../instance.ts';
+import type { ActorOption, RefreshReport, StatusChange, StatusResult } from '../reports.ts';
+import type { TmuxSessionInfo } from '../runtimes/runtime.ts';
+import { dockerDisabled, eventRow, type RegistryContext } from './context.ts';
+import {
+  findContainer,
+  hasNewDockerFacts,
+  indexContainers,
+  observeContainer,
+  observeTmux,
+  otherEngineError,
+  unanswered,
+  type Observation,
+} from './observation.ts';
+import type { Records } from './records.ts';
+import type { StatusState } from './status-state.ts';
+
+/**
+ * For records stored `unknown`, the status their history last announced: `unknown` written by
+ * an outage has no event, so this is the status before the outage (or `unknown` itself, when
+ * a runtime really reported it). Other records are left out: their stored status is it.
+ */
+export async function statusesBeforeOutage(prisma: PrismaClient, instances: { id: string; status: InstanceStatus }[]): Promise<Map<string, InstanceStatus>> {
+  const ids = instances.filter((instance) => instance.status === 'unknown').map((instance) => instance.id);
+  return ids.length === 0 ? new Map() : lastAnnouncedStatuses(prisma, ids);
+}
+
+/** Runtime status: asking tmux and the Engine, the short cache, and writing what they said under the outage rule. */
+export class Statuses {
+  readonly #context: RegistryContext;
+  readonly #records: Records;
+  readonly #state: StatusState;
+
+  constructor(context: RegistryContext, records: Records, state: StatusState) {
+    this.#context = context;
+    this.#records = records;
+    this.#state = state;
+  }
+
+  async getInstanceStatus(name: string, options: { refresh?: boolean } = {}): Promise<StatusResult> {
+    const instance = await this.#records.getInstanceOrThrow(name);
+    const cached = this.#state.cache.get(instance.id);
+    const now = this.#context.now();
+    if (!options.refresh && cached && now.getTime() - cached.checkedAt.getTime() < this.#state.cacheMs) {
+      return { instance, status: cached.status, checkedAt: cached.checkedAt, isFresh: false, error: null };
+    }
+    const errors: SerializedError[] = [];
+    const before = await statusesBeforeOutage(this.#context.prisma, [instance]);
+    const observation = (await this.#state.ask(instance.type, () => this.#observe(instance, before.get(instance.id) ?? instance.status), errors)) ?? unanswered;
+    if (observation.otherEngine) errors.push(serializeError(otherEngineError(instance, observation.otherEngine)));
+    const { instances } = await this.#applyObservations([{ instance, observation }], before, this.#context.actor);
+    const result = instances[0] ?? instance;
+    this.#state.cache.set(instance.id, { status: result.status, checkedAt: now });
+    // A container of another Engine keeps the status it had: this Engine was asked, but not about it.
+    return { instance: result, status: result.status, checkedAt: now, isFresh: !observation.otherEngine, error: errors[0] ?? null };
+  }
+
+  /** `statusBefore`: the stored status, or the one before an outage for a record it made `unknown`. */
+  async #observe(instance: Instance, statusBefore: InstanceStatus): Promise<Observation> {
+    const { tmux, docker } = this.#context;
+    if (instance.type === 'tmux') {
+      return observeTmux(statusBefore, instance.tmuxSession === null ? null : await tmux.getSession(instance.tmuxSession));
+    }
+    if (!docker) throw dockerDisabled();
+    if (!instance.containerId) return { status: 'error', isSeen: false };
+    const [engine, container] = await Promise.all([docker.getEngine(), docker.getContainer(instance.containerId)]);
+    return observeContainer(instance, container, engine);
+  }
+
+  /**
+   * Every record's status at once: one `tmux list-panes -a` and one container list, never a call
+   * per instance. A runtime that cannot be asked makes its records `unknown`, never `stopped`
+   * (see #applyObservations). `changed` lists real changes, as the events do.
+   */
+  async refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
+    const { prisma, tmux, docker } = this.#context;
+    const instances = await prisma.instance.findMany();
+    const before = await statusesBeforeOutage(prisma, instances);
+    const errors: SerializedError[] = [];
+    const wants = (type: InstanceType) => instances.some((instance) => instance.type === type);
+    const [sessions, listed] = await Promise.all([
+      wants('tmux') ? this.#state.ask('tmux', () => tmux.listSessions(), errors) : new Map<string, TmuxSessionInfo>(),
+      wants('docker')
+        ? docker
+          ? this.#state.ask('docker', () => Promise.all([docker.getEngine(), docker.listContainers()]), errors)
+          : this.#state.failed('docker', dockerDisabled(), errors)
+        : null,
+    ]);
+    const engine = listed?.[0] ?? null;
+    const byId = listed ? indexContainers(listed[1]) : null;
+    const observations = instances.map((instance) => {
+      let observation: Observation;
+      if (instance.type === 'tmux') {
+        const session = sessions && instance.tmuxSession !== null ? (sessions.get(instance.tmuxSession) ?? null) : null;
+        observation = sessions ? observeTmux(before.get(instance.id) ?? instance.status, session) : unanswered;
+      } else {
+        observation = byId && engine ? observeContainer(instance, findContainer(byId, instance.containerId), engine) : unanswered;
+      }
+      return { instance, observation };
+    });
+    const otherEngine = observations.flatMap(({ instance, observation }) => (observation.otherEngine ? [instance.name] : []));
+    const { instances: updated, changed } = await this.#applyObservations(observations, before, options.actor ?? this.#context.actor);
+    const checkedAt = this.#context.now();
+    for (const instance of updated) this.#state.cache.set(instance.id, { status: instance.status, checkedAt });
+    return { checked: instances.length, changed, errors, engine, otherEngine };
+  }
+
+  /**
+   * Writes what the runtimes said. The outage rule: records of a runtime that could not be asked
+   * become `unknown` in one statement, with no event (the outage is one warning, not a change of
+   * every record); when the runtime answers again, only a status that differs from the one
+   * before the outage (`before`, from statusesBeforeOutage) is a change, with its event from
+   * that status. Returns the records as stored now and the real changes.
+   */
+  async #applyObservations(
+    items: { instance: Instance; observation: Observation }[],
+    before: Map<string, InstanceStatus>,
+    actor: string,
+  ): Promise<{ instances: Instance[]; changed: StatusChange[] }> {
+    const now = this.#context.now();
+    const gone = items.filter(({ instance, observation }) => observation.isUnanswered && instance.status !== 'unknown').map(({ instance }) => instance.id);
+    const answered = items.filter(({ observation }) => !observation.isUnanswered);
+    const differs = answered.filter(
+      ({ instance, observation }) =>
+        observation.status !== instance.status || (observation.pid !== undefined && observation.pid !== instance.pid) || hasNewDockerFacts(instance, observation),
+    );
+    const seen = answered.filter(({ observation }) => observation.isSeen).map(({ instance }) => instance.id);
+    if (gone.length === 0 && differs.length === 0 && seen.length === 0) return { instances: items.map(({ instance }) => instance), changed: [] };
+    const changed: StatusChange[] = [];
+    const { prisma } = this.#context;
+    await prisma.$transaction(async (tx) => {
+      if (gone.length > 0) await tx.instance.updateMany({ where: { id: { in: gone }, status: { not: 'unknown' } }, data: { status: 'unknown' } });
+      await markSeen(tx, seen, now);
+      const events: EventRow[] = [];
+      for (const { instance, observation } of differs) {
+        const from = before.get(instance.id) ?? instance.status;
+        const isChange = from !== observation.status;
+        const hasNewPid = observation.pid !== undefined && observation.pid !== instance.pid;
+        await tx.instance.update({
+          where: { id: instance.id },
+          data: {
+            status: observation.status,
+            ...(isChange || hasNewPid ? { updatedAt: now } : {}),
+            ...(hasNewPid ? { pid: observation.pid } : {}),
+            ...observation.docker,
+          },
+        });
+        if (isChange) {
+          changed.push({ name: instance.name, from, to: observation.status });
+          events.push(eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from, to: observation.status, actor }));
+        }
+      }
+      await insertEvents(tx, events);
+    });
+    const ids = items.map(({ instance }) => instance.id);
+    const fresh = await prisma.instance.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(fresh.map((instance) => [instance.id, instance]));
+    return { instances: items.map(({ instance }) => byId.get(instance.id) ?? instance), changed };
+  }
+}
