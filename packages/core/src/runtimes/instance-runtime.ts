@@ -1,5 +1,7 @@
+import type { z } from 'zod';
+
 import type { ContainerHealth, DockerEngine } from './runtime.ts';
-import type { Instance, InstanceStatus, InstanceType } from '../instance.ts';
+import type { Instance, InstanceStatus, InstanceType, startInstanceInput } from '../instance.ts';
 import type { Observation } from './observation.ts';
 
 /** How much recent output to read. */
@@ -77,6 +79,22 @@ export interface ObservedAll {
   engine: DockerEngine | null;
 }
 
+/** A new record whose runtime is to be started, as `startInstanceInput` validated it. */
+export type LaunchInput = z.output<typeof startInstanceInput>;
+
+/** What `launch` started, for the record about to be written. */
+export interface Launched {
+  /**
+   * The record's fields as the runtime made them, with its status: tmux `tmuxSession`, `pid`;
+   * Docker `containerId`, `containerName`, `dockerNetwork` and the Engine's observation.
+   */
+  fields: Partial<Instance>;
+  /** How messages name what was started: `the tmux session api`, `the container api`. */
+  description: string;
+  /** Removes what was started, for when the record cannot be written. */
+  undo(): Promise<unknown>;
+}
+
 /**
  * What cc-bridge can do with an instance, whatever runs it. One implementation per instance type
  * (runtimes/tmux, runtimes/docker), chosen by `runtimeFor` (runtimes.ts). Every call is bounded
@@ -88,6 +106,24 @@ export interface ObservedAll {
  */
 export interface Runtime {
   readonly type: InstanceType;
+  /** How messages name what answers for this type: `tmux`, `the Docker Engine`. */
+  readonly label: string;
+
+  /**
+   * The fields that name a new record's runtime before anything starts, from its input (pure):
+   * tmux: the session, named after the instance unless given; Docker: none (the container's id
+   * comes from the Engine).
+   */
+  recordIdentity(input: Pick<Instance, 'name'> & Partial<Pick<Instance, 'tmuxSession'>>): Partial<Instance>;
+
+  /**
+   * Starts the runtime of a new record (`input` with its `recordIdentity`). tmux: a session running
+   * the configured command in `cwd`, which must still be there a moment later (TMUX_ERROR, and no
+   * session left); Docker: a container from `imageName` (never pulled) with the cc-bridge label,
+   * on `dockerNetwork` or the configured network (DOCKER_ERROR, and no container left). What it
+   * made stays until `undo`.
+   */
+  launch(input: LaunchInput): Promise<Launched>;
 
   /**
    * One record's observation, from one question to the runtime. `statusBefore` is the stored

@@ -45,8 +45,9 @@ function collect<T>(stream: AsyncIterable<T>): { items: T[]; done: Promise<void>
 describe('the Docker Runtime on a real Docker Engine', () => {
   const docker = getTestDockerClient();
   const client = createDockerRuntime(docker);
-  const feedGroup = `feed-${randomBytes(4).toString('hex')}`;
-  const runtime: Runtime = createDockerInstanceRuntime(client, { eventLabels: [`${group}=${feedGroup}`] });
+  // A label name of this run's own: the change feed filters on it, so other runs' containers stay out.
+  const feedLabel = `${TEST_LABEL}.feed-${randomBytes(4).toString('hex')}`;
+  const runtime: Runtime = createDockerInstanceRuntime(client, { containerLabel: feedLabel, network: null });
 
   /** A running (unless told otherwise) test container and a record naming it. */
   async function containerRecord(name: string, options: Partial<TestContainerOptions> = {}): Promise<Instance> {
@@ -61,6 +62,9 @@ describe('the Docker Runtime on a real Docker Engine', () => {
 
   afterAll(async () => {
     await removeTestContainers();
+    // A launched container carries the cc-bridge label, not the test label: removed by name if a test left it.
+    const leftover = await client.getContainer('cc-bridge-test-rt-launched');
+    if (leftover) await client.removeContainer(leftover.id);
   });
 
   it('observes one record, and every record with one list call', async () => {
@@ -115,6 +119,20 @@ describe('the Docker Runtime on a real Docker Engine', () => {
     await expect(runtime.start(record)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(runtime.restart(record)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await runtime.stop(record)).toMatchObject({ status: 'stopped', isSeen: false });
+  });
+
+  it('launches a new record\'s container with the cc-bridge label and no network, and undoes it', async () => {
+    expect(runtime.recordIdentity({ name: 'api' })).toEqual({});
+    const image = await ensureTestImage();
+    const launched = await runtime.launch({ name: 'launched', type: 'docker', imageName: image, containerName: 'cc-bridge-test-rt-launched' });
+    expect(launched.fields).toMatchObject({ containerName: 'cc-bridge-test-rt-launched', dockerNetwork: 'none', status: 'running', runtimeState: 'running' });
+    const inspect = await docker.getContainer(launched.fields.containerId ?? '').inspect();
+    expect(inspect.Config.Labels).toMatchObject({ [feedLabel]: 'launched' });
+    expect(launched.description).toBe('the container cc-bridge-test-rt-launched');
+    await launched.undo();
+    expect(await client.getContainer(launched.fields.containerId ?? '')).toBeNull();
+
+    await expect(runtime.launch({ name: 'nope', type: 'docker', imageName: 'cc-bridge-missing:never' })).rejects.toMatchObject({ code: 'DOCKER_ERROR' });
   });
 
   it('refuses to act on a record of another Engine whose container is not here', async () => {
@@ -192,15 +210,15 @@ describe('the Docker Runtime on a real Docker Engine', () => {
     const feed = collect<RuntimeChange>(await changes({ signal: controller.signal }));
 
     await runTestContainer({ name: 'cc-bridge-test-rt-unlabelled', command: ['true'] });
-    const container = await runTestContainer({ name: 'cc-bridge-test-rt-feed', labels: { [group]: feedGroup }, command: ['sh', '-c', 'exit 3'] });
+    const container = await runTestContainer({ name: 'cc-bridge-test-rt-feed', labels: { [feedLabel]: 'feed' }, command: ['sh', '-c', 'exit 3'] });
     await container.wait();
     await container.remove();
 
     const seen = await waitFor(() => Promise.resolve(feed.items), (items) => items.some((change) => change.action === 'destroy'));
     const ours = seen.filter((change: ContainerChange) => change.containerId === container.id);
     expect(ours.map((change) => change.action)).toEqual(['create', 'start', 'die', 'destroy']);
-    expect(ours[2]).toMatchObject({ containerName: 'cc-bridge-test-rt-feed', exitCode: 3, labels: { [group]: feedGroup } });
-    expect(seen.every((change) => change.labels[group] === feedGroup)).toBe(true);
+    expect(ours[2]).toMatchObject({ containerName: 'cc-bridge-test-rt-feed', exitCode: 3, labels: { [feedLabel]: 'feed' } });
+    expect(seen.every((change) => change.labels[feedLabel] === 'feed')).toBe(true);
 
     controller.abort();
     await feed.done;
@@ -209,7 +227,7 @@ describe('the Docker Runtime on a real Docker Engine', () => {
   it('throws DOCKER_UNAVAILABLE from the change feed when the Engine goes away', async () => {
     const port = await freePort();
     const relay = await relayEngine(port);
-    const relayed = createDockerInstanceRuntime(createDockerRuntime(createDockerClient(`tcp://127.0.0.1:${port}`)), { eventLabels: [group] });
+    const relayed = createDockerInstanceRuntime(createDockerRuntime(createDockerClient(`tcp://127.0.0.1:${port}`)), { containerLabel: group, network: null });
     const changes = relayed.changes;
     if (!changes) throw new Error('the Docker runtime has a change feed');
     const feed = await changes({ signal: new AbortController().signal });
@@ -242,7 +260,7 @@ describe('the Docker Runtime on an endpoint that accepts connections and never a
 
   it('fails every call, and the setup of every stream, within the bound', async () => {
     const client = createDockerRuntime(createDockerClient(`tcp://127.0.0.1:${port}`), { requestTimeoutMs: 300 });
-    const runtime = createDockerInstanceRuntime(client, { eventLabels: [group] });
+    const runtime = createDockerInstanceRuntime(client, { containerLabel: group, network: null });
     const record = testInstance({ name: 'silent', type: 'docker', containerId: 'f'.repeat(64) });
     const signal = new AbortController().signal;
     const calls: [string, () => Promise<unknown>][] = [
@@ -268,7 +286,7 @@ describe('the Docker Runtime on an endpoint that accepts connections and never a
 
 describe('the Docker Runtime with Docker disabled', () => {
   it('fails every call with DOCKER_UNAVAILABLE and has no change feed', async () => {
-    const runtime = createDockerInstanceRuntime(null, { eventLabels: [] });
+    const runtime = createDockerInstanceRuntime(null, { containerLabel: null, network: null });
     const record = testInstance({ name: 'off', type: 'docker', containerId: 'abc' });
     expect(runtime.changes).toBeUndefined();
     await expect(runtime.observe(record)).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining('disabled') });

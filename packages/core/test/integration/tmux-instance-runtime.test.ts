@@ -102,6 +102,20 @@ describe('the tmux Runtime on a real tmux server', () => {
     expect(await failing.observe({ ...record('brief'), status: 'running' })).toMatchObject({ status: 'stopped', isSeen: false });
   });
 
+  it('launches a new record\'s session, named after it unless given, and undoes it', async () => {
+    expect(runtime.recordIdentity({ name: 'api' })).toEqual({ tmuxSession: 'api' });
+    expect(runtime.recordIdentity({ name: 'api', tmuxSession: 'work' })).toEqual({ tmuxSession: 'work' });
+    const launched = await runtime.launch({ name: 'api', type: 'tmux', tmuxSession: 'work', cwd: dir });
+    expect(launched.fields).toMatchObject({ tmuxSession: 'work', status: 'running' });
+    expect(launched.fields.pid).toBeGreaterThan(0);
+    expect(launched.description).toBe('the tmux session work');
+    await launched.undo();
+    expect(await runtime.observe(record('work', { status: 'running' }))).toEqual({ status: 'stopped', isSeen: false });
+
+    await expect(make(['sh', '-c', 'exit 3']).launch({ name: 'brief', type: 'tmux' })).rejects.toMatchObject({ code: 'TMUX_ERROR' });
+    expect(await runtime.observe(record('brief', { status: 'running' }))).toEqual({ status: 'stopped', isSeen: false });
+  });
+
   it('refuses a missing working directory and a record without a session', async () => {
     await expect(runtime.start(record('nowhere', { cwd: join(dir, 'missing') }))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const cleared = record('cleared', { tmuxSession: null });

@@ -2,16 +2,19 @@ import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
 import type { Runtime } from '../instance-runtime.ts';
 import { findContainer, indexContainers, observeContainer, otherEngineError, type Observation } from '../observation.ts';
-import { belongsToOtherEngine, type DockerRuntime } from '../runtime.ts';
+import { belongsToOtherEngine, observeDockerContainer, statusFromContainerState, type DockerRuntime } from '../runtime.ts';
 import { createEscapeStripper, lastLines, stripTerminalEscapes } from '../terminal-text.ts';
-import { dockerDisabledError, unusableDockerRuntime } from './docker-runtime.ts';
+import { dockerDisabledError } from './docker-runtime.ts';
 
 export interface DockerInstanceRuntimeOptions {
   /**
-   * The labels (names, or `name=value`) a container must carry for the change feed to report
-   * it: the cc-bridge label (`config.docker.containerLabel`). Empty: every container.
+   * The label a launched container gets, valued with the instance's name, and that a container
+   * must carry for the change feed to report it (`config.docker.containerLabel`); null: launched
+   * containers get none and the feed reports every container.
    */
-  eventLabels: readonly string[];
+  containerLabel: string | null;
+  /** The network a launched container joins when its record names none (`config.docker.network`); null: none at all. */
+  network: string | null;
 }
 
 const defaultOutputLines = 50;
@@ -23,13 +26,14 @@ function containerOf(instance: Instance): string {
 }
 
 /**
- * The Docker Runtime: records are containers on one Engine (`docker`, the client of
+ * The Docker Runtime: records are containers on one Engine (`client`, the client of
  * docker-runtime.ts; null when Docker is disabled, and then every call is DOCKER_UNAVAILABLE and
  * there is no change feed). A container the Engine does not have is gone, unless the record
  * belongs to another Engine: then it is not judged (DOCKER_UNAVAILABLE, see otherEngineError).
  */
 export function createDockerInstanceRuntime(client: DockerRuntime | null, options: DockerInstanceRuntimeOptions): Runtime {
-  const docker = client ?? unusableDockerRuntime(dockerDisabledError());
+  if (!client) return disabledDockerInstanceRuntime();
+  const docker = client;
 
   async function observe(instance: Instance): Promise<Observation> {
     if (!instance.containerId) return { status: 'error', isSeen: false };
@@ -60,8 +64,33 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
 
   return {
     type: 'docker',
+    label: 'the Docker Engine',
 
     observe,
+
+    recordIdentity: () => ({}),
+
+    async launch(input) {
+      const engine = await docker.getEngine();
+      // runContainer removes the container itself if it fails after the Engine made it.
+      const container = await docker.runContainer({
+        name: input.containerName ?? input.name,
+        image: input.imageName ?? '',
+        labels: options.containerLabel === null ? {} : { [options.containerLabel]: input.name },
+        network: input.dockerNetwork ?? options.network,
+      });
+      return {
+        fields: {
+          containerId: container.id,
+          containerName: container.name,
+          dockerNetwork: container.networks[0] ?? input.dockerNetwork ?? null,
+          status: statusFromContainerState(container),
+          ...observeDockerContainer(container, engine),
+        },
+        description: `the container ${container.name}`,
+        undo: () => docker.removeContainer(container.id),
+      };
+    },
 
     async observeAll(instances) {
       const [engine, containers] = await Promise.all([docker.getEngine(), docker.listContainers()]);
@@ -134,6 +163,29 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
       await docker.writeStdin(settings.id, text + (enter ? (settings.tty ? '\r' : '\n') : ''));
     },
 
-    ...(client ? { changes: ({ signal }: { signal: AbortSignal }) => client.watchContainers({ labels: options.eventLabels, signal }) } : {}),
+    changes: ({ signal }) => docker.watchContainers({ labels: options.containerLabel === null ? [] : [options.containerLabel], signal }),
+  };
+}
+
+/**
+ * Docker switched off in the configuration: every call is DOCKER_UNAVAILABLE before it looks at
+ * the record, and there is no change feed.
+ */
+function disabledDockerInstanceRuntime(): Runtime {
+  const fail = () => Promise.reject(dockerDisabledError());
+  return {
+    type: 'docker',
+    label: 'the Docker Engine',
+    recordIdentity: () => ({}),
+    launch: fail,
+    observe: fail,
+    observeAll: fail,
+    start: fail,
+    stop: fail,
+    restart: fail,
+    remove: fail,
+    readOutput: fail,
+    followOutput: fail,
+    sendInput: fail,
   };
 }

@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { CcBridgeError } from '../../errors.ts';
 import type { Instance, InstanceStatus } from '../../instance.ts';
+import { silentLogger, type Logger } from '../../logger.ts';
 import type { Runtime } from '../instance-runtime.ts';
 import { observeTmux, type Observation } from '../observation.ts';
-import type { TmuxRuntime, TmuxSessionInfo } from '../runtime.ts';
+import { statusFromTmuxSession, type TmuxRuntime, type TmuxSessionInfo } from '../runtime.ts';
 import { completeLines, linesAfter } from './parse.ts';
 
 export interface TmuxInstanceRuntimeOptions {
@@ -16,6 +17,8 @@ export interface TmuxInstanceRuntimeOptions {
   followIntervalMs?: number;
   /** Rows of scroll-back each follow capture looks at; more new lines than this between two captures are missed. Default 500. */
   followWindowLines?: number;
+  /** Where a session that could not be removed after a failed launch is reported; default silent. */
+  logger?: Logger;
 }
 
 const defaultOutputLines = 50;
@@ -39,6 +42,7 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
   const startGraceMs = options.startGraceMs ?? 300;
   const followIntervalMs = options.followIntervalMs ?? 250;
   const followWindowLines = options.followWindowLines ?? 500;
+  const logger = options.logger ?? silentLogger;
 
   async function observe(instance: Instance, statusBefore: InstanceStatus = instance.status): Promise<Observation> {
     return observeTmux(statusBefore, instance.tmuxSession === null ? null : await tmux.getSession(instance.tmuxSession));
@@ -79,8 +83,30 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
 
   return {
     type: 'tmux',
+    label: 'tmux',
 
     observe,
+
+    recordIdentity: (input) => ({ tmuxSession: input.tmuxSession ?? input.name }),
+
+    async launch(input) {
+      const name = input.tmuxSession ?? input.name;
+      // startSession kills the session itself if it fails after tmux made it.
+      await tmux.startSession({ name, cwd: input.cwd ?? null, command: options.command });
+      const undo = () => tmux.killSession(name);
+      let session: TmuxSessionInfo;
+      try {
+        session = await confirmStarted(name);
+      } catch (error) {
+        await undo().catch((undoError: unknown) =>
+          logger.error(`the tmux session ${name} was started but could not be removed after the create failed; remove it by hand`, {
+            error: undoError instanceof Error ? undoError.message : String(undoError),
+          }),
+        );
+        throw error;
+      }
+      return { fields: { tmuxSession: name, pid: session.panePid, status: statusFromTmuxSession(session) }, description: `the tmux session ${name}`, undo };
+    },
 
     async observeAll(instances, statusBefore) {
       const sessions = await tmux.listSessions();
