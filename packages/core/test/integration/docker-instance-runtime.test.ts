@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -180,11 +181,14 @@ describe('the Docker Runtime on a real Docker Engine', () => {
   it('follows from the last lines when asked, and ends when the container stops', async () => {
     const record = await containerRecord('follow-tail', { command: ['sh', '-c', 'trap "exit 0" TERM; echo one; echo two; echo three; sleep 3600 & wait'] });
     await waitFor(() => runtime.readOutput(record), (output) => output.includes('three'));
-    const followed = collect(await runtime.followOutput(record, { signal: new AbortController().signal, lines: 2 }));
+    const signal = new AbortController().signal;
+    const followed = collect(await runtime.followOutput(record, { signal, lines: 2 }));
     await waitFor(() => Promise.resolve(followed.items.join('')), (text) => text.includes('three'));
     await runtime.stop(record);
     await followed.done;
     expect(followed.items.join('')).toBe('two\nthree\n');
+    // A signal that outlives the stream keeps no listener of it.
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('types into a TTY container with Enter as a carriage return', async () => {

@@ -120,9 +120,14 @@ export function containerCalls(context: EngineContext): ContainerCalls {
           (error, stream) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(stream as IncomingMessage)),
         );
       });
-      // From here on only the caller's signal ends the stream.
+      // From here on only the caller's signal ends the stream; a signal that outlives the stream
+      // (one per page, say) does not keep a listener per stream it ever had.
       if (signal?.aborted) response.destroy();
-      else signal?.addEventListener('abort', () => response.destroy(), { once: true });
+      else if (signal) {
+        const end = () => response.destroy();
+        signal.addEventListener('abort', end, { once: true });
+        response.once('close', () => signal.removeEventListener('abort', end));
+      }
       return response;
     } finally {
       setup.done();

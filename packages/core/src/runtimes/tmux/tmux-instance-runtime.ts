@@ -137,8 +137,9 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
 
     async followOutput(instance, { signal, lines = 0, colors = false }) {
       const name = sessionOf(instance);
+      const windowLines = Math.max(followWindowLines, lines);
       const capture = async () => {
-        const pane = await tmux.capturePaneWithCursor(name, followWindowLines, { colors });
+        const pane = await tmux.capturePaneWithCursor(name, windowLines, { colors });
         return pane && completeLines(pane.text, pane.cursorX);
       };
       const first = await capture();
