@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { loadConfig, openCcBridge, silentLogger, type InstanceManager } from '@cc-bridge/core';
 import { noDockerBaseURL, noDockerServerEnv } from './support/env';
-import { dialog, expect, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, holdListReads, nextActionResponse, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession, startTmuxSession } from './support/tmux';
 
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selected instances' });
@@ -61,9 +61,14 @@ test.describe('bulk actions on selected rows', () => {
     await openInstances(page, `?search=${name}`);
     const row = rowOf(page, name);
     await expect(row).toContainText('running');
+    // The list refreshes statuses itself on each read: none may reach the server before the button.
+    const reads = await holdListReads(page);
     await killTmuxSession(name);
     await row.getByRole('checkbox', { name: `Select ${name}` }).check();
+    const answered = nextActionResponse(page);
     await selectionBar(page).getByRole('button', { name: 'Refresh selected' }).click();
+    await answered;
+    reads.release();
 
     await expect(toast(page, 'Checked 1 instance: 1 status changed')).toBeVisible();
     await expect(toast(page, `${name}: running → stopped`)).toBeVisible();

@@ -1,7 +1,7 @@
 import { getTestDockerClient, runTestContainer } from '@cc-bridge/core/testing';
 import { containerState, killContainer, runLabelledContainer } from './support/docker';
 import { e2eLabel } from './support/env';
-import { dialog, expect, open, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, holdListReads, nextActionResponse, open, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession } from './support/tmux';
 
 test.describe('acting on instances', () => {
@@ -155,10 +155,15 @@ test.describe('acting on instances', () => {
     const container = await runLabelledContainer(`e2e-all-${uid}`);
     await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: container.name });
     await registry.getInstanceStatus(name, { refresh: true });
-    await killContainer(container.id);
 
     await openInstances(page, `?search=${name}`);
+    // The list refreshes statuses itself on each read: none may reach the server before the button.
+    const reads = await holdListReads(page);
+    await killContainer(container.id);
+    const answered = nextActionResponse(page);
     await page.getByRole('button', { name: 'Refresh status' }).first().click();
+    await answered;
+    reads.release();
     await expect(toast(page, /Checked \d+ instances?: /)).toBeVisible();
     await expect(toast(page, new RegExp(`${name}: running → stopped`))).toBeVisible();
     await expect(rowOf(page, name)).toContainText('stopped');

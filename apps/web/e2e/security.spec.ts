@@ -97,7 +97,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
   test('every route, action and asset refuses a foreign Host, and nothing changes', async ({ registry, uid, baseURL }) => {
     const { routes, actions, assets } = readEntryPoints(victim);
     // The manifests were read, not found empty: a test over nothing would pass.
-    expect(routes).toEqual(expect.arrayContaining(['/', '/instances', `/instances/${victim}`]));
+    expect(routes).toEqual(expect.arrayContaining(['/', '/instances', `/instances/${victim}`, '/api/instances', `/api/instances/${victim}`, '/api/docker/health']));
     expect(actions.map((action) => action.name)).toEqual(expect.arrayContaining(['deleteInstanceAction', 'createInstanceAction', 'updateInstanceAction']));
     expect(assets).toHaveLength(2);
     const before = await snapshot(registry, victim);
@@ -202,18 +202,80 @@ test.describe('only the dashboard’s own pages reach it', () => {
     const configured = `dashboard.e2e.test:${new URL(origin).port}`;
     const page = await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances', headers: { Host: configured } });
     expect(page.status).toBe(200);
-    const listAction = readEntryPoints(victim).actions.find((action) => action.name === 'listInstancesAction');
+    // Its pages read the registry through the API…
+    const read = await sendRaw(baseURL ?? '', {
+      method: 'GET',
+      path: `/api/instances?search=${victim}`,
+      headers: { Host: configured, Origin: `http://${configured}`, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' },
+    });
+    expect(read.status, read.body.slice(0, 200)).toBe(200);
+    expect(read.body).toContain(victim);
+    // …and run actions (this one stops at its input check, having passed the guard).
+    const deleteAction = readEntryPoints(victim).actions.find((action) => action.name === 'deleteInstanceAction');
     const response = await sendRaw(baseURL ?? '', {
       method: 'POST',
       path: '/instances',
-      headers: { Host: configured, Origin: `http://${configured}`, 'Next-Action': listAction?.id ?? '', 'Content-Type': 'text/plain;charset=UTF-8' },
-      body: JSON.stringify([{ search: victim }]),
+      headers: { Host: configured, Origin: `http://${configured}`, 'Next-Action': deleteAction?.id ?? '', 'Content-Type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify(['not an input']),
     });
     expect(response.status, response.body.slice(0, 200)).toBe(200);
-    expect(response.body).toContain(victim);
+    expect(response.body).toContain('INVALID_INPUT');
     // A name it was not told about stays refused, on the same port.
     expect((await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances', headers: { Host: `other.e2e.test:${new URL(origin).port}` } })).status).toBe(421);
     expect(await snapshot(registry, victim)).toEqual(before);
+  });
+
+  test('the API answers only the dashboard’s own pages: no CORS, no cache, and another origin cannot read it', async ({ baseURL, browser }) => {
+    const apiRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/'));
+    expect(apiRoutes).toEqual(['/api/docker/health', '/api/instances', `/api/instances/${victim}`]);
+    for (const path of apiRoutes) {
+      const own = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: host, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' } });
+      expect(own.status, `GET ${path}: ${own.body.slice(0, 200)}`).toBe(200);
+      expect(own.headers['content-type'], path).toBe('application/json; charset=utf-8');
+      expect(own.headers['cache-control'], path).toBe('no-store');
+      expect(Object.keys(own.headers).filter((name) => name.startsWith('access-control-')), path).toEqual([]);
+      // A CORS preflight from another origin gets no permission either.
+      const preflight = await sendRaw(baseURL ?? '', {
+        method: 'OPTIONS',
+        path,
+        headers: { Host: host, Origin: `http://${evil}`, 'Access-Control-Request-Method': 'GET', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'cross-site' },
+      });
+      expectRefusedByGuard(preflight, `OPTIONS ${path} from another site`, 403);
+      expect(Object.keys(preflight.headers).filter((name) => name.startsWith('access-control-')), path).toEqual([]);
+    }
+
+    // A script on another local origin (Chromium treats 127.0.0.1 from localhost as another site).
+    const other = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.end('<h1>Another origin</h1>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const address = other.address();
+    const otherPort = typeof address === 'object' && address !== null ? address.port : 0;
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://localhost:${otherPort}/`);
+      const outcomes = await page.evaluate(async (target) => {
+        const attempt = async (init: RequestInit) => {
+          try {
+            const reply = await fetch(target, init);
+            return `read ${reply.type} ${reply.status} ${(await reply.text()).length}`;
+          } catch (error) {
+            return `refused: ${String(error)}`;
+          }
+        };
+        return [await attempt({}), await attempt({ credentials: 'include' }), await attempt({ mode: 'no-cors' })];
+      }, `${baseURL}/api/instances?search=${victim}`);
+      expect(outcomes[0]).toMatch(/^refused: TypeError/);
+      expect(outcomes[1]).toMatch(/^refused: TypeError/);
+      // no-cors could at most give the script an opaque answer (no status, no body); Chromium
+      // refuses it outright, the guard having answered 403.
+      expect(outcomes[2]).toMatch(/^refused: TypeError|^read opaque 0 0$/);
+    } finally {
+      await context.close();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   test('in Chromium, another site that frames the dashboard shows nothing of it', async ({ browser, baseURL }) => {

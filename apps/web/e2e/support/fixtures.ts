@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { loadConfig, openCcBridge, silentLogger, type InstanceManager } from '@cc-bridge/core';
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page, type Response } from '@playwright/test';
 import { runId, useServerEnv } from './env';
 
 let sequence = 0;
@@ -95,4 +95,40 @@ export function dialog(page: Page): Locator {
 /** Toasts live in two live regions (status and alert); this finds one by its text in either. */
 export function toast(page: Page, text: string | RegExp): Locator {
   return page.locator('[role="status"], [role="alert"]').getByText(text).first();
+}
+
+/** List reads the browser holds back (see holdListReads). */
+export interface HeldReads {
+  /** Resolves once the page has sent a list read that is now held. */
+  firstHeld: Promise<void>;
+  /** The URLs of the reads held so far. */
+  urls: string[];
+  /** Lets every held read (and later ones) through. */
+  release: () => void;
+}
+
+/**
+ * Holds every GET /api/instances the page sends, as a slow server would, until released. The
+ * list refreshes statuses on each read, so a test that changes a runtime behind the app's back
+ * and then presses a button holds the reads meanwhile: the button, not a poll, finds the change.
+ */
+export async function holdListReads(page: Page): Promise<HeldReads> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let onHeld = () => {};
+  const firstHeld = new Promise<void>((resolve) => (onHeld = resolve));
+  const urls: string[] = [];
+  await page.route(/\/api\/instances(\?|$)/, async (route) => {
+    urls.push(route.request().url());
+    onHeld();
+    await released;
+    // The page may have given up on it meanwhile (a refetch cancels the one in flight).
+    await route.continue().catch(() => undefined);
+  });
+  return { firstHeld, urls, release };
+}
+
+/** Resolves with the answer to the next server action the page sends (a POST with `Next-Action`). */
+export function nextActionResponse(page: Page, timeout = 10_000): Promise<Response> {
+  return page.waitForResponse((response) => response.request().method() === 'POST' && response.request().headers()['next-action'] !== undefined, { timeout });
 }

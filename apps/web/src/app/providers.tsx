@@ -2,6 +2,7 @@
 
 import { ToastProvider } from '@cc-bridge/ui';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { useEffect, type ReactNode } from 'react';
 import { getQueryClient } from '@/lib/query-client';
 
@@ -14,7 +15,9 @@ export function Providers({ children }: { children: ReactNode }) {
   }, []);
   return (
     <QueryClientProvider client={queryClient}>
-      <ToastProvider>{children}</ToastProvider>
+      <NuqsAdapter>
+        <ToastProvider>{children}</ToastProvider>
+      </NuqsAdapter>
     </QueryClientProvider>
   );
 }

@@ -44,7 +44,7 @@ export function errorSentence(error: SerializedError): string {
   return detail ? `${title}: ${detail}` : title;
 }
 
-/** What an action failure looks like once a query function has thrown it. */
+/** What a failed action or API read looks like once a mutation or query function has thrown it. */
 export class ActionError extends Error {
   readonly error: SerializedError;
 

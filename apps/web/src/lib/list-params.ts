@@ -1,73 +1,81 @@
+import { createLoader, createParser, createSerializer, parseAsStringLiteral, type inferParserType } from 'nuqs/server';
 import { z } from 'zod';
 import {
-  instanceOrigin,
+  instanceOrigins,
   instanceStatus,
   instanceStatuses,
-  instanceType,
+  instanceTypes,
+  listInstancesQuery,
   sortFields,
   sortOrders,
+  type InstanceStatus,
   type ListInstancesQuery,
 } from './core-schemas';
 
 export const pageSize = 100;
+const maxPage = 1_000_000;
+const maxSearchLength = 200;
 
-/** A query-string value as Next hands it to a page (a repeated key arrives as an array). */
-type RawParam = string | string[] | null | undefined;
+// Comma-separated (`status=running,stopped`); unknown statuses are dropped, duplicates merged, and
+// the order is always core's, so one set of statuses has one URL.
+const parseAsStatusList = createParser<InstanceStatus[]>({
+  parse: (text) => {
+    const wanted = new Set(text.split(',').map((part) => part.trim()));
+    return instanceStatuses.filter((status) => wanted.has(status));
+  },
+  serialize: (statuses) => statuses.join(','),
+  eq: (a, b) => a.join(',') === b.join(','),
+});
 
-const firstValue = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
-const emptyAsAbsent = (value: unknown): unknown => {
-  const first = firstValue(value);
-  return first === '' || first === null ? undefined : first;
-};
+const parseAsSearch = createParser<string>({
+  parse: (text) => {
+    const search = text.trim();
+    return search === '' || search.length > maxSearchLength ? null : search;
+  },
+  serialize: (search) => search,
+});
+
+const parseAsPage = createParser<number>({
+  parse: (text) => {
+    const page = Number(text);
+    return Number.isInteger(page) && page >= 1 && page <= maxPage ? page : null;
+  },
+  serialize: String,
+});
 
 /**
- * The /instances view state as it lives in the URL. One schema for the server page (prefetch)
- * and the client hook, so both ask core for the same page. A hand-edited or stale link never
- * fails: a value that does not parse falls back to its default.
+ * The /instances view state as it lives in the URL: one set of nuqs parsers for the server page
+ * (prefetch) and the client (`useQueryStates`), so both ask core for the same page. A hand-edited
+ * or stale link never fails: a value that does not parse reads as its default, and defaults are
+ * left out of the URL (shorter, stable links).
  */
-export const instanceListParams = z.object({
-  type: z.preprocess(emptyAsAbsent, instanceType.optional()).catch(undefined),
-  // Comma-separated (`status=running,stopped`); unknown statuses are dropped, duplicates merged.
-  status: z
-    .preprocess(
-      emptyAsAbsent,
-      z
-        .string()
-        .optional()
-        .transform((text) => {
-          const wanted = new Set((text ?? '').split(',').map((part) => part.trim()));
-          return instanceStatuses.filter((status) => wanted.has(status));
-        }),
-    )
-    .pipe(z.array(instanceStatus))
-    .catch([]),
-  origin: z.preprocess(emptyAsAbsent, instanceOrigin.optional()).catch(undefined),
-  search: z.preprocess(emptyAsAbsent, z.string().trim().max(200).optional()).catch(undefined),
-  sort: z.preprocess(emptyAsAbsent, z.enum(sortFields).default('name')).catch('name'),
-  order: z.preprocess(emptyAsAbsent, z.enum(sortOrders).default('asc')).catch('asc'),
-  page: z.preprocess(emptyAsAbsent, z.coerce.number().int().min(1).max(1_000_000).default(1)).catch(1),
-});
-export type InstanceListParams = z.output<typeof instanceListParams>;
+export const instanceListParsers = {
+  type: parseAsStringLiteral(instanceTypes),
+  status: parseAsStatusList.withDefault([]),
+  origin: parseAsStringLiteral(instanceOrigins),
+  search: parseAsSearch,
+  sort: parseAsStringLiteral(sortFields).withDefault('name'),
+  order: parseAsStringLiteral(sortOrders).withDefault('asc'),
+  page: parseAsPage.withDefault(1),
+};
+/** null: the filter is not set. */
+export type InstanceListParams = inferParserType<typeof instanceListParsers>;
 
-export const defaultListParams: InstanceListParams = instanceListParams.parse({});
+export const defaultListParams: InstanceListParams = {
+  type: null,
+  status: [],
+  origin: null,
+  search: null,
+  sort: 'name',
+  order: 'asc',
+  page: 1,
+};
 
-export function parseListParams(raw: Record<string, RawParam> | URLSearchParams): InstanceListParams {
-  const record = raw instanceof URLSearchParams ? Object.fromEntries(raw.entries()) : raw;
-  return instanceListParams.parse(record);
-}
+/** Reads the view state from a page's `searchParams`, a URLSearchParams or a URL; never throws. */
+export const loadListParams = createLoader(instanceListParsers);
 
-/** The query string for `params`, without the values that are defaults (shorter, stable links). */
-export function toSearchParams(params: InstanceListParams): URLSearchParams {
-  const search = new URLSearchParams();
-  if (params.type) search.set('type', params.type);
-  if (params.status.length > 0) search.set('status', params.status.join(','));
-  if (params.origin) search.set('origin', params.origin);
-  if (params.search) search.set('search', params.search);
-  if (params.sort !== defaultListParams.sort) search.set('sort', params.sort);
-  if (params.order !== defaultListParams.order) search.set('order', params.order);
-  if (params.page !== 1) search.set('page', String(params.page));
-  return search;
-}
+/** `base` (a path) with the view state's query string, defaults left out: `/instances?type=tmux`. */
+export const serializeListParams = createSerializer(instanceListParsers);
 
 /** What core's listInstances is asked for this view. */
 export function toListQuery(params: InstanceListParams): ListInstancesQuery {
@@ -81,4 +89,27 @@ export function toListQuery(params: InstanceListParams): ListInstancesQuery {
     limit: pageSize,
     offset: (params.page - 1) * pageSize,
   };
+}
+
+/**
+ * GET /api/instances' query: the page URL's parameters, but strict. A program asking the API is
+ * told what is wrong (a link shown to a person falls back to defaults instead). The filters are
+ * core's own `listInstancesQuery` fields; `status` is comma-separated as in the page URL.
+ */
+export const listRequestQuery = listInstancesQuery
+  .pick({ type: true, status: true, origin: true, search: true, sort: true, order: true })
+  .extend({
+    // Each listed status is checked on its own, so the message names the one that is wrong.
+    status: z.preprocess((value) => (typeof value === 'string' ? value.split(',') : value), z.array(instanceStatus).optional()),
+    page: z.coerce.number().int().min(1).max(maxPage).default(1),
+  });
+export type ListRequestQuery = z.output<typeof listRequestQuery>;
+
+/** The list request's parameter names, in the order a message lists them. */
+export const listRequestKeys = Object.keys(instanceListParsers);
+
+/** The query core is asked for a validated list request. */
+export function listQueryOf(request: ListRequestQuery): ListInstancesQuery {
+  const { page, ...filters } = request;
+  return { ...filters, limit: pageSize, offset: (page - 1) * pageSize };
 }

@@ -11,8 +11,16 @@ import { pruneDiscoveredAction } from '@/actions/prune-discovered';
 import { refreshInstanceStatusAction } from '@/actions/refresh-instance-status';
 import { refreshInstancesStatusAction } from '@/actions/refresh-instances-status';
 import { refreshStatusesAction } from '@/actions/refresh-statuses';
+import type { ActionResult } from '@/actions/safe-action';
 import { updateInstanceAction } from '@/actions/update-instance';
-import { instanceKeys, unwrap } from './queries';
+import { ActionError } from './error-messages';
+import { dockerHealthKey, instanceKeys } from './queries';
+
+/** Mutation functions throw, so TanStack Query sees a failed action as an error state. */
+export function unwrap<T>(result: ActionResult<T>): T {
+  if (!result.ok) throw new ActionError(result.error);
+  return result.data;
+}
 
 type ListSnapshot = Array<[QueryKey, ListInstancesResult | undefined]>;
 
@@ -128,7 +136,7 @@ export function useDiscoverInstances() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => unwrap(await discoverInstancesAction({})),
-    onSettled: () => Promise.all([invalidateInstances(queryClient), queryClient.invalidateQueries({ queryKey: ['docker-health'] })]),
+    onSettled: () => Promise.all([invalidateInstances(queryClient), queryClient.invalidateQueries({ queryKey: dockerHealthKey })]),
   });
 }
 

@@ -1,17 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { getDockerHealthAction } from '@/actions/get-docker-health';
-import { getInstanceDetailAction } from '@/actions/get-instance-detail';
-import { listInstancesAction } from '@/actions/list-instances';
-import type { ActionResult } from '@/actions/safe-action';
-import { ActionError } from './error-messages';
-import { toListQuery, type InstanceListParams } from './list-params';
+import { fetchDockerHealth, fetchInstanceDetail, fetchInstanceList } from './api-client';
+import { serializeListParams, type InstanceListParams } from './list-params';
 import { backgroundRefetchMs } from './query-client';
-
-/** Query functions throw, so TanStack Query sees a failed action as an error state. */
-export function unwrap<T>(result: ActionResult<T>): T {
-  if (!result.ok) throw new ActionError(result.error);
-  return result.data;
-}
 
 export const instanceKeys = {
   all: ['instances'] as const,
@@ -21,29 +11,35 @@ export const instanceKeys = {
   detail: (name: string) => [...instanceKeys.details(), name] as const,
 };
 
-/** One page of /instances. The server page prefetches through this very object. */
+export const dockerHealthKey = ['docker-health'] as const;
+
+// Reads are GETs of app/api's route handlers (lib/api-client.ts); the server pages prefetch the
+// same keys with lib/reads.ts, which those handlers answer with.
+
+/** One page of /instances: GET /api/instances with the page URL's own query string. */
 export function instanceListQuery(params: InstanceListParams) {
   return queryOptions({
     queryKey: instanceKeys.list(params),
-    queryFn: async () => unwrap(await listInstancesAction(toListQuery(params))),
+    queryFn: ({ signal }) => fetchInstanceList(serializeListParams('/api/instances', params), signal),
     refetchInterval: backgroundRefetchMs,
     // Changing a filter keeps the old rows on screen until the new page arrives.
     placeholderData: keepPreviousData,
   });
 }
 
+/** GET /api/instances/NAME; null when there is no such instance. */
 export function instanceDetailQuery(name: string) {
   return queryOptions({
     queryKey: instanceKeys.detail(name),
-    queryFn: async () => unwrap(await getInstanceDetailAction({ name })),
+    queryFn: ({ signal }) => fetchInstanceDetail(name, signal),
     refetchInterval: backgroundRefetchMs,
   });
 }
 
 export function dockerHealthQuery() {
   return queryOptions({
-    queryKey: ['docker-health'] as const,
-    queryFn: async () => unwrap(await getDockerHealthAction({})),
+    queryKey: dockerHealthKey,
+    queryFn: ({ signal }) => fetchDockerHealth(signal),
     refetchInterval: 10_000,
   });
 }

@@ -2,13 +2,12 @@
 
 import { Banner, Button, TextField, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
-import { getInstanceDetailAction } from '@/actions/get-instance-detail';
+import { fetchInstanceDetail } from '@/lib/api-client';
 import { updateInstancePatch, type Instance } from '@/lib/core-schemas';
 import { clashFieldErrors, describeError, toSerializedError, type ErrorText } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
 import { fieldLabels, fieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
 import { useUpdateInstance } from '@/lib/mutations';
-import { unwrap } from '@/lib/queries';
 import { FormDialog } from './form-dialog';
 
 export interface EditInstanceDialogProps {
@@ -78,7 +77,7 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
   async function handleReload() {
     setIsReloading(true);
     try {
-      const detail = unwrap(await getInstanceDetailAction({ name: base.name }));
+      const detail = await fetchInstanceDetail(base.name);
       if (!detail) {
         setFormError({ title: `${base.name} was deleted meanwhile`, detail: null });
         return;

@@ -4,10 +4,11 @@ import type { RemovalReport } from '@cc-bridge/core';
 import { Banner, Button, InstanceFilters, InstanceTable, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useQueryStates } from 'nuqs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
-import { defaultListParams, pageSize } from '@/lib/list-params';
+import { defaultListParams, instanceListParsers, pageSize, type InstanceListParams } from '@/lib/list-params';
 import {
   useCleanupStopped,
   useDeleteInstances,
@@ -27,7 +28,6 @@ import { EditInstanceDialog } from './edit-instance-dialog';
 import { Pagination } from './pagination';
 import { RemovalDialog } from './removal-dialog';
 import { SelectionBar } from './selection-bar';
-import { useListParams } from './use-list-params';
 
 const searchDebounceMs = 250;
 
@@ -58,7 +58,13 @@ const renderName = (row: InstanceRow) => (
 );
 
 export function InstancesView() {
-  const [params, setParams] = useListParams();
+  // The view state lives in the URL (nuqs): a click shows at once, the URL follows without a
+  // server round trip, and back/forward or a link bring their own state.
+  const [params, setQueryStates] = useQueryStates(instanceListParsers, { history: 'push' });
+  const setParams = useCallback(
+    (next: InstanceListParams, { replace = false }: { replace?: boolean } = {}) => void setQueryStates(next, { history: replace ? 'replace' : 'push' }),
+    [setQueryStates],
+  );
   const { toast } = useToast();
 
   // Typing updates the box at once and the URL (and so the query) after a pause.
@@ -72,7 +78,7 @@ export function InstancesView() {
     setSearchDraft((draft) => (draft.trim() === (params.search ?? '') ? draft : (params.search ?? '')));
   }
   useEffect(() => {
-    const search = searchDraft.trim() || undefined;
+    const search = searchDraft.trim() || null;
     if (search === params.search) return;
     const timer = setTimeout(() => setParams({ ...params, search, page: 1 }, { replace: true }), searchDebounceMs);
     return () => clearTimeout(timer);
@@ -111,8 +117,8 @@ export function InstancesView() {
 
   function handleFiltersChange(next: InstanceFiltersValue) {
     const onlySearchChanged =
-      next.type === (params.type ?? null) &&
-      next.origin === (params.origin ?? null) &&
+      next.type === params.type &&
+      next.origin === params.origin &&
       next.status.join(',') === params.status.join(',');
     if (onlySearchChanged) {
       setSearchDraft(next.search);
@@ -120,10 +126,10 @@ export function InstancesView() {
     }
     setParams({
       ...params,
-      type: next.type ?? undefined,
+      type: next.type,
       status: next.status,
-      origin: next.origin ?? undefined,
-      search: next.search.trim() || undefined,
+      origin: next.origin,
+      search: next.search.trim() || null,
       page: 1,
     });
   }
@@ -248,7 +254,7 @@ export function InstancesView() {
   const matched = list.data?.matched ?? 0;
   const pageCount = Math.max(1, Math.ceil(matched / pageSize));
   const tableState = list.isPending ? 'loading' : list.isError && !list.data ? 'error' : 'ready';
-  const isFiltered = params.type !== undefined || params.status.length > 0 || params.origin !== undefined || params.search !== undefined;
+  const isFiltered = params.type !== null || params.status.length > 0 || params.origin !== null || params.search !== null;
 
   return (
     <div className="flex flex-col gap-5">
@@ -276,7 +282,7 @@ export function InstancesView() {
       <DockerBanner />
 
       <InstanceFilters
-        value={{ type: params.type ?? null, status: params.status, origin: params.origin ?? null, search: searchDraft }}
+        value={{ type: params.type, status: params.status, origin: params.origin, search: searchDraft }}
         onChange={handleFiltersChange}
         onReset={handleReset}
         matched={matched}

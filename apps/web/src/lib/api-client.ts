@@ -1,0 +1,79 @@
+import type { DockerHealth, Instance, InstanceEvent, ListInstancesResult, SerializedError, StatusResult } from '@cc-bridge/core';
+import { ActionError } from './error-messages';
+import type { InstanceDetail } from './reads';
+
+/** A value as JSON carries it: dates become ISO strings. */
+type Json<T> = T extends Date ? string : T extends (infer Item)[] ? Json<Item>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+const dateOf = (text: string): Date => new Date(text);
+const dateOrNull = (text: string | null): Date | null => (text === null ? null : new Date(text));
+
+// The dates JSON turned into strings, turned back, so the views get core's own types.
+function instanceOf(json: Json<Instance>): Instance {
+  return {
+    ...json,
+    createdAt: dateOf(json.createdAt),
+    updatedAt: dateOf(json.updatedAt),
+    lastSeenAt: dateOrNull(json.lastSeenAt),
+    lastActivityAt: dateOrNull(json.lastActivityAt),
+  };
+}
+
+function statusOf(json: Json<StatusResult>): StatusResult {
+  return { ...json, instance: instanceOf(json.instance), checkedAt: dateOf(json.checkedAt) };
+}
+
+function eventOf(json: Json<InstanceEvent>): InstanceEvent {
+  return { ...json, at: dateOf(json.at) };
+}
+
+function isErrorBody(body: unknown): body is { error: SerializedError } {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const { error } = body;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/**
+ * GETs one of the dashboard's own API routes. A plain fetch, not a server action: Next.js runs a
+ * page's server actions one at a time, and a poll must never hold a click back. Throws an
+ * ActionError with the route's error (`{ error: { code, message } }`) or, when the answer is not
+ * the API's (the guard's plain-text refusal, a lost connection), an INTERNAL one saying so.
+ */
+async function getJson(path: string, signal: AbortSignal | undefined): Promise<unknown> {
+  const response = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store', signal: signal ?? null });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ActionError({ code: 'INTERNAL', message: `GET ${path} answered ${response.status}: ${text.slice(0, 200)}` });
+  }
+  if (!response.ok && isErrorBody(body)) throw new ActionError(body.error);
+  if (!response.ok) throw new ActionError({ code: 'INTERNAL', message: `GET ${path} answered ${response.status}` });
+  return body;
+}
+
+// The bodies are this app's own routes' answers (app/api), typed by the functions that write them.
+
+export async function fetchInstanceList(path: string, signal?: AbortSignal): Promise<ListInstancesResult> {
+  const body = await getJson(path, signal);
+  const list = body as Json<ListInstancesResult>;
+  return { ...list, items: list.items.map(instanceOf) };
+}
+
+/** null when there is no such instance (the route's 404). */
+export async function fetchInstanceDetail(name: string, signal?: AbortSignal): Promise<InstanceDetail | null> {
+  try {
+    const body = await getJson(`/api/instances/${encodeURIComponent(name)}`, signal);
+    const detail = body as Json<InstanceDetail>;
+    return { instance: instanceOf(detail.instance), status: statusOf(detail.status), events: detail.events.map(eventOf) };
+  } catch (error) {
+    if (error instanceof ActionError && error.error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+export async function fetchDockerHealth(signal?: AbortSignal): Promise<DockerHealth> {
+  const body = await getJson('/api/docker/health', signal);
+  return body as DockerHealth;
+}

@@ -1,0 +1,69 @@
+import { CcBridgeError, parseInput, type DockerHealth, type InstanceEvent, type ListInstancesQuery, type ListInstancesResult, type StatusResult } from '@cc-bridge/core';
+import { z } from 'zod';
+import { getRegistry } from './bridge';
+import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
+import { backgroundRefetchMs } from './query-client';
+import { ensureFreshStatuses } from './status-freshness';
+
+// What the dashboard reads, in one place: the GET route handlers under app/api answer with these,
+// and the server pages prefetch through them, so the first HTML and every later poll agree.
+
+/** The detail page's data: the record, its live status and its whole history, newest last. */
+export interface InstanceDetail {
+  instance: StatusResult['instance'];
+  status: StatusResult;
+  events: InstanceEvent[];
+}
+
+/**
+ * One page of the list. Statuses are first brought up to date (at most the polling interval old),
+ * so a container stopped outside cc-bridge reads `stopped` by the next poll, not when someone
+ * presses Refresh. Throws INVALID_INPUT for a query core refuses.
+ */
+export async function readInstanceList(query: ListInstancesQuery): Promise<ListInstancesResult> {
+  const { manager } = await getRegistry();
+  await ensureFreshStatuses(manager, backgroundRefetchMs);
+  return manager.listInstances(query);
+}
+
+// Longer than any name core accepts, so a mistyped link reads as "no such instance", not as an error.
+const detailName = z.string().max(2048);
+
+/** One instance with its live status and events; null when there is no such instance (any name). */
+export async function readInstanceDetail(name: string): Promise<InstanceDetail | null> {
+  const parsed = detailName.safeParse(name);
+  if (!parsed.success) return null;
+  const { manager } = await getRegistry();
+  if (!(await manager.getInstance(parsed.data))) return null;
+  const [status, events] = await Promise.all([manager.getInstanceStatus(parsed.data), manager.listEvents(parsed.data)]);
+  return { instance: status.instance, status, events };
+}
+
+/** Whether Docker is enabled and its Engine answers a ping (core's outage rule applies). */
+export async function readDockerHealth(): Promise<DockerHealth> {
+  const { manager } = await getRegistry();
+  return manager.getDockerHealth();
+}
+
+/**
+ * The list query a GET /api/instances URL asks for: the page URL's parameters (`type`, `status`
+ * comma-separated, `origin`, `search`, `sort`, `order`, `page`), validated with core's list schema.
+ * An empty value counts as absent. Throws INVALID_INPUT naming the parameter for an unknown or
+ * repeated parameter or a value core refuses.
+ */
+export function parseListRequest(searchParams: URLSearchParams): ListInstancesQuery {
+  const raw: Record<string, string> = {};
+  for (const key of new Set(searchParams.keys())) {
+    if (!listRequestKeys.includes(key)) {
+      throw new CcBridgeError('INVALID_INPUT', `Invalid list query: unknown parameter "${key}" (known: ${listRequestKeys.join(', ')})`, {
+        fieldErrors: { [key]: ['is not a list parameter'] },
+      });
+    }
+    const values = searchParams.getAll(key);
+    if (values.length > 1) {
+      throw new CcBridgeError('INVALID_INPUT', `Invalid list query: ${key} is given ${values.length} times`, { fieldErrors: { [key]: ['is given more than once'] } });
+    }
+    if (values[0]) raw[key] = values[0];
+  }
+  return listQueryOf(parseInput(listRequestQuery, raw, 'list query'));
+}
