@@ -33,6 +33,7 @@ function containerOf(instance: Instance): string {
  */
 export function createDockerInstanceRuntime(client: DockerRuntime | null, options: DockerInstanceRuntimeOptions): Runtime {
   if (!client) return disabledDockerInstanceRuntime();
+  // Narrowed once for the functions below, which TypeScript would not narrow.
   const docker = client;
 
   async function observe(instance: Instance): Promise<Observation> {

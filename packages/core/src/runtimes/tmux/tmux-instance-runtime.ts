@@ -17,7 +17,7 @@ export interface TmuxInstanceRuntimeOptions {
   followIntervalMs?: number;
   /** Rows of scroll-back each follow capture looks at; more new lines than this between two captures are missed. Default 500. */
   followWindowLines?: number;
-  /** Where a session that could not be removed after a failed launch is reported; default silent. */
+  /** Where a session that could not be removed after a failed start is reported; default silent. */
   logger?: Logger;
 }
 
@@ -49,20 +49,30 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
   }
 
   /**
-   * A session whose command is missing or fails at once vanishes with no trace to look at: after
-   * the grace it must still be there, or the start is an error.
+   * A new session running the command in `cwd`. A session whose command is missing or fails at
+   * once vanishes with no trace to look at: after the grace it must still be there, or the start
+   * is a TMUX_ERROR, and a session that could not be confirmed is killed.
    */
-  async function confirmStarted(name: string): Promise<TmuxSessionInfo> {
-    await sleep(startGraceMs);
-    const session = await tmux.getSession(name);
-    if (!session) {
+  async function startConfirmed(name: string, cwd: string | null): Promise<TmuxSessionInfo> {
+    // startSession kills the session itself if it fails after tmux made it.
+    await tmux.startSession({ name, cwd, command: options.command });
+    try {
+      await sleep(startGraceMs);
+      const session = await tmux.getSession(name);
+      if (session) return session;
       throw new CcBridgeError(
         'TMUX_ERROR',
         `The tmux session ${name} ended as soon as it started: its command (${options.command.join(' ')}) exited or was not found. ` +
           'Set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
       );
+    } catch (error) {
+      await tmux.killSession(name).catch((killError: unknown) =>
+        logger.error(`the tmux session ${name} was started but could not be removed after the start failed; remove it by hand`, {
+          error: killError instanceof Error ? killError.message : String(killError),
+        }),
+      );
+      throw error;
     }
-    return session;
   }
 
   async function start(instance: Instance): Promise<Observation> {
@@ -71,9 +81,7 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
     if (existing?.isAlive) return observeTmux(instance.status, existing);
     // A session kept with a dead pane (`remain-on-exit`) holds the name: it goes, so the command runs again.
     if (existing) await tmux.killSession(name);
-    // startSession kills the session itself if it fails after tmux made it.
-    await tmux.startSession({ name, cwd: instance.cwd, command: options.command });
-    return observeTmux(instance.status, await confirmStarted(name));
+    return observeTmux(instance.status, await startConfirmed(name, instance.cwd));
   }
 
   async function stop(instance: Instance): Promise<Observation> {
@@ -91,21 +99,12 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
 
     async launch(input) {
       const name = input.tmuxSession ?? input.name;
-      // startSession kills the session itself if it fails after tmux made it.
-      await tmux.startSession({ name, cwd: input.cwd ?? null, command: options.command });
-      const undo = () => tmux.killSession(name);
-      let session: TmuxSessionInfo;
-      try {
-        session = await confirmStarted(name);
-      } catch (error) {
-        await undo().catch((undoError: unknown) =>
-          logger.error(`the tmux session ${name} was started but could not be removed after the create failed; remove it by hand`, {
-            error: undoError instanceof Error ? undoError.message : String(undoError),
-          }),
-        );
-        throw error;
-      }
-      return { fields: { tmuxSession: name, pid: session.panePid, status: statusFromTmuxSession(session) }, description: `the tmux session ${name}`, undo };
+      const session = await startConfirmed(name, input.cwd ?? null);
+      return {
+        fields: { tmuxSession: name, pid: session.panePid, status: statusFromTmuxSession(session) },
+        description: `the tmux session ${name}`,
+        undo: () => tmux.killSession(name),
+      };
     },
 
     async observeAll(instances, statusBefore) {
