@@ -1,3 +1,5 @@
+import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
+import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { guardDatabaseErrors } from './db/prisma-errors.ts';
@@ -17,6 +19,16 @@ export interface CcBridge {
   databaseLocation: string;
   /** What ran on start: null when it was skipped or not configured. */
   startup: { discovery: DiscoveryReport | null; cleanup: RemovalReport | null };
+  /**
+   * Changes to the registry by any process, on PostgreSQL and on the embedded database alike
+   * (see ChangeFeed.watch): the first item is `{ all: true, reason: 'connected' }`, then
+   * `{ all: false, ids, deleted }` (Instance ids) per change, or `{ all: true }` when everything
+   * must be reloaded. Ends when `signal` aborts or the bridge closes. Every watcher of a bridge
+   * shares one LISTEN connection, open only while someone watches.
+   */
+  watchChanges(options?: WatchOptions): AsyncIterable<Change>;
+  /** The feed behind watchChanges: how many watch now, and hearing when that changes. */
+  changes: ChangeFeed;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -117,7 +129,20 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     if (!options.skipStartup && config.startup.cleanupStopped) {
       startup.cleanup = await guarded.cleanupStoppedInstances();
     }
-    return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
+    const changes = new ChangeFeed({ newConnection: () => database.newClient(), logger });
+    return {
+      manager: guarded,
+      config,
+      databaseLocation: database.location,
+      startup,
+      watchChanges: (watchOptions) => changes.watch(watchOptions),
+      changes,
+      close: async () => {
+        // The LISTEN connection first: an owner closing the embedded database waits for it.
+        await changes.close();
+        await database.close();
+      },
+    };
   } catch (error) {
     // The caller gets the error that stopped the open; a failed close on top of it is only logged.
     await database.close().catch((closeError: unknown) =>

@@ -16,6 +16,12 @@ const connectAttempts = 5;
 export interface EmbeddedDatabase {
   /** Connections to the database through the owner's socket in the data folder. */
   pool: pg.Pool;
+  /**
+   * A connection outside the pool, not yet connected (its connect() makes sure someone serves
+   * the folder first, taking over if needed): for a LISTEN held open, which the pool would hand
+   * to a query or close as idle.
+   */
+  newClient(): pg.Client;
   close(): Promise<void>;
 }
 
@@ -154,16 +160,31 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
 
   // pg-pool connects with a callback; both forms make sure the folder is served first.
   type ConnectCallback = Parameters<pg.Client['connect']>[0];
+  // pg's end() before the socket opens does nothing: a client ended while it waited for the
+  // folder to be served (a change feed stopped during a handover) must not connect afterwards,
+  // or its socket would hold the process and the owner open for good.
   class ServedClient extends pg.Client {
+    #isEnded = false;
+
     override connect(): Promise<pg.Client>;
     override connect(callback: NonNullable<ConnectCallback>): void;
     override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
-      const served = host.ensureServed();
+      const served = host.ensureServed().then(() => {
+        if (this.#isEnded) throw new Error('Connection terminated: the client was ended before it connected');
+      });
       if (!callback) return served.then(() => super.connect());
       served.then(
         () => super.connect(callback),
         (error: unknown) => (callback as (error: Error) => void)(asError(error)),
       );
+    }
+
+    override end(): Promise<void>;
+    override end(callback: (error: Error) => void): void;
+    override end(callback?: (error: Error) => void): Promise<void> | void {
+      this.#isEnded = true;
+      if (!callback) return super.end();
+      super.end(callback);
     }
   }
 
@@ -194,11 +215,9 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
     }
   }
 
+  const connection = { host: dataDir, port: socketPort, user: 'postgres', database: 'postgres' };
   const pool = new ServedPool({
-    host: dataDir,
-    port: socketPort,
-    user: 'postgres',
-    database: 'postgres',
+    ...connection,
     Client: ServedClient,
     max: 4,
     // Idle connections close soon, so an owner that wants to exit is not kept waiting; and a
@@ -215,5 +234,5 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
     await close();
     throw error;
   });
-  return { pool, close };
+  return { pool, newClient: () => new ServedClient(connection), close };
 }
