@@ -4,6 +4,7 @@ import { guardDatabaseErrors } from './db/prisma-errors.ts';
 import { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { CcBridgeError, isCcBridgeError } from './errors.ts';
 import { InstanceManager } from './instance-manager.ts';
+import { LiveFollower } from './live/live-follower.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
 import { parseDockerHost } from './runtimes/docker/docker-host.ts';
@@ -17,6 +18,12 @@ export interface CcBridge {
   databaseLocation: string;
   /** What ran on start: null when it was skipped or not configured. */
   startup: { discovery: DiscoveryReport | null; cleanup: RemovalReport | null };
+  /**
+   * Live status: `live.subscribe()` (returns the unsubscribe) keeps the registry in step with the
+   * runtimes while at least one subscriber is there (the Docker Engine's event stream, a tmux
+   * probe every 2 s); the changes it writes reach watchers like any other. See LiveFollower.
+   */
+  live: LiveFollower;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -117,7 +124,13 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     if (!options.skipStartup && config.startup.cleanupStopped) {
       startup.cleanup = await guarded.cleanupStoppedInstances();
     }
-    return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
+    const live = new LiveFollower({ registry: guarded, logger });
+    const close = async () => {
+      // Its registry work uses the database: it ends first.
+      await live.close();
+      await database.close();
+    };
+    return { manager: guarded, config, databaseLocation: database.location, startup, live, close };
   } catch (error) {
     // The caller gets the error that stopped the open; a failed close on top of it is only logged.
     await database.close().catch((closeError: unknown) =>

@@ -6,6 +6,9 @@ export { checkRequest, parseHost, loopbackHostNames, type GuardedRequest, type G
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
 export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
 export { InstanceManager, type InstanceManagerDeps } from './instance-manager.ts';
+export { LiveFollower, type LiveFollowerOptions, type LiveListener, type LiveRegistryPort, type LiveState } from './live/live-follower.ts';
+export { runtimeEventName, type ContainerChangesReport, type Reachability } from './live/live-registry.ts';
+export { defaultBackoff, type BackoffOptions } from './live/reconnect.ts';
 export {
   bulkOperation,
   bulkTarget,
