@@ -1,5 +1,5 @@
 import type { DiscoveryReport, RemovalReport } from '@cc-bridge/core';
-import { type Instance, instanceOrigins, instanceStatuses, instanceTypes, sortFields } from '@cc-bridge/core/schemas';
+import { type Instance, instanceOrigins, instanceStatuses, instanceTypes, sortFields, typeSpecs } from '@cc-bridge/core/schemas';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { printBulkResults } from '../bulk-output.ts';
@@ -18,6 +18,7 @@ import {
 } from '../format.ts';
 import { CliError, type Io, ReportedFailure } from '../io.ts';
 import {
+  addRuntimeOptions,
   buildCreateInput,
   buildUpdatePatch,
   FlagUsageError,
@@ -120,18 +121,13 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
-  instances
-    .command('create')
-    .description('register an instance, and with --start start its tmux session or container')
-    .argument('<name>', 'the instance name')
-    .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes))
-    .option('--tmux-session <session>', 'tmux session name')
-    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
-    .option('--cwd <dir>', 'working directory (absolute)')
-    .option('--container-id <id>', 'Docker container id')
-    .option('--container-name <name>', 'Docker container name')
-    .option('--image <image>', 'Docker image')
-    .option('--network <network>', 'Docker network')
+  addRuntimeOptions(
+    instances
+      .command('create')
+      .description('register an instance, and with --start start its tmux session or container')
+      .argument('<name>', 'the instance name')
+      .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes)),
+  )
     .option('--start', 'also start the tmux session or the container')
     .option(...jsonFlag)
     .action(async (name, options, command) => {
@@ -177,18 +173,13 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
-  instances
-    .command('update')
-    .description('change an instance; --clear FLAG empties a field')
-    .argument('<name>', 'the instance name')
-    .option('--name <new-name>', 'rename the instance')
-    .option('--tmux-session <session>', 'tmux session name')
-    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
-    .option('--cwd <dir>', 'working directory (absolute)')
-    .option('--container-id <id>', 'Docker container id')
-    .option('--container-name <name>', 'Docker container name')
-    .option('--image <image>', 'Docker image')
-    .option('--network <network>', 'Docker network')
+  addRuntimeOptions(
+    instances
+      .command('update')
+      .description('change an instance; --clear FLAG empties a field')
+      .argument('<name>', 'the instance name')
+      .option('--name <new-name>', 'rename the instance'),
+  )
     .option('--clear <flag>', 'empty the field of this flag (e.g. --clear pid); repeatable', parseClearFlag)
     .option('--expected-version <n>', 'fail if the record changed since this version', parseWholeNumber)
     .option(...jsonFlag)
@@ -219,7 +210,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         if (names.length === 1 && name !== undefined) {
           if (!isConfirmed) {
             const instance = await manager.getInstanceOrThrow(name);
-            const runtime = instance.type === 'tmux' ? 'kill its tmux session' : 'remove its container';
+            const runtime = typeSpecs[instance.type].removeRuntimePhrase;
             const question = `Delete ${instance.type} instance ${name}${removeRuntime ? ` and ${runtime}` : ''}? [y/N] `;
             if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);
           }
