@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openCcBridge, type CcBridge } from '../../src/cc-bridge.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { Instance } from '../../src/instance.ts';
+import { silentLogger } from '../../src/logger.ts';
 import {
   createTestTmux,
   ensureTestImage,
@@ -229,5 +232,45 @@ describe('live status from tmux', () => {
     const after = await tmuxCalls();
     await sleep(3_000);
     expect(await tmuxCalls()).toBe(after);
+  });
+});
+
+describe.each(testBackends())('one outage seen by two processes on one registry (%s database)', (backend) => {
+  let tmux: TestTmux;
+  let first: TestBridge;
+  let second: CcBridge;
+
+  beforeEach(async () => {
+    tmux = await createTestTmux();
+    first = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false });
+    // A second cc-bridge on the same database: a client of the embedded folder's owner, or the same PostgreSQL.
+    const env: Record<string, string> = { HOME: tmpdir(), CC_BRIDGE_TMUX_SOCKET: tmux.socket, CC_BRIDGE_DOCKER_ENABLED: '0' };
+    if (first.databaseUrl) env.DATABASE_URL = first.databaseUrl;
+    if (first.dataDir) env.CC_BRIDGE_DATA_DIR = first.dataDir;
+    second = await openCcBridge({ config: loadConfig({}, env), logger: silentLogger, actor: 'second', skipStartup: true });
+  });
+
+  afterEach(async () => {
+    await second.close();
+    await first.dispose();
+    await tmux.dispose();
+  });
+
+  it('writes one event when both find the Engine unreachable at once, and one when both find it back', async () => {
+    const down = { reachable: false, error: { code: 'DOCKER_UNAVAILABLE' as const, message: 'connect ECONNREFUSED' } };
+    const written = await Promise.all([first, second, first, second].map((bridge) => bridge.manager.recordRuntimeReachability('docker', down)));
+    expect(written.filter(Boolean)).toHaveLength(1);
+    const back = await Promise.all([second, first].map((bridge) => bridge.manager.recordRuntimeReachability('docker', { reachable: true })));
+    expect(back.filter(Boolean)).toHaveLength(1);
+    // Reachable with no outage before is no news either.
+    expect(await second.manager.recordRuntimeReachability('tmux', { reachable: true })).toBe(false);
+
+    const events = await second.manager.listRuntimeEvents();
+    expect(events.map((event) => [event.kind, event.instanceName, event.message])).toEqual([
+      ['runtime_unreachable', 'runtime:docker', 'the Docker Engine cannot be reached: connect ECONNREFUSED'],
+      ['runtime_reachable', 'runtime:docker', 'the Docker Engine answers again'],
+    ]);
+    // No instance's history shows them.
+    expect(await first.manager.listEvents('docker')).toEqual([]);
   });
 });
