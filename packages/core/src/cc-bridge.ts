@@ -6,6 +6,7 @@ import { guardDatabaseErrors } from './db/prisma-errors.ts';
 import { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import { CcBridgeError, isCcBridgeError } from './errors.ts';
 import { InstanceManager } from './instance-manager.ts';
+import { LiveFollower } from './live/live-follower.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
 import { parseDockerHost } from './runtimes/docker/docker-host.ts';
@@ -29,6 +30,12 @@ export interface CcBridge {
   watchChanges(options?: WatchOptions): AsyncIterable<Change>;
   /** The feed behind watchChanges: how many watch now, and hearing when that changes. */
   changes: ChangeFeed;
+  /**
+   * Live status: `live.subscribe()` (returns the unsubscribe) keeps the registry in step with the
+   * runtimes while at least one subscriber is there (the Docker Engine's event stream, a tmux
+   * probe every 2 s); the changes it writes reach watchers like any other. See LiveFollower.
+   */
+  live: LiveFollower;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -130,6 +137,7 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
       startup.cleanup = await guarded.cleanupStoppedInstances();
     }
     const changes = new ChangeFeed({ newConnection: () => database.newClient(), logger });
+    const live = new LiveFollower({ registry: guarded, logger });
     return {
       manager: guarded,
       config,
@@ -137,8 +145,11 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
       startup,
       watchChanges: (watchOptions) => changes.watch(watchOptions),
       changes,
+      live,
       close: async () => {
-        // The LISTEN connection first: an owner closing the embedded database waits for it.
+        // The follower's registry work uses the database, and an owner closing the embedded
+        // database waits for the LISTEN connection: both end first.
+        await live.close();
         await changes.close();
         await database.close();
       },

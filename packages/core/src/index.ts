@@ -8,6 +8,9 @@ export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
 export { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
 export { changesChannel, decodeChangePayload, encodeChangePayload, type Change } from './changes/payload.ts';
 export { InstanceManager, type InstanceManagerDeps } from './instance-manager.ts';
+export { LiveFollower, type LiveFollowerOptions, type LiveListener, type LiveRegistryPort, type LiveState } from './live/live-follower.ts';
+export { runtimeEventName, type ContainerChangesReport, type Reachability } from './live/live-registry.ts';
+export { defaultBackoff, type BackoffOptions } from './live/reconnect.ts';
 export {
   bulkOperation,
   bulkTarget,

@@ -8,6 +8,7 @@ import type {
   ImportRecord,
   Instance,
   InstanceEvent,
+  InstanceType,
   ListInstancesQuery,
   ListInstancesResult,
   UpdateInstancePatch,
@@ -29,6 +30,7 @@ import type {
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
+import type { ContainerChange } from './runtimes/instance-runtime.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import { createRuntimes } from './runtimes/runtimes.ts';
 import type { RegistryContext } from './registry/context.ts';
@@ -40,6 +42,7 @@ import { Removal } from './registry/removal.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
 import { Statuses } from './registry/status.ts';
+import { LiveRegistry, type ContainerChangesReport, type Reachability } from './live/live-registry.ts';
 
 export interface InstanceManagerDeps {
   prisma: PrismaClient;
@@ -91,6 +94,7 @@ export class InstanceManager {
   readonly #import: Import;
   readonly #bulk: BulkOperations;
   readonly #statusPolicy: StatusPolicy;
+  readonly #live: LiveRegistry;
 
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
@@ -119,6 +123,7 @@ export class InstanceManager {
     this.#import = new Import(context);
     this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses });
     this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
+    this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
   }
 
   get isDockerEnabled(): boolean {
@@ -262,6 +267,33 @@ export class InstanceManager {
   /** Removes discovered records whose container is gone; DOCKER_UNAVAILABLE (nothing removed) when the Engine cannot be asked. */
   pruneDiscoveredInstances(options: { dryRun?: boolean } & ActorOption = {}): Promise<RemovalReport> {
     return this.#removal.pruneDiscoveredInstances(options);
+  }
+
+  // ---- live status (the live follower's calls; see live/live-registry.ts) ----------------------
+
+  /** The Engine's container changes, from when it listens; DOCKER_UNAVAILABLE when it cannot be reached or Docker is off. */
+  followContainerChanges(signal: AbortSignal): Promise<AsyncIterable<ContainerChange>> {
+    return this.#live.followContainerChanges(signal);
+  }
+
+  /** A burst of container changes made into registry changes: discovery when needed, one refresh of the records touched. */
+  applyContainerChanges(changes: readonly ContainerChange[], options: ActorOption = {}): Promise<ContainerChangesReport> {
+    return this.#live.applyContainerChanges(changes, options);
+  }
+
+  /** Every record of one runtime refreshed at once (Docker: after a discovery), under the outage rule. */
+  refreshRuntime(type: InstanceType, options: ActorOption = {}): Promise<RefreshReport> {
+    return this.#live.refreshRuntime(type, options);
+  }
+
+  /** Writes a runtime's outage or its end as one event, when it is news to the database; true when written. */
+  recordRuntimeReachability(type: InstanceType, reachability: Reachability, options: ActorOption = {}): Promise<boolean> {
+    return this.#live.recordReachability(type, reachability, options);
+  }
+
+  /** The runtimes' outage events, oldest first (`runtime_unreachable`, `runtime_reachable`). */
+  listRuntimeEvents(type?: InstanceType): Promise<InstanceEvent[]> {
+    return this.#live.listRuntimeEvents(type);
   }
 
   // ---- import -------------------------------------------------------------------------------

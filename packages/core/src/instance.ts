@@ -222,6 +222,8 @@ export interface ListInstancesResult {
 
 export const eventKinds = [
   'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported',
+  // A runtime's outage and its end (instanceId null, instanceName `runtime:docker` / `runtime:tmux`).
+  'runtime_unreachable', 'runtime_reachable',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 

@@ -70,6 +70,15 @@ export class StatusState {
     return result;
   }
 
+  /**
+   * The runtime answered outside `ask` (the Engine's event stream connected): a silence
+   * remembered from a call that timed out no longer answers for it. The outage itself ends, with
+   * its log line, at the next call that succeeds.
+   */
+  heard(runtime: InstanceType): void {
+    this.#unanswered.delete(runtime);
+  }
+
   /** Records a runtime's failure (a CcBridgeError; anything else is thrown) in `errors` and the outage tracking. */
   failed(runtime: InstanceType, error: unknown, errors: ErrorSink): null {
     if (!isCcBridgeError(error)) throw error;

@@ -4,7 +4,7 @@ import { serializeError, type SerializedError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { instanceTypes, type Instance, type InstanceStatus, type InstanceType } from '../instance.ts';
 import type { ActorOption, RefreshReport, StatusChange, StatusResult } from '../reports.ts';
-import { hasNewDockerFacts, otherEngineError, unanswered, type Observation } from '../runtimes/observation.ts';
+import { hasNewDockerFacts, isContainerGone, otherEngineError, unanswered, type Observation } from '../runtimes/observation.ts';
 import { runtimeFor } from '../runtimes/runtimes.ts';
 import type { DockerEngine } from '../runtimes/runtime.ts';
 import { eventRow, type RegistryContext } from './context.ts';
@@ -120,7 +120,8 @@ export class Statuses {
 
   /**
    * Writes what the runtimes said. The outage rule: records of a runtime that could not be asked
-   * become `unknown` in one statement, with no event (the outage is one warning, not a change of
+   * become `unknown` in one statement (but a record whose container is confirmed gone stays
+   * `stopped`: see isContainerGone), with no event (the outage is one warning, not a change of
    * every record); when the runtime answers again, only a status that differs from the one
    * before the outage (`before`, from statusesBeforeOutage) is a change, with its event from
    * that status. Returns the records as stored now and the real changes.
@@ -131,7 +132,9 @@ export class Statuses {
     actor: string,
   ): Promise<{ instances: Instance[]; changed: StatusChange[] }> {
     const now = this.#context.now();
-    const gone = items.filter(({ instance, observation }) => observation.isUnanswered && instance.status !== 'unknown').map(({ instance }) => instance.id);
+    const gone = items
+      .filter(({ instance, observation }) => observation.isUnanswered && instance.status !== 'unknown' && !isContainerGone(instance))
+      .map(({ instance }) => instance.id);
     const answered = items.filter(({ observation }) => !observation.isUnanswered);
     const differs = answered.filter(
       ({ instance, observation }) =>

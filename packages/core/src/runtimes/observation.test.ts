@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { testInstance } from '../testing/instances.ts';
-import { findContainer, indexContainers, observeContainer, observeTmux } from './observation.ts';
+import { findContainer, indexContainers, isContainerGone, observeContainer, observeTmux } from './observation.ts';
 import type { ContainerInfo } from './runtime.ts';
 
 const engine = { id: 'HERE', name: 'vm', endpoint: 'unix:///var/run/docker.sock' };
@@ -54,5 +54,20 @@ describe('findContainer', () => {
   it('finds nothing for no id, or a full id it does not hold', () => {
     expect(findContainer(index, null)).toBeNull();
     expect(findContainer(index, 'a'.repeat(64))).toBeNull();
+  });
+});
+
+describe('isContainerGone', () => {
+  const gone = { type: 'docker' as const, status: 'stopped' as const, runtimeState: null, dockerEngineId: 'ENGINE' };
+
+  it('holds for a stopped Docker record an Engine observed whose container state is cleared', () => {
+    expect(isContainerGone(gone)).toBe(true);
+  });
+
+  it('does not hold for a record never observed, one with a container state, another status, or tmux', () => {
+    expect(isContainerGone({ ...gone, dockerEngineId: null })).toBe(false);
+    expect(isContainerGone({ ...gone, runtimeState: 'exited' })).toBe(false);
+    expect(isContainerGone({ ...gone, status: 'running' })).toBe(false);
+    expect(isContainerGone({ ...gone, type: 'tmux' })).toBe(false);
   });
 });

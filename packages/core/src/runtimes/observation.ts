@@ -35,6 +35,16 @@ export function hasNewDockerFacts(instance: Instance, observation: Observation):
   return (Object.keys(facts) as (keyof DockerObservation)[]).some((field) => facts[field] !== instance[field]);
 }
 
+/**
+ * A Docker record whose container an Engine confirmed is gone: stopped, observed by an Engine
+ * (`dockerEngineId`, which a gone container's observation keeps) and holding no container state
+ * (`runtimeState`, which it clears). A removed container cannot come back, so such a record
+ * stays `stopped` when the Engine cannot be asked, where others read `unknown`.
+ */
+export function isContainerGone(instance: Pick<Instance, 'type' | 'status' | 'runtimeState' | 'dockerEngineId'>): boolean {
+  return instance.type === 'docker' && instance.status === 'stopped' && instance.runtimeState === null && instance.dockerEngineId !== null;
+}
+
 /** The observation of a record whose runtime could not be asked. */
 export const unanswered: Observation = { status: 'unknown', isSeen: false, isUnanswered: true };
 

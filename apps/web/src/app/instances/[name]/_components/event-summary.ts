@@ -69,6 +69,10 @@ export function summarizeEvent(event: Pick<InstanceEvent, 'kind' | 'from' | 'to'
     case 'status_changed':
     case 'renamed_on_conflict':
       return { kind: 'changes', changes: [{ field: '', from: formatEventValue(event.from), to: formatEventValue(event.to) }] };
+    // A runtime's outage belongs to no instance: its message says it all.
+    case 'runtime_unreachable':
+    case 'runtime_reachable':
+      return { kind: 'none' };
     default: {
       const never: never = event.kind;
       return never;

@@ -23,6 +23,8 @@ const eventLabels: Record<InstanceEvent['kind'], string> = {
   renamed_on_conflict: 'Renamed on a name clash',
   deleted: 'Deleted',
   imported: 'Imported',
+  runtime_unreachable: 'Runtime unreachable',
+  runtime_reachable: 'Runtime reachable again',
 };
 
 function Value({ children }: { children: ReactNode }) {

@@ -1,0 +1,144 @@
+import { insertEvents } from '../db/bulk.ts';
+import type { SerializedError } from '../errors.ts';
+import type { InstanceEvent, InstanceType } from '../instance.ts';
+import type { ActorOption, DiscoveryReport, RefreshReport } from '../reports.ts';
+import type { ContainerChange } from '../runtimes/instance-runtime.ts';
+import { dockerDisabled, eventRow, type RegistryContext } from '../registry/context.ts';
+import type { DiscoveryApply } from '../registry/discovery.ts';
+import type { StatusState } from '../registry/status-state.ts';
+import type { Statuses } from '../registry/status.ts';
+import { hasUnregistered, planContainerWork, recordsOfContainers } from './container-changes.ts';
+
+/** What applying a burst of container changes did. */
+export interface ContainerChangesReport {
+  /** Discovery's report when it ran (a new or renamed container discovery matches), else null. */
+  discovery: DiscoveryReport | null;
+  /** The status refresh of the records those containers belong to; null when none does. */
+  refresh: RefreshReport | null;
+}
+
+/** Whether a runtime answers, as the live follower saw it. */
+export interface Reachability {
+  reachable: boolean;
+  /** Why it cannot be asked (the runtime's error), for the event's message. */
+  error?: SerializedError | null;
+}
+
+/** How an outage event names its runtime: no instance name can hold a colon, so it never mixes with an instance's history. */
+export function runtimeEventName(type: InstanceType): string {
+  return `runtime:${type}`;
+}
+
+// Any constant: it keeps two processes that lose the same runtime from writing the outage twice.
+const outageLockKey = 0x63636274;
+
+/**
+ * The registry side of the live follower: container changes made into registry changes through
+ * the same discovery and status modules a command uses (one status path), a runtime's records
+ * refreshed at once, and a runtime's outage written as one event.
+ */
+export class LiveRegistry {
+  readonly #context: RegistryContext;
+  readonly #statuses: Statuses;
+  readonly #discovery: DiscoveryApply;
+  readonly #state: StatusState;
+
+  constructor(context: RegistryContext, modules: { statuses: Statuses; discovery: DiscoveryApply; state: StatusState }) {
+    this.#context = context;
+    this.#statuses = modules.statuses;
+    this.#discovery = modules.discovery;
+    this.#state = modules.state;
+  }
+
+  /**
+   * The Engine's container changes (GET /events, `type=container`, no label filter: a record may
+   * name a container discovery matched by image, or one registered by hand). Resolves once the
+   * Engine listens; DOCKER_UNAVAILABLE when Docker is disabled or the Engine cannot be reached.
+   * When it connects, the Engine has answered: a silence remembered from a call that timed out
+   * no longer holds back the next status refresh.
+   */
+  async followContainerChanges(signal: AbortSignal): Promise<AsyncIterable<ContainerChange>> {
+    const { docker } = this.#context;
+    if (!docker) throw dockerDisabled();
+    const changes = await docker.watchContainers({ labels: [], signal });
+    this.#state.heard('docker');
+    return changes;
+  }
+
+  /**
+   * Applies a burst of changes (see planContainerWork): discovery when a container it matches was
+   * created or renamed or has no record yet (only with `docker.autoDiscovery`), then one status
+   * refresh of the records of every container touched. Containers no record names and discovery
+   * would not match cost one database read and nothing else.
+   */
+  async applyContainerChanges(changes: readonly ContainerChange[], options: ActorOption = {}): Promise<ContainerChangesReport> {
+    const { prisma, config } = this.#context;
+    const work = planContainerWork(changes, { containerLabel: config.docker.containerLabel, imagePatterns: config.docker.imagePatterns });
+    const actor = options.actor ?? this.#context.actor;
+    const dockerRecords = () => prisma.instance.findMany({ where: { type: 'docker', containerId: { not: null } } });
+    let records = await dockerRecords();
+    let discovery: DiscoveryReport | null = null;
+    if (config.docker.autoDiscovery && (work.needsDiscovery || hasUnregistered(work, records))) {
+      discovery = await this.#discovery.refreshDiscovery({ actor: 'discovery' });
+      records = await dockerRecords();
+    }
+    const touched = recordsOfContainers(records, work.containerIds);
+    const refresh = touched.length === 0 ? null : (await this.#statuses.refreshRecords(touched, actor)).report;
+    return { discovery, refresh };
+  }
+
+  /**
+   * Closes any gap in one runtime's records: for Docker a discovery (with `docker.autoDiscovery`)
+   * and then one refresh of every Docker record; for tmux one refresh of every tmux record (one
+   * `list-panes -a`, and no tmux call at all when there is no tmux record). A runtime that cannot
+   * be asked makes its records `unknown` by the outage rule (no event per record).
+   */
+  async refreshRuntime(type: InstanceType, options: ActorOption = {}): Promise<RefreshReport> {
+    const actor = options.actor ?? this.#context.actor;
+    const { config, docker } = this.#context;
+    const discovery = type === 'docker' && docker && config.docker.autoDiscovery ? await this.#discovery.refreshDiscovery({ actor: 'discovery' }) : null;
+    const records = await this.#context.prisma.instance.findMany({ where: { type } });
+    const { report } = await this.#statuses.refreshRecords(records, actor);
+    // Discovery failing is the same outage the refresh reports; it is said once.
+    const errors = report.errors.length > 0 ? report.errors : (discovery?.errors ?? []);
+    return { ...report, errors };
+  }
+
+  /**
+   * Writes a runtime's outage, or its end, as one event (`runtime_unreachable` /
+   * `runtime_reachable`, instanceId null, instanceName `runtime:TYPE`) when that is news: the
+   * last such event in the database says otherwise (or, for an end, there was an outage). Every
+   * process following the runtime sees the same outage; an advisory lock and that check keep it
+   * one event. True when the event was written.
+   */
+  async recordReachability(type: InstanceType, reachability: Reachability, options: ActorOption = {}): Promise<boolean> {
+    const name = runtimeEventName(type);
+    const label = this.#context.runtimes[type].label;
+    const actor = options.actor ?? this.#context.actor;
+    return this.#context.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(${outageLockKey})`;
+      const last = await tx.instanceEvent.findFirst({
+        where: { instanceId: null, instanceName: name, kind: { in: ['runtime_unreachable', 'runtime_reachable'] } },
+        orderBy: { id: 'desc' },
+      });
+      const wasReachable = last?.kind !== 'runtime_unreachable';
+      if (wasReachable === reachability.reachable) return false;
+      const why = reachability.error?.message;
+      const message = reachability.reachable ? `${label} answers again` : `${label} cannot be reached${why ? `: ${why}` : ''}`;
+      await insertEvents(tx, [eventRow({ instanceId: null, instanceName: name, kind: reachability.reachable ? 'runtime_reachable' : 'runtime_unreachable', to: { runtime: type, reachable: reachability.reachable }, message, actor })]);
+      return true;
+    });
+  }
+
+  /** The runtimes' outage events (see recordReachability), oldest first; of one runtime when `type` is given. */
+  async listRuntimeEvents(type?: InstanceType): Promise<InstanceEvent[]> {
+    return this.#context.prisma.instanceEvent.findMany({
+      where: {
+        instanceId: null,
+        kind: { in: ['runtime_unreachable', 'runtime_reachable'] },
+        ...(type ? { instanceName: runtimeEventName(type) } : {}),
+      },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
+  }
+}
