@@ -20,3 +20,13 @@ export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';
 export { parseDuration } from './duration.ts';
 export { parseLegacyRegistry, type LegacyParseResult } from './import/legacy.ts';
+export type {
+  ContainerAction,
+  ContainerChange,
+  FollowOutputOptions,
+  ObservedAll,
+  ReadOutputOptions,
+  Runtime,
+  RuntimeChange,
+  SendInputOptions,
+} from './runtimes/instance-runtime.ts';

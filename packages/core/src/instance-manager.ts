@@ -29,6 +29,7 @@ import type {
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
+import { createRuntimes } from './runtimes/runtimes.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import type { RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
@@ -94,9 +95,9 @@ export class InstanceManager {
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
       prisma: deps.prisma,
-      tmux: deps.tmux,
       docker: deps.docker,
       discoverer: deps.discoverer,
+      runtimes: createRuntimes({ tmux: deps.tmux, docker: deps.docker, config: deps.config, tmuxStartGraceMs: deps.tmuxStartGraceMs, logger: deps.logger }),
       config: deps.config,
       logger: deps.logger,
       actor: deps.actor,
@@ -107,10 +108,11 @@ export class InstanceManager {
       statusCacheMs: deps.statusCacheMs ?? defaultStatusMaxAgeMs,
       noAnswerRetryMs: deps.noAnswerRetryMs ?? runtimeCallTimeoutMs,
       dockerConfigError: deps.dockerConfigError,
+      runtimes: context.runtimes,
     });
     this.#context = context;
     this.#records = new Records(context);
-    this.#creation = new Creation(context, this.#records, deps.tmuxStartGraceMs ?? 300);
+    this.#creation = new Creation(context, this.#records);
     this.#statuses = new Statuses(context, this.#records, state);
     this.#discovery = new DiscoveryApply(context, state);
     this.#removal = new Removal(context, this.#records, state);

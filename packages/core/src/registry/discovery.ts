@@ -4,7 +4,6 @@ import { goneContainerObservation, planMerge, type RegistryEntry } from '../disc
 import { serializeError, type SerializedError } from '../errors.ts';
 import type { ActorOption, DiscoveryReport, DockerHealth } from '../reports.ts';
 import { dockerDisabled, eventRow, type EventInput, type RegistryContext } from './context.ts';
-import { partition } from './observation.ts';
 import { statusesBeforeOutage } from './status.ts';
 import type { StatusState } from './status-state.ts';
 
@@ -156,4 +155,12 @@ export class DiscoveryApply {
     const isReachable = await this.#state.ask('docker', () => docker.ping().then(() => true), errors);
     return { enabled: true, reachable: isReachable === true, error: errors[0] ?? null };
   }
+}
+
+/** The items that pass `test`, then the others. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const passed: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (test(item) ? passed : failed).push(item);
+  return [passed, failed];
 }

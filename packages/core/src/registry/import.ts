@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { insertEvents, insertInstances, type InstanceRow } from '../db/bulk.ts';
 import { createInstanceInput, dockerFields, isSameContainer, shortContainerId, tmuxFields, unobservedContainer, type ImportRecord } from '../instance.ts';
 import type { ActorOption, ImportReport } from '../reports.ts';
+import { runtimeFor } from '../runtimes/runtimes.ts';
 import { eventRow, type RegistryContext } from './context.ts';
 
 /** Importing records written elsewhere (the original cc-bridge's registry). */
@@ -31,7 +32,7 @@ export class Import {
       const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
       const parsed = createInstanceInput.safeParse(input);
       const containerId = parsed.success ? (parsed.data.containerId ?? null) : null;
-      const session = parsed.success && parsed.data.type === 'tmux' ? (parsed.data.tmuxSession ?? parsed.data.name) : null;
+      const session = parsed.success ? (runtimeFor(this.#context.runtimes, parsed.data.type).recordIdentity(parsed.data).tmuxSession ?? null) : null;
       const nameHolder = parsed.success ? names.get(parsed.data.name.toLowerCase()) : undefined;
       const sessionHolder = session === null ? undefined : sessions.get(session);
       if (!parsed.success) {
