@@ -222,7 +222,7 @@ export interface ListInstancesResult {
 }
 
 export const eventKinds = [
-  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported',
+  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported', 'action',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 
