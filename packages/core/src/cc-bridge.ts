@@ -6,8 +6,7 @@ import { CcBridgeError, isCcBridgeError } from './errors.ts';
 import { InstanceManager } from './instance-manager.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
-import { createDockerClient } from './runtimes/docker/docker-client.ts';
-import { createDockerRuntime, unusableDockerRuntime } from './runtimes/docker/docker-runtime.ts';
+import { parseDockerHost } from './runtimes/docker/docker-host.ts';
 import type { DockerRuntime } from './runtimes/runtime.ts';
 import { createTmuxRuntime } from './runtimes/tmux/tmux-runtime.ts';
 
@@ -33,21 +32,53 @@ export interface OpenOptions {
   databaseWaitMs?: number;
   /** Bound on each tmux command and Engine request (ms); default `runtimeCallTimeoutMs`. Tests lower it. */
   runtimeTimeoutMs?: number;
+  /** The embedded folder's detached owner script (see OpenDatabaseOptions.ownerEntry); the CLI's only. */
+  ownerEntry?: string;
+}
+
+/**
+ * An object whose module is loaded on its first call: every member of T must be a method that
+ * returns a promise, so the load can be awaited inside it. A failed load fails every call.
+ */
+function loadOnFirstCall<T extends { [K in keyof T]: (...args: never[]) => Promise<unknown> }>(load: () => Promise<T>): T {
+  let loaded: Promise<T> | null = null;
+  return new Proxy({} as T, {
+    get: (_target, key) => {
+      // Not a method: `then` would make the object look like a promise to `await`.
+      if (typeof key !== 'string' || key === 'then') return undefined;
+      return async (...args: unknown[]): Promise<unknown> => {
+        loaded ??= load();
+        const target = await loaded;
+        const method: unknown = Reflect.get(target, key);
+        if (typeof method !== 'function') throw new TypeError(`${key} is not a method`);
+        return (await Reflect.apply(method, target, args)) as unknown;
+      };
+    },
+  });
 }
 
 /**
  * The Docker runtime the configuration asks for: null when disabled; when the host setting
  * cannot be used, one that fails every call with that CONFIG_INVALID (returned beside it), so a
- * bad DOCKER_HOST costs Docker only.
+ * bad DOCKER_HOST costs Docker only. dockerode (~0.2 s to load) is loaded by the first Docker
+ * call, so commands that never reach Docker do not pay for it; the setting is checked now.
  */
 function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefined): { docker: DockerRuntime | null; configError: CcBridgeError | null } {
   if (!config.enabled) return { docker: null, configError: null };
   try {
-    return { docker: createDockerRuntime(createDockerClient(config.host, config.hostSetting ?? undefined), { requestTimeoutMs: timeoutMs }), configError: null };
+    parseDockerHost(config.host, config.hostSetting ?? undefined);
   } catch (error) {
     if (!isCcBridgeError(error, 'CONFIG_INVALID')) throw error;
-    return { docker: unusableDockerRuntime(error), configError: error };
+    return { docker: loadOnFirstCall<DockerRuntime>(() => Promise.reject(error)), configError: error };
   }
+  const docker = loadOnFirstCall<DockerRuntime>(async () => {
+    const [{ createDockerClient }, { createDockerRuntime }] = await Promise.all([
+      import('./runtimes/docker/docker-client.ts'),
+      import('./runtimes/docker/docker-runtime.ts'),
+    ]);
+    return createDockerRuntime(createDockerClient(config.host, config.hostSetting ?? undefined), { requestTimeoutMs: timeoutMs });
+  });
+  return { docker, configError: null };
 }
 
 /**
@@ -58,7 +89,7 @@ function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefin
 export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs });
+  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs, ownerEntry: options.ownerEntry });
   // From here on the open database keeps the process alive: any failure must close it.
   try {
     const tmux = createTmuxRuntime({ socket: config.tmux.socket, timeoutMs: options.runtimeTimeoutMs });

@@ -1,16 +1,6 @@
 import type { BulkTarget, DiscoveryReport, RemovalReport } from '@cc-bridge/core';
-import {
-  type Instance,
-  type InstanceOrigin,
-  instanceOrigins,
-  type InstanceStatus,
-  instanceStatuses,
-  type InstanceType,
-  instanceTypes,
-  type ListInstancesQuery,
-  sortFields,
-} from '@cc-bridge/core/schemas';
-import { type Command, type OptionValues, Option } from '@commander-js/extra-typings';
+import { type Instance, instanceTypes, sortFields, typeSpecs } from '@cc-bridge/core/schemas';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { printBulkResults } from '../bulk-output.ts';
 import {
@@ -28,12 +18,15 @@ import {
 } from '../format.ts';
 import { CliError, type Io, ReportedFailure } from '../io.ts';
 import {
+  addListFilters,
+  addRuntimeOptions,
   buildCreateInput,
   buildUpdatePatch,
   FlagUsageError,
+  listFilterQuery,
+  type ListFilterFlags,
   parseClearFlag,
   parseDurationFlag,
-  parseStatusList,
   parseWholeNumber,
   type UpdateFlags,
 } from '../options.ts';
@@ -68,35 +61,6 @@ function printRemoval(io: Io, report: RemovalReport, what: string, isJson: boole
   }
   if (report.removed.length > 0) io.out(formatInstanceTable(report.removed, io.now()));
   io.err(`${formatRemovalSummary(report, what)}\n`);
-}
-
-/**
- * The list filters (`--type`, `--status`, `--origin`, `--search`), one declaration for `list` and
- * for the commands that act on what a filter matches.
- */
-function addListFilters<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(command: Command<Args, Opts, Globals>) {
-  return command
-    .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
-    .option('--status <statuses>', `only these statuses, comma-separated (${instanceStatuses.join(', ')})`, parseStatusList)
-    .addOption(new Option('--origin <origin>', 'only records made by hand or by discovery').choices(instanceOrigins))
-    .option('--search <text>', 'text in the name, session, container or image');
-}
-
-interface ListFilterFlags {
-  type?: InstanceType;
-  status?: InstanceStatus[];
-  origin?: InstanceOrigin;
-  search?: string;
-}
-
-/** The filters given, as a list query; absent flags stay absent keys. */
-function listFilterQuery(flags: ListFilterFlags): Pick<ListInstancesQuery, 'type' | 'status' | 'origin' | 'search'> {
-  return {
-    ...(flags.type === undefined ? {} : { type: flags.type }),
-    ...(flags.status === undefined ? {} : { status: flags.status }),
-    ...(flags.origin === undefined ? {} : { origin: flags.origin }),
-    ...(flags.search === undefined ? {} : { search: flags.search }),
-  };
 }
 
 /**
@@ -176,18 +140,13 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
-  instances
-    .command('create')
-    .description('register an instance, and with --start start its tmux session or container')
-    .argument('<name>', 'the instance name')
-    .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes))
-    .option('--tmux-session <session>', 'tmux session name')
-    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
-    .option('--cwd <dir>', 'working directory (absolute)')
-    .option('--container-id <id>', 'Docker container id')
-    .option('--container-name <name>', 'Docker container name')
-    .option('--image <image>', 'Docker image')
-    .option('--network <network>', 'Docker network')
+  addRuntimeOptions(
+    instances
+      .command('create')
+      .description('register an instance, and with --start start its tmux session or container')
+      .argument('<name>', 'the instance name')
+      .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes)),
+  )
     .option('--start', 'also start the tmux session or the container')
     .option(...jsonFlag)
     .action(async (name, options, command) => {
@@ -264,18 +223,13 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
-  instances
-    .command('update')
-    .description('change an instance; --clear FLAG empties a field')
-    .argument('<name>', 'the instance name')
-    .option('--name <new-name>', 'rename the instance')
-    .option('--tmux-session <session>', 'tmux session name')
-    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
-    .option('--cwd <dir>', 'working directory (absolute)')
-    .option('--container-id <id>', 'Docker container id')
-    .option('--container-name <name>', 'Docker container name')
-    .option('--image <image>', 'Docker image')
-    .option('--network <network>', 'Docker network')
+  addRuntimeOptions(
+    instances
+      .command('update')
+      .description('change an instance; --clear FLAG empties a field')
+      .argument('<name>', 'the instance name')
+      .option('--name <new-name>', 'rename the instance'),
+  )
     .option('--clear <flag>', 'empty the field of this flag (e.g. --clear pid); repeatable', parseClearFlag)
     .option('--expected-version <n>', 'fail if the record changed since this version', parseWholeNumber)
     .option(...jsonFlag)
@@ -306,7 +260,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         if (names.length === 1 && name !== undefined) {
           if (!isConfirmed) {
             const instance = await manager.getInstanceOrThrow(name);
-            const runtime = instance.type === 'tmux' ? 'kill its tmux session' : 'remove its container';
+            const runtime = typeSpecs[instance.type].removeRuntimePhrase;
             const question = `Delete ${instance.type} instance ${name}${removeRuntime ? ` and ${runtime}` : ''}? [y/N] `;
             if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);
           }

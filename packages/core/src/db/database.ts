@@ -30,6 +30,12 @@ export interface OpenDatabaseOptions {
    * a process for the embedded folder's owner to answer (ms).
    */
   waitMs?: number;
+  /**
+   * A Node script that runs a detached owner for the embedded folder (the CLI's dist/owner.mjs,
+   * see runEmbeddedOwner): started when nobody serves the folder and `ownerLingerMs` > 0, so
+   * the next command finds it open. Absent: this process opens the folder itself.
+   */
+  ownerEntry?: string;
 }
 
 function redact(url: string): string {
@@ -75,7 +81,8 @@ export async function openDatabase(config: Config['database'], logger: Logger, o
     const prisma = new PrismaClient({ adapter, transactionOptions });
     return { prisma, kind: 'server', location: redact(config.url), waitMs, close: () => prisma.$disconnect() };
   }
-  const embedded = await openEmbeddedDatabase(config.dataDir, logger, { ownerWaitMs: waitMs }).catch((error: unknown) => {
+  const detachedOwner = options.ownerEntry !== undefined && config.ownerLingerMs > 0 ? { entry: options.ownerEntry, lingerMs: config.ownerLingerMs } : null;
+  const embedded = await openEmbeddedDatabase(config.dataDir, logger, { ownerWaitMs: waitMs, detachedOwner }).catch((error: unknown) => {
     // The folder itself can fail (not creatable, not readable): that is the database failing too.
     if (isCcBridgeError(error)) throw error;
     throw new CcBridgeError('DATABASE_ERROR', `Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}`, { cause: error });

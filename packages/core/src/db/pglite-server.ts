@@ -95,12 +95,15 @@ export async function servePGlite(
   db: PGlite,
   path: string,
   onError: (error: unknown) => void,
+  /** Told the number of connected clients whenever it changes (a detached owner idles out on 0). */
+  onConnections: (count: number) => void = () => undefined,
 ): Promise<PGliteServer> {
   const lock = new SessionLock();
   const sockets = new Set<Socket>();
 
   const serveConnection = (socket: Socket) => {
     sockets.add(socket);
+    onConnections(sockets.size);
     let buffer: Buffer = Buffer.alloc(0);
     let isStartup = true;
     let release: (() => void) | null = null;
@@ -155,6 +158,7 @@ export async function servePGlite(
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       sockets.delete(socket);
+      onConnections(sockets.size);
       work = work.then(cleanUp).catch((error: unknown) => onError(error));
     });
   };

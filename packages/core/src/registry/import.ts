@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { insertEvents, insertInstances, type InstanceRow } from '../db/bulk.ts';
-import { createInstanceInput, dockerFields, isSameContainer, shortContainerId, tmuxFields, unobservedContainer, type ImportRecord } from '../instance.ts';
+import {
+  createInstanceInput,
+  dockerFields,
+  emptyInstanceFields,
+  inputFieldValuesOf,
+  isSameContainer,
+  shortContainerId,
+  tmuxFields,
+  type ImportRecord,
+} from '../instance.ts';
 import type { ActorOption, ImportReport } from '../reports.ts';
 import { runtimeFor } from '../runtimes/runtimes.ts';
 import { eventRow, type RegistryContext } from './context.ts';
@@ -59,15 +68,10 @@ export class Import {
           updatedAt: this.#context.now(),
           lastSeenAt: null,
           lastActivityAt: record.lastActivityAt,
+          // Observed fields stay empty: the first Engine that lists the container claims the record.
+          ...emptyInstanceFields,
+          ...inputFieldValuesOf(data),
           tmuxSession: session,
-          pid: data.pid ?? null,
-          cwd: data.cwd ?? null,
-          containerId: data.containerId ?? null,
-          containerName: data.containerName ?? null,
-          imageName: data.imageName ?? null,
-          dockerNetwork: data.dockerNetwork ?? null,
-          // No Engine has seen the container yet: the first one that lists it claims the record.
-          ...unobservedContainer,
         });
         report.imported.push(parsed.data.name);
       }

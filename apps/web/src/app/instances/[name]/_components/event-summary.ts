@@ -1,4 +1,5 @@
 import type { InstanceEvent } from '@cc-bridge/core';
+import { shortContainerId } from '@/lib/core-schemas';
 
 // What an event says in one line. Core stores whole records on created/discovered/imported/deleted
 // events and changed fields on updated/merged ones; a reader wants the gist, the rest is a click away.
@@ -39,7 +40,8 @@ function recordParts(record: Payload): string[] {
     if (session) parts.push(`session ${session}`);
   } else {
     // A container registered by id alone still needs something to be recognised by.
-    const container = text('containerName') ?? text('containerId')?.slice(0, 12) ?? null;
+    const id = text('containerId');
+    const container = text('containerName') ?? (id === null ? null : shortContainerId(id));
     if (container) parts.push(`container ${container}`);
   }
   const image = text('imageName');
