@@ -119,7 +119,7 @@ export class InstanceManager {
     this.#discovery = new DiscoveryApply(context, state);
     this.#removal = new Removal(context, this.#records, state);
     this.#import = new Import(context);
-    this.#actions = new Actions(context, this.#records, this.#statuses);
+    this.#actions = new Actions(context, { records: this.#records, statuses: this.#statuses, state });
     this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses, actions: this.#actions });
     this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
   }

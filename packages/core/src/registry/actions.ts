@@ -4,11 +4,13 @@ import { translateDatabaseError } from '../db/prisma-errors.ts';
 import { CcBridgeError, isCcBridgeError } from '../errors.ts';
 import { startInstanceInput, type Instance } from '../instance.ts';
 import type { ActorOption } from '../reports.ts';
+import { isNoAnswer } from '../runtimes/bounds.ts';
 import { otherEngineError, type Observation } from '../runtimes/observation.ts';
 import { runtimeFor } from '../runtimes/runtimes.ts';
 import { parseInput } from '../validation.ts';
 import { recordEvent, type RegistryContext } from './context.ts';
 import type { Records } from './records.ts';
+import type { StatusState } from './status-state.ts';
 import type { Statuses } from './status.ts';
 
 /** What can be done to a record's runtime: the names of the Runtime methods that do it. */
@@ -32,11 +34,13 @@ export class Actions {
   readonly #context: RegistryContext;
   readonly #records: Records;
   readonly #statuses: Statuses;
+  readonly #state: StatusState;
 
-  constructor(context: RegistryContext, records: Records, statuses: Statuses) {
+  constructor(context: RegistryContext, parts: { records: Records; statuses: Statuses; state: StatusState }) {
     this.#context = context;
-    this.#records = records;
-    this.#statuses = statuses;
+    this.#records = parts.records;
+    this.#statuses = parts.statuses;
+    this.#state = parts.state;
   }
 
   /**
@@ -44,18 +48,24 @@ export class Actions {
    * one started, or a stopped one stopped, is left as it is, without an error). A runtime failure
    * (a CcBridgeError) is the outcome's `error`, written as a failed `action` event, and the status
    * is then read back from the runtime (if that fails too, the stored status stays); the record
-   * is never removed. A gone container cannot be started or restarted: CONTAINER_GONE, whose
+   * is never removed. A runtime that just did not answer in time is not asked again (its error
+   * answers at once, as for a refresh), so acting on many records during an outage waits out
+   * the bound once, not once per record. A gone container cannot be started or restarted: CONTAINER_GONE, whose
    * message names the re-create. Anything else (the database failing) is thrown.
    */
   async act(instance: Instance, action: InstanceAction, actor: string): Promise<ActionOutcome> {
     const runtime = runtimeFor(this.#context.runtimes, instance.type);
     let observation: Observation;
     try {
+      const silence = this.#state.silence(instance.type);
+      if (silence) throw silence;
       observation = await runtime[action](instance);
       // A container of another Engine was not acted on (stop leaves it alone): that is a failure.
       if (observation.otherEngine) throw otherEngineError(instance, observation.otherEngine);
     } catch (thrown) {
       if (!isCcBridgeError(thrown)) throw thrown;
+      // An outage as a refresh sees it: warned once, and the next records do not wait for it.
+      if (isNoAnswer(thrown)) this.#state.failed(instance.type, thrown, { push: () => undefined });
       // A stop of a gone container is done (gone is stopped); start and restart need it.
       const error = action !== 'stop' && isCcBridgeError(thrown, 'NOT_FOUND') ? containerGone(instance, action, thrown) : thrown;
       await this.#writeActionEvent(instance, action, actor, error);
