@@ -29,9 +29,9 @@ import type {
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
-import { createRuntimes } from './runtimes/runtimes.ts';
-import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import { Actions } from './registry/actions.ts';
+import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
+import { createRuntimes } from './runtimes/runtimes.ts';
 import type { RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';

@@ -1,6 +1,6 @@
 import { isCcBridgeError, serializeError, type InstanceManager, type SerializedError } from '@cc-bridge/core';
 import { z } from 'zod';
-import { getRegistry, getServerLogger } from '@/lib/bridge';
+import { getBridge, getServerLogger } from '@/lib/bridge';
 import { fieldErrorsOf } from '@/lib/field-errors';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: SerializedError };
@@ -24,7 +24,7 @@ export function defineAction<Schema extends z.ZodType, T>(
       };
     }
     try {
-      const { manager } = await getRegistry();
+      const { manager } = await getBridge();
       return { ok: true, data: await handler(parsed.data, { manager }) };
     } catch (error) {
       if (!isCcBridgeError(error)) {

@@ -2,7 +2,7 @@ import { createLogger, loadConfig, openCcBridge, type CcBridge, type Logger } fr
 
 // One registry per server process: the embedded database admits one owner, and dev-mode HMR
 // re-evaluates modules, so the promise lives on globalThis rather than in a module variable.
-const store = globalThis as typeof globalThis & { ccBridgeRegistry?: Promise<CcBridge>; ccBridgeLogger?: Logger };
+const store = globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge>; ccBridgeLogger?: Logger };
 
 /** The server's logger, at the configured level; falls back to warnings when the config is invalid. */
 export function getServerLogger(): Logger {
@@ -11,7 +11,7 @@ export function getServerLogger(): Logger {
     try {
       level = loadConfig().logLevel;
     } catch {
-      // The config error itself surfaces through getRegistry(); logging has to work meanwhile.
+      // The config error itself surfaces through getBridge(); logging has to work meanwhile.
     }
     store.ccBridgeLogger = createLogger(level);
   }
@@ -36,13 +36,14 @@ async function open(): Promise<CcBridge> {
 }
 
 /**
- * The process-wide registry, opened on first use (instrumentation.ts asks for it at server start,
- * which runs startup discovery once). A failed open is not cached: the next request tries again.
+ * The process-wide `CcBridge` (what the CLI opens per command with `withBridge`), opened on first
+ * use (instrumentation.ts asks for it at server start, which runs startup discovery once). A
+ * failed open is not cached: the next request tries again.
  */
-export function getRegistry(): Promise<CcBridge> {
-  store.ccBridgeRegistry ??= open().catch((error: unknown) => {
-    store.ccBridgeRegistry = undefined;
+export function getBridge(): Promise<CcBridge> {
+  store.ccBridge ??= open().catch((error: unknown) => {
+    store.ccBridge = undefined;
     throw error;
   });
-  return store.ccBridgeRegistry;
+  return store.ccBridge;
 }

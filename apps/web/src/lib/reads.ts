@@ -1,6 +1,6 @@
 import { CcBridgeError, parseInput, type DockerHealth, type InstanceEvent, type ListInstancesQuery, type ListInstancesResult, type StatusResult } from '@cc-bridge/core';
 import { z } from 'zod';
-import { getRegistry } from './bridge';
+import { getBridge } from './bridge';
 import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
 
 // What the dashboard reads, in one place: the GET route handlers under app/api answer with these,
@@ -20,7 +20,7 @@ export interface InstanceDetail {
  * presses Refresh. Throws INVALID_INPUT for a query core refuses.
  */
 export async function readInstanceList(query: ListInstancesQuery): Promise<ListInstancesResult> {
-  const { manager } = await getRegistry();
+  const { manager } = await getBridge();
   await manager.ensureFreshStatuses();
   return manager.listInstances(query);
 }
@@ -32,7 +32,7 @@ const detailName = z.string().max(2048);
 export async function readInstanceDetail(name: string): Promise<InstanceDetail | null> {
   const parsed = detailName.safeParse(name);
   if (!parsed.success) return null;
-  const { manager } = await getRegistry();
+  const { manager } = await getBridge();
   if (!(await manager.getInstance(parsed.data))) return null;
   const [status, events] = await Promise.all([manager.getInstanceStatus(parsed.data), manager.listEvents(parsed.data)]);
   return { instance: status.instance, status, events };
@@ -40,7 +40,7 @@ export async function readInstanceDetail(name: string): Promise<InstanceDetail |
 
 /** Whether Docker is enabled and its Engine answers a ping (core's outage rule applies). */
 export async function readDockerHealth(): Promise<DockerHealth> {
-  const { manager } = await getRegistry();
+  const { manager } = await getBridge();
   return manager.getDockerHealth();
 }
 
