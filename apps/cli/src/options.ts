@@ -11,9 +11,13 @@ import {
   inputFieldNames,
   type InstanceFieldValues,
   type instanceFields,
+  type InstanceOrigin,
+  instanceOrigins,
   instanceStatuses,
   type InstanceStatus,
   type InstanceType,
+  instanceTypes,
+  type ListInstancesQuery,
   type UpdateInstancePatch,
 } from '@cc-bridge/core/schemas';
 import { type Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
@@ -120,4 +124,33 @@ export function parseClearFlag(text: string, previous: ClearableFlag[] = []): Cl
   const flag = clearableFlags.find((known) => known === text.trim());
   if (flag === undefined) throw new InvalidArgumentError(`"${text}" cannot be cleared; use ${clearableFlags.join(', ')}`);
   return previous.includes(flag) ? previous : [...previous, flag];
+}
+
+/**
+ * The list filters (`--type`, `--status`, `--origin`, `--search`), one declaration for `list` and
+ * for the commands that act on what a filter matches.
+ */
+export function addListFilters<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(command: Command<Args, Opts, Globals>) {
+  return command
+    .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
+    .option('--status <statuses>', `only these statuses, comma-separated (${instanceStatuses.join(', ')})`, parseStatusList)
+    .addOption(new Option('--origin <origin>', 'only records made by hand or by discovery').choices(instanceOrigins))
+    .option('--search <text>', 'text in the name, session, container or image');
+}
+
+export interface ListFilterFlags {
+  type?: InstanceType;
+  status?: InstanceStatus[];
+  origin?: InstanceOrigin;
+  search?: string;
+}
+
+/** The filters given, as a list query; absent flags stay absent keys. */
+export function listFilterQuery(flags: ListFilterFlags): Pick<ListInstancesQuery, 'type' | 'status' | 'origin' | 'search'> {
+  return {
+    ...(flags.type === undefined ? {} : { type: flags.type }),
+    ...(flags.status === undefined ? {} : { status: flags.status }),
+    ...(flags.origin === undefined ? {} : { origin: flags.origin }),
+    ...(flags.search === undefined ? {} : { search: flags.search }),
+  };
 }

@@ -20,6 +20,7 @@ export {
   type BulkResult,
   type BulkTarget,
 } from './registry/bulk.ts';
+export { instanceAction, type InstanceAction } from './registry/actions.ts';
 export { defaultStatusMaxAgeMs } from './registry/status-policy.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';

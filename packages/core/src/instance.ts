@@ -221,7 +221,7 @@ export interface ListInstancesResult {
 }
 
 export const eventKinds = [
-  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported',
+  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported', 'action',
   // A runtime's outage and its end (instanceId null, instanceName `runtime:docker` / `runtime:tmux`).
   'runtime_unreachable', 'runtime_reachable',
 ] as const;

@@ -79,6 +79,15 @@ export class StatusState {
     this.#unanswered.delete(runtime);
   }
 
+  /**
+   * The error of a runtime that did not answer in time less than `noAnswerRetryMs` ago, or null.
+   * An action fails with it at once instead of waiting out the bound again for every record.
+   */
+  silence(runtime: InstanceType): CcBridgeError | null {
+    const silence = this.#unanswered.get(runtime);
+    return silence && Date.now() - silence.at < this.#noAnswerRetryMs ? silence.error : null;
+  }
+
   /** Records a runtime's failure (a CcBridgeError; anything else is thrown) in `errors` and the outage tracking. */
   failed(runtime: InstanceType, error: unknown, errors: ErrorSink): null {
     if (!isCcBridgeError(error)) throw error;

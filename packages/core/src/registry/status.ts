@@ -119,6 +119,19 @@ export class Statuses {
   }
 
   /**
+   * Writes one record's observation (made by a runtime action: start, stop, restart) as a refresh
+   * writes it, with its `status_changed` event when the status changed, and caches it. Answers the
+   * record as stored now.
+   */
+  async applyObservation(instance: Instance, observation: Observation, actor: string): Promise<Instance> {
+    const before = await statusesBeforeOutage(this.#context.prisma, [instance]);
+    const { instances } = await this.#applyObservations([{ instance, observation }], before, actor);
+    const result = instances[0] ?? instance;
+    this.#state.cache.set(instance.id, { status: result.status, checkedAt: this.#context.now() });
+    return result;
+  }
+
+  /**
    * Writes what the runtimes said. The outage rule: records of a runtime that could not be asked
    * become `unknown` in one statement (but a record whose container is confirmed gone stays
    * `stopped`: see isContainerGone), with no event (the outage is one warning, not a change of

@@ -66,6 +66,11 @@ export function summarizeEvent(event: Pick<InstanceEvent, 'kind' | 'from' | 'to'
         changes: Object.entries(event.to).map(([field, to]) => ({ field, from: formatEventValue(before[field]), to: formatEventValue(to) })),
       };
     }
+    case 'action': {
+      // Core writes `to: { action, ok }` (registry/actions.ts): what was asked, and whether it was done.
+      if (!isPayload(event.to) || typeof event.to.action !== 'string') return { kind: 'none' };
+      return { kind: 'record', parts: [event.to.action, event.to.ok === false ? 'failed' : 'done'] };
+    }
     case 'status_changed':
     case 'renamed_on_conflict':
       return { kind: 'changes', changes: [{ field: '', from: formatEventValue(event.from), to: formatEventValue(event.to) }] };

@@ -23,6 +23,7 @@ const eventLabels: Record<InstanceEvent['kind'], string> = {
   renamed_on_conflict: 'Renamed on a name clash',
   deleted: 'Deleted',
   imported: 'Imported',
+  action: 'Action',
   runtime_unreachable: 'Runtime unreachable',
   runtime_reachable: 'Runtime reachable again',
 };
