@@ -15,6 +15,7 @@ export {
 export { InstanceFilters, hasActiveFilters, type InstanceFiltersProps } from './components/instance-filters.tsx';
 export { InstanceTable, type InstanceTableProps, type InstanceTableState } from './components/instance-table.tsx';
 export { RelativeTime, type RelativeTimeProps } from './components/relative-time.tsx';
+export { ShortcutsDialog, type Shortcut, type ShortcutsDialogProps } from './components/shortcuts-dialog.tsx';
 export { StatusBadge } from './components/status-badge.tsx';
 export {
   ToastProvider,

@@ -1,14 +1,16 @@
 'use client';
 
 import type { RemovalReport } from '@cc-bridge/core';
-import { Banner, Button, InstanceFilters, InstanceTable, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
+import { Banner, Button, InstanceFilters, InstanceTable, ShortcutsDialog, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useQueryStates } from 'nuqs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { defaultListParams, instanceListParsers, pageSize, type InstanceListParams } from '@/lib/list-params';
+import { listShortcutFor, listShortcuts, movedRowIndex } from '@/lib/list-shortcuts';
 import {
   useCleanupStopped,
   useDeleteInstances,
@@ -93,6 +95,11 @@ export function InstancesView() {
   });
 
   const [selectedNames, setSelectedNames] = useState<Set<string>>(() => new Set());
+  const router = useRouter();
+  const searchRef = useRef<HTMLInputElement>(null);
+  // The row j/k are on (by id, so a refetch that reorders rows keeps it on the same record).
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [isShowingShortcuts, setIsShowingShortcuts] = useState(false);
   const [isCreating, setIsCreating] = useState(false);
   const [editing, setEditing] = useState<Instance | null>(null);
   const [deleting, setDeleting] = useState<Instance | null>(null);
@@ -215,6 +222,59 @@ export function InstancesView() {
     });
   }
 
+  // One listener for the page's shortcuts (lib/list-shortcuts.ts decides what a key means here).
+  const handleShortcutKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.defaultPrevented) return;
+    const target = event.target instanceof HTMLElement ? event.target : null;
+    const shortcut = listShortcutFor({
+      key: event.key,
+      ctrlKey: event.ctrlKey,
+      metaKey: event.metaKey,
+      altKey: event.altKey,
+      targetTag: target?.tagName ?? 'BODY',
+      targetType: target instanceof HTMLInputElement ? target.type : null,
+      targetIsEditable: target?.isContentEditable ?? false,
+      isDialogOpen: document.querySelector('dialog[open]') !== null,
+    });
+    if (!shortcut) return;
+    const index = items.findIndex((item) => item.id === focusedId);
+    const focused = items[index];
+    switch (shortcut) {
+      case 'focusSearch':
+        // Or the slash would land in the box it just focused.
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return;
+      case 'nextRow':
+      case 'previousRow': {
+        event.preventDefault();
+        const next = movedRowIndex(index === -1 ? null : index, items.length, shortcut === 'nextRow' ? 1 : -1);
+        setFocusedId(next === null ? null : (items[next]?.id ?? null));
+        return;
+      }
+      case 'openRow':
+        if (!focused) return;
+        event.preventDefault();
+        router.push(`/instances/${encodeURIComponent(focused.name)}`);
+        return;
+      case 'toggleRow':
+        if (!focused) return;
+        event.preventDefault();
+        setSelectedNames((selected) => toggleName(selected, focused.name));
+        return;
+      case 'showHelp':
+        event.preventDefault();
+        setIsShowingShortcuts(true);
+        return;
+    }
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => handleShortcutKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+
   // Stable for the table's memoised rows: they read the latest records through a ref.
   const refreshOneMutate = refreshOne.mutate;
   const renderRowActions = useCallback(
@@ -285,6 +345,8 @@ export function InstancesView() {
         value={{ type: params.type, status: params.status, origin: params.origin, search: searchDraft }}
         onChange={handleFiltersChange}
         onReset={handleReset}
+        searchRef={searchRef}
+        searchShortcut="/"
         matched={matched}
         total={list.data?.total ?? 0}
       />
@@ -327,10 +389,17 @@ export function InstancesView() {
         }
         renderName={renderName}
         renderRowActions={renderRowActions}
+        focusedId={focusedId}
+        onFocusedIdChange={setFocusedId}
       />
+
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        Press <kbd className="font-mono">?</kbd> for keyboard shortcuts.
+      </p>
 
       <Pagination page={params.page} pageCount={pageCount} onPageChange={(page) => setParams({ ...params, page })} />
 
+      <ShortcutsDialog open={isShowingShortcuts} shortcuts={listShortcuts} onClose={() => setIsShowingShortcuts(false)} />
       {isCreating ? <CreateInstanceDialog onClose={() => setIsCreating(false)} /> : null}
       {editing ? <EditInstanceDialog instance={editing} onClose={() => setEditing(null)} /> : null}
       <DeleteInstanceDialog
