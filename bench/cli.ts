@@ -4,11 +4,14 @@
 //   pnpm bench:cli --runs 20
 // "with the dashboard" starts the built dashboard (apps/web/.next, `next start` on a free
 // loopback port) on the same data folder first; without a build those rows are skipped.
+// A command that finds its folder unserved leaves a database owner lingering (the default
+// [database] owner_linger); "linger 0" rows measure a command that opens the folder itself.
+// Every owner the bench starts is stopped when its case is done.
 import { execFile as execFileCallback, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -35,12 +38,12 @@ interface Sandbox {
 }
 
 /** A HOME, data folder and tmux socket of its own; none of the developer's settings leak in. */
-async function createSandbox(): Promise<Sandbox> {
+async function createSandbox(extraEnv: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-bench-cli-'));
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && key !== 'DATABASE_URL' && !key.startsWith('XDG_')),
   );
-  const env = { ...inherited, HOME: dir, CC_BRIDGE_DATA_DIR: join(dir, 'db'), CC_BRIDGE_TMUX_SOCKET: join(dir, 'tmux.sock') };
+  const env = { ...inherited, HOME: dir, CC_BRIDGE_DATA_DIR: join(dir, 'db'), CC_BRIDGE_TMUX_SOCKET: join(dir, 'tmux.sock'), ...extraEnv };
   return { dir, env };
 }
 
@@ -140,10 +143,28 @@ async function startDashboard(sandbox: Sandbox): Promise<() => Promise<void>> {
 }
 
 const sandboxes: Sandbox[] = [];
-async function sandbox(): Promise<Sandbox> {
-  const created = await createSandbox();
+async function sandbox(extraEnv: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
+  const created = await createSandbox(extraEnv);
   sandboxes.push(created);
   return created;
+}
+const noOwner = { CC_BRIDGE_OWNER_LINGER: '0' };
+
+/** Ends the database owner a command left in the sandbox, if any (`cc-bridge db stop`). */
+async function stopOwner(created: Sandbox): Promise<void> {
+  await execFile(process.execPath, [bin, 'db', 'stop'], { env: created.env });
+}
+
+/** The lingering owner's resident memory (MB), from /proc/PID/status; null when none runs. */
+async function ownerRssMb(created: Sandbox): Promise<number | null> {
+  try {
+    const pid = (await readFile(join(created.dir, 'db', 'owner.pid'), 'utf8')).trim();
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null;
+  }
 }
 
 try {
@@ -154,22 +175,40 @@ try {
   record('cc-bridge --help', await repeat(runs, () => measure(cli('--help'), plain.env)));
   record('cc-bridge instances lsit (usage error)', await repeat(runs, () => measure(cli('instances', 'lsit'), plain.env, 2)));
   // The very first call creates the folder and applies migrations: a new sandbox for every run.
-  record('list --skip-discovery, new folder (create + migrate)', await repeat(runs, async () => measure(list, (await sandbox()).env)));
-  // A first call: the folder exists (a copy of a migrated one) and no process serves it yet.
-  const warm = await sandbox();
-  await measure(list, warm.env);
   record(
-    'list --skip-discovery, first call (no owner)',
+    'list --skip-discovery, new folder (create + migrate)',
     await repeat(runs, async () => {
       const fresh = await sandbox();
-      await cp(join(warm.dir, 'db'), join(fresh.dir, 'db'), { recursive: true });
-      return measure(list, fresh.env);
+      const sample = await measure(list, fresh.env);
+      await stopOwner(fresh);
+      return sample;
     }),
   );
-  record('list --skip-discovery, repeated', await repeat(runs, () => measure(list, warm.env)));
+  // A first call: the folder exists (a copy of a migrated one) and no process serves it yet, so
+  // the command starts the owner and waits for it.
+  const warm = await sandbox();
+  await measure(list, warm.env);
+  await stopOwner(warm);
+  const firstCall = async (extraEnv: NodeJS.ProcessEnv) => {
+    const fresh = await sandbox(extraEnv);
+    await cp(join(warm.dir, 'db'), join(fresh.dir, 'db'), { recursive: true });
+    const sample = await measure(list, fresh.env);
+    await stopOwner(fresh);
+    return sample;
+  };
+  record('list --skip-discovery, first call (starts the owner)', await repeat(runs, () => firstCall({})));
+  record('list --skip-discovery, first call, linger 0 (opens the folder itself)', await repeat(runs, () => firstCall(noOwner)));
+  await measure(list, warm.env); // leaves the owner serving
+  record('list --skip-discovery, repeated, lingering owner', await repeat(runs, () => measure(list, warm.env)));
+  const rss = await ownerRssMb(warm);
+  await stopOwner(warm);
+  const plainRepeat = await sandbox(noOwner);
+  await cp(join(warm.dir, 'db'), join(plainRepeat.dir, 'db'), { recursive: true });
+  record('list --skip-discovery, repeated, linger 0', await repeat(runs, () => measure(list, plainRepeat.env)));
 
   if (existsSync(join(webDir, '.next', 'BUILD_ID'))) {
-    const shared = await sandbox();
+    // The dashboard must own the folder, as it does for a user who runs it: no owner lingers here.
+    const shared = await sandbox(noOwner);
     await measure(list, shared.env); // the folder exists and is migrated, as for a user
     const stop = await startDashboard(shared);
     try {
@@ -188,6 +227,12 @@ try {
   process.stdout.write(`${[line(header), `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n')}\n`);
   const { stdout: nodeVersion } = await execFile(process.execPath, ['--version']);
   process.stdout.write(`node ${nodeVersion.trim()}, wall and peak RSS from /usr/bin/time -v\n`);
+  process.stdout.write(`the lingering database owner's resident memory after the repeated runs: ${rss === null ? 'unknown' : `${rss} MB`}\n`);
+  // Other work on the machine shows in every figure: say how busy it was.
+  const load = await readFile('/proc/loadavg', 'utf8');
+  process.stdout.write(`load average at the end (1, 5, 15 min): ${load.split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores\n`);
 } finally {
+  // A case that failed half-way may have left an owner running.
+  await Promise.all(sandboxes.map((created) => stopOwner(created).catch(() => undefined)));
   await Promise.all(sandboxes.map((created) => rm(created.dir, { recursive: true, force: true })));
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { CcBridge, ConfigOverrides } from '@cc-bridge/core';
 
 export type { CcBridge };
@@ -25,6 +27,29 @@ export function cliActor(): string {
 }
 
 /**
+ * The detached database owner's script, dist/owner.mjs beside the bundle (build.ts makes both);
+ * undefined when running from source (tsx), where each command opens the folder itself.
+ */
+function findOwnerEntry(): string | undefined {
+  const entry = fileURLToPath(new URL('./owner.mjs', import.meta.url));
+  return existsSync(entry) ? entry : undefined;
+}
+
+/**
+ * pg decides when it loads whether it runs in a Cloudflare Worker: without a `navigator` global
+ * (Node < 21) it constructs a `Response`, which loads Node's fetch (undici), ~25 ms of every
+ * command. Node ≥ 21 defines `navigator` itself; Node 20 gets the same global first.
+ */
+function defineNavigator(): void {
+  if ('navigator' in globalThis) return;
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { userAgent: `Node.js/${process.versions.node.split('.')[0] ?? ''}` },
+    configurable: true,
+    writable: true,
+  });
+}
+
+/**
  * Opens core for one command and always closes it: an open database keeps the process alive.
  * `skipStartup` spares commands other than `list` a discovery run they did not ask for.
  * Core's database and runtimes are imported here, on first use, not when the CLI starts.
@@ -34,7 +59,7 @@ export async function withBridge<T>(
   options: { skipStartup: boolean; overrides?: ConfigOverrides },
   work: (bridge: CcBridge) => Promise<T>,
 ): Promise<T> {
-  const { createLogger, loadConfig, openCcBridge } = await import('./open.ts');
+  const [{ loadConfig }, { createLogger }] = await Promise.all([import('@cc-bridge/core/config'), import('@cc-bridge/core/logger')]);
   const config = loadConfig({
     configFile: globals.config,
     databaseUrl: globals.databaseUrl,
@@ -42,7 +67,15 @@ export async function withBridge<T>(
     ...options.overrides,
   });
   const logger = createLogger(config.logLevel);
-  const bridge = await openCcBridge({ config, logger, actor: cliActor(), skipStartup: options.skipStartup });
+  const ownerEntry = findOwnerEntry();
+  if (config.database.url === null && ownerEntry !== undefined && config.database.ownerLingerMs > 0) {
+    // Started before Prisma, pg and the runtimes load, so the owner opens PGlite meanwhile.
+    const { startDetachedOwner } = await import('@cc-bridge/core/embedded-owner');
+    await startDetachedOwner(config.database.dataDir, { entry: ownerEntry, lingerMs: config.database.ownerLingerMs }, logger);
+  }
+  defineNavigator();
+  const { openCcBridge } = await import('./open.ts');
+  const bridge = await openCcBridge({ config, logger, actor: cliActor(), skipStartup: options.skipStartup, ownerEntry });
   let result: T;
   try {
     result = await work(bridge);

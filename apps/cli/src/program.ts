@@ -1,4 +1,5 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { registerDbCommands } from './commands/db.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerInstanceCommands } from './commands/instances.ts';
 import { formatError } from './format.ts';
@@ -25,6 +26,7 @@ export function createProgram(io: Io) {
     });
   registerInstanceCommands(program, io);
   registerImportCommand(program, io);
+  registerDbCommands(program, io);
   return program;
 }
 

@@ -1,3 +1,5 @@
+import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
+import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { guardDatabaseErrors } from './db/prisma-errors.ts';
@@ -6,8 +8,7 @@ import { CcBridgeError, isCcBridgeError } from './errors.ts';
 import { InstanceManager } from './instance-manager.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
-import { createDockerClient } from './runtimes/docker/docker-client.ts';
-import { createDockerRuntime, unusableDockerRuntime } from './runtimes/docker/docker-runtime.ts';
+import { parseDockerHost } from './runtimes/docker/docker-host.ts';
 import type { DockerRuntime } from './runtimes/runtime.ts';
 import { createTmuxRuntime } from './runtimes/tmux/tmux-runtime.ts';
 
@@ -18,6 +19,16 @@ export interface CcBridge {
   databaseLocation: string;
   /** What ran on start: null when it was skipped or not configured. */
   startup: { discovery: DiscoveryReport | null; cleanup: RemovalReport | null };
+  /**
+   * Changes to the registry by any process, on PostgreSQL and on the embedded database alike
+   * (see ChangeFeed.watch): the first item is `{ all: true, reason: 'connected' }`, then
+   * `{ all: false, ids, deleted }` (Instance ids) per change, or `{ all: true }` when everything
+   * must be reloaded. Ends when `signal` aborts or the bridge closes. Every watcher of a bridge
+   * shares one LISTEN connection, open only while someone watches.
+   */
+  watchChanges(options?: WatchOptions): AsyncIterable<Change>;
+  /** The feed behind watchChanges: how many watch now, and hearing when that changes. */
+  changes: ChangeFeed;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -33,21 +44,53 @@ export interface OpenOptions {
   databaseWaitMs?: number;
   /** Bound on each tmux command and Engine request (ms); default `runtimeCallTimeoutMs`. Tests lower it. */
   runtimeTimeoutMs?: number;
+  /** The embedded folder's detached owner script (see OpenDatabaseOptions.ownerEntry); the CLI's only. */
+  ownerEntry?: string;
+}
+
+/**
+ * An object whose module is loaded on its first call: every member of T must be a method that
+ * returns a promise, so the load can be awaited inside it. A failed load fails every call.
+ */
+function loadOnFirstCall<T extends { [K in keyof T]: (...args: never[]) => Promise<unknown> }>(load: () => Promise<T>): T {
+  let loaded: Promise<T> | null = null;
+  return new Proxy({} as T, {
+    get: (_target, key) => {
+      // Not a method: `then` would make the object look like a promise to `await`.
+      if (typeof key !== 'string' || key === 'then') return undefined;
+      return async (...args: unknown[]): Promise<unknown> => {
+        loaded ??= load();
+        const target = await loaded;
+        const method: unknown = Reflect.get(target, key);
+        if (typeof method !== 'function') throw new TypeError(`${key} is not a method`);
+        return (await Reflect.apply(method, target, args)) as unknown;
+      };
+    },
+  });
 }
 
 /**
  * The Docker runtime the configuration asks for: null when disabled; when the host setting
  * cannot be used, one that fails every call with that CONFIG_INVALID (returned beside it), so a
- * bad DOCKER_HOST costs Docker only.
+ * bad DOCKER_HOST costs Docker only. dockerode (~0.2 s to load) is loaded by the first Docker
+ * call, so commands that never reach Docker do not pay for it; the setting is checked now.
  */
 function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefined): { docker: DockerRuntime | null; configError: CcBridgeError | null } {
   if (!config.enabled) return { docker: null, configError: null };
   try {
-    return { docker: createDockerRuntime(createDockerClient(config.host, config.hostSetting ?? undefined), { requestTimeoutMs: timeoutMs }), configError: null };
+    parseDockerHost(config.host, config.hostSetting ?? undefined);
   } catch (error) {
     if (!isCcBridgeError(error, 'CONFIG_INVALID')) throw error;
-    return { docker: unusableDockerRuntime(error), configError: error };
+    return { docker: loadOnFirstCall<DockerRuntime>(() => Promise.reject(error)), configError: error };
   }
+  const docker = loadOnFirstCall<DockerRuntime>(async () => {
+    const [{ createDockerClient }, { createDockerRuntime }] = await Promise.all([
+      import('./runtimes/docker/docker-client.ts'),
+      import('./runtimes/docker/docker-runtime.ts'),
+    ]);
+    return createDockerRuntime(createDockerClient(config.host, config.hostSetting ?? undefined), { requestTimeoutMs: timeoutMs });
+  });
+  return { docker, configError: null };
 }
 
 /**
@@ -58,7 +101,7 @@ function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefin
 export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs });
+  const database: Database = await openDatabase(config.database, logger, { waitMs: options.databaseWaitMs, ownerEntry: options.ownerEntry });
   // From here on the open database keeps the process alive: any failure must close it.
   try {
     const tmux = createTmuxRuntime({ socket: config.tmux.socket, timeoutMs: options.runtimeTimeoutMs });
@@ -86,7 +129,20 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     if (!options.skipStartup && config.startup.cleanupStopped) {
       startup.cleanup = await guarded.cleanupStoppedInstances();
     }
-    return { manager: guarded, config, databaseLocation: database.location, startup, close: () => database.close() };
+    const changes = new ChangeFeed({ newConnection: () => database.newClient(), logger });
+    return {
+      manager: guarded,
+      config,
+      databaseLocation: database.location,
+      startup,
+      watchChanges: (watchOptions) => changes.watch(watchOptions),
+      changes,
+      close: async () => {
+        // The LISTEN connection first: an owner closing the embedded database waits for it.
+        await changes.close();
+        await database.close();
+      },
+    };
   } catch (error) {
     // The caller gets the error that stopped the open; a failed close on top of it is only logged.
     await database.close().catch((closeError: unknown) =>

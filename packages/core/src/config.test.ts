@@ -28,9 +28,17 @@ describe('loadConfig', () => {
   it('has defaults: Docker on with auto-discovery, the embedded database under the data home, claude in tmux', () => {
     const config = loadConfig({}, { HOME: home });
     expect(config.docker).toMatchObject({ enabled: true, autoDiscovery: true, containerLabel: 'cc-bridge.instance', imagePatterns: ['cc-bridge', 'claude-code'] });
-    expect(config.database).toEqual({ url: null, dataDir: join(home, '.local', 'share', 'cc-bridge', 'db') });
+    expect(config.database).toEqual({ url: null, dataDir: join(home, '.local', 'share', 'cc-bridge', 'db'), ownerLingerMs: 300_000 });
     expect(config.tmux).toEqual({ socket: null, command: ['claude'] });
     expect(config.source).toBeNull();
+  });
+
+  it('reads how long a database owner lingers from [database] owner_linger, or CC_BRIDGE_OWNER_LINGER over it (seconds)', () => {
+    const path = configFile('[database]\nowner_linger = 60\n');
+    expect(loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: path }).database.ownerLingerMs).toBe(60_000);
+    expect(loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: path, CC_BRIDGE_OWNER_LINGER: '0' }).database.ownerLingerMs).toBe(0);
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_OWNER_LINGER: '5m' }))).toContain('CC_BRIDGE_OWNER_LINGER');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[database]\nowner_linger = -1\n') }))).toContain('owner_linger');
   });
 
   it('reads the original TOML sections from ~/.config/cc-bridge/config.toml', () => {

@@ -32,7 +32,9 @@ const fileSchema = z.strictObject({
       process_scan: z.boolean().optional(),
     })
     .optional(),
-  database: z.strictObject({ url: z.string().min(1).optional(), data_dir: z.string().min(1).optional() }).optional(),
+  database: z
+    .strictObject({ url: z.string().min(1).optional(), data_dir: z.string().min(1).optional(), owner_linger: z.int().min(0).optional() })
+    .optional(),
   tmux: z
     .strictObject({
       socket: z.string().min(1).optional(),
@@ -61,6 +63,11 @@ const envSchema = z.object({
   CC_BRIDGE_DOCKER_NETWORK: z.string().min(1).optional(),
   CC_BRIDGE_PROCESS_SCAN: booleanText.optional(),
   CC_BRIDGE_DATA_DIR: z.string().min(1).optional(),
+  CC_BRIDGE_OWNER_LINGER: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number of seconds (0: no lingering owner)' })
+    .transform(Number)
+    .optional(),
   CC_BRIDGE_TMUX_SOCKET: z.string().min(1).optional(),
   CC_BRIDGE_TMUX_COMMAND: z.string().min(1).optional(),
   CC_BRIDGE_SKIP_DISCOVERY: booleanText.optional(),
@@ -96,6 +103,11 @@ export interface Config {
     /** A PostgreSQL server; null: the embedded database in `dataDir`. */
     url: string | null;
     dataDir: string;
+    /**
+     * How long a command's database owner process keeps serving the embedded folder after its
+     * last client left (ms); 0: each command opens the folder itself and leaves nothing running.
+     */
+    ownerLingerMs: number;
   };
   tmux: {
     /** Path of the tmux server socket (`tmux -S`); null: tmux's default server. */
@@ -129,6 +141,8 @@ export interface ConfigOverrides {
 }
 
 export const defaultImagePatterns = ['cc-bridge', 'claude-code'];
+/** `[database] owner_linger` unless set (seconds). */
+export const defaultOwnerLingerSeconds = 300;
 
 /** Splits a command line on blanks; no shell is involved, so quotes are not special. */
 function commandArgv(command: string | string[]): string[] {
@@ -207,6 +221,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     database: {
       url: overrides.databaseUrl ?? env.DATABASE_URL ?? file.database?.url ?? null,
       dataDir: resolve(/* turbopackIgnore: true */ overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db')),
+      ownerLingerMs: (env.CC_BRIDGE_OWNER_LINGER ?? file.database?.owner_linger ?? defaultOwnerLingerSeconds) * 1000,
     },
     tmux: {
       socket: overrides.tmuxSocket ?? env.CC_BRIDGE_TMUX_SOCKET ?? file.tmux?.socket ?? null,

@@ -45,7 +45,8 @@ function cleanEnv(): Record<string, string> {
   const kept = Object.entries(process.env).filter(
     ([key]) => !key.startsWith('CC_BRIDGE_') && !key.startsWith('XDG_') && !key.startsWith('LC_') && !['DATABASE_URL', 'DOCKER_HOST'].includes(key),
   );
-  return Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])));
+  // CC_BRIDGE_OWNER_LINGER 0: each command opens the folder itself, so no database owner outlives a test.
+  return { ...Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]]))), CC_BRIDGE_OWNER_LINGER: '0' };
 }
 
 function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {

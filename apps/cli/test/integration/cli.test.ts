@@ -59,6 +59,8 @@ async function createSandbox(): Promise<Sandbox> {
     CC_BRIDGE_DATA_DIR: join(dir, 'db'),
     CC_BRIDGE_TMUX_SOCKET: tmux.socket,
     CC_BRIDGE_DOCKER_ENABLED: '0',
+    // Each command opens the folder itself: no database owner outlives the test.
+    CC_BRIDGE_OWNER_LINGER: '0',
   };
   const sandbox: Sandbox = {
     tmux,

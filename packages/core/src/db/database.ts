@@ -21,6 +21,11 @@ export const defaultDatabaseWaitMs = 60_000;
 /** `location`: for messages, the server URL without its password, or the embedded data folder. */
 export interface Database extends DatabasePlace {
   prisma: PrismaClient;
+  /**
+   * A new connection of its own, not yet connected, to the same database (the server, or the
+   * embedded folder's owner): for the change feed's LISTEN. The caller ends it.
+   */
+  newClient(): pg.Client;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,12 @@ export interface OpenDatabaseOptions {
    * a process for the embedded folder's owner to answer (ms).
    */
   waitMs?: number;
+  /**
+   * A Node script that runs a detached owner for the embedded folder (the CLI's dist/owner.mjs,
+   * see runEmbeddedOwner): started when nobody serves the folder and `ownerLingerMs` > 0, so
+   * the next command finds it open. Absent: this process opens the folder itself.
+   */
+  ownerEntry?: string;
 }
 
 function redact(url: string): string {
@@ -73,9 +84,20 @@ export async function openDatabase(config: Config['database'], logger: Logger, o
     await migrateServer(config.url, logger);
     const adapter = new PrismaPg({ connectionString: config.url, max: 5, allowExitOnIdle: true, connectionTimeoutMillis: waitMs });
     const prisma = new PrismaClient({ adapter, transactionOptions });
-    return { prisma, kind: 'server', location: redact(config.url), waitMs, close: () => prisma.$disconnect() };
+    const url = config.url;
+    return {
+      prisma,
+      kind: 'server',
+      location: redact(url),
+      waitMs,
+      // TCP keepalive: a LISTEN connection only reads, so without it a server that vanished
+      // unannounced (no FIN) would leave the feed waiting for good.
+      newClient: () => new pg.Client({ connectionString: url, connectionTimeoutMillis: waitMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }),
+      close: () => prisma.$disconnect(),
+    };
   }
-  const embedded = await openEmbeddedDatabase(config.dataDir, logger, { ownerWaitMs: waitMs }).catch((error: unknown) => {
+  const detachedOwner = options.ownerEntry !== undefined && config.ownerLingerMs > 0 ? { entry: options.ownerEntry, lingerMs: config.ownerLingerMs } : null;
+  const embedded = await openEmbeddedDatabase(config.dataDir, logger, { ownerWaitMs: waitMs, detachedOwner }).catch((error: unknown) => {
     // The folder itself can fail (not creatable, not readable): that is the database failing too.
     if (isCcBridgeError(error)) throw error;
     throw new CcBridgeError('DATABASE_ERROR', `Cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}`, { cause: error });
@@ -86,6 +108,7 @@ export async function openDatabase(config: Config['database'], logger: Logger, o
     kind: 'embedded',
     location: config.dataDir,
     waitMs,
+    newClient: () => embedded.newClient(),
     close: async () => {
       await prisma.$disconnect();
       await embedded.close();

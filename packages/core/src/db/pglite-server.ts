@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
+import { commandCompleteAndReady, hasError, notificationChannel, parseListenCommand, takeNotifications } from './pglite-listen.ts';
 
 // PostgreSQL wire protocol codes (https://www.postgresql.org/docs/current/protocol-message-formats.html).
 const SSL_REQUEST = 80877103;
@@ -90,21 +91,53 @@ export interface PGliteServer {
  * (two PGlite instances on one folder corrupt it). Unlike a per-message queue, a client keeps
  * the session from its first message until PGlite reports the session idle again: an extended
  * query (Parse…Sync) or a transaction (BEGIN…COMMIT) is never interleaved with another client's.
+ *
+ * LISTEN works per connection, as on a PostgreSQL server, although the session is shared: a
+ * client's `LISTEN channel` (a simple query) runs on the session and the connection is noted as
+ * listening; every NotificationResponse PGlite puts in any response (after the COMMIT that
+ * notified) is taken out of that response and written, whole, to each connection listening on
+ * its channel. `UNLISTEN` is answered here and only forgets the connection's channel: the
+ * session keeps listening for the others.
  */
 export async function servePGlite(
   db: PGlite,
   path: string,
   onError: (error: unknown) => void,
+  /** Told the number of connected clients whenever it changes (a detached owner idles out on 0). */
+  onConnections: (count: number) => void = () => undefined,
 ): Promise<PGliteServer> {
   const lock = new SessionLock();
   const sockets = new Set<Socket>();
+  /** Connections that ran LISTEN: their channels, and whether they hold the session now. */
+  const listeners = new Map<Socket, { channels: Set<string>; holdsSession: () => boolean }>();
+
+  // A notification goes to whoever listens on its channel, the connection that caused it included
+  // (as PostgreSQL does), never to one that did not ask for it.
+  const deliver = (notifications: Uint8Array[]) => {
+    for (const notification of notifications) {
+      const channel = notificationChannel(notification);
+      for (const [socket, listener] of listeners) {
+        if (listener.channels.has(channel) && !socket.destroyed) socket.write(notification);
+      }
+    }
+  };
+
+  const execute = async (bytes: Uint8Array): Promise<Uint8Array> => {
+    const { rest, notifications } = takeNotifications(await db.runExclusive(() => db.execProtocolRaw(bytes)));
+    deliver(notifications);
+    return rest;
+  };
 
   const serveConnection = (socket: Socket) => {
     sockets.add(socket);
+    onConnections(sockets.size);
     let buffer: Buffer = Buffer.alloc(0);
     let isStartup = true;
     let release: (() => void) | null = null;
     let work: Promise<void> = Promise.resolve();
+    // The transaction status of this client's last ReadyForQuery, for UNLISTEN's answer.
+    let status = IDLE;
+    const channels = new Set<string>();
 
     const run = async ({ bytes, isUntyped }: FrontendMessage) => {
       if (isUntyped) {
@@ -122,10 +155,25 @@ export async function servePGlite(
         socket.end();
         return;
       }
+      const command = isUntyped ? null : parseListenCommand(bytes);
+      if (command && !('listen' in command)) {
+        if ('unlisten' in command) channels.delete(command.unlisten);
+        else channels.clear();
+        socket.write(commandCompleteAndReady('UNLISTEN', status));
+        return;
+      }
       release ??= await lock.acquire();
-      const response = await db.runExclusive(() => db.execProtocolRaw(bytes));
+      const response = await execute(bytes);
       if (!socket.destroyed) socket.write(response);
-      if (lastReadyStatus(response) === IDLE) {
+      const ready = lastReadyStatus(response);
+      if (ready !== null) status = ready;
+      // Only a LISTEN that took effect: inside a transaction it would wait for a COMMIT (or
+      // vanish with a ROLLBACK) that this server does not follow.
+      if (command && ready === IDLE && !hasError(response)) {
+        channels.add(command.listen);
+        listeners.set(socket, { channels, holdsSession: () => release !== null });
+      }
+      if (ready === IDLE) {
         release();
         release = null;
       }
@@ -134,7 +182,8 @@ export async function servePGlite(
     // A client that leaves mid-query or mid-transaction must not leave the session dirty.
     const cleanUp = async () => {
       if (!release) return;
-      const status = lastReadyStatus(await db.runExclusive(() => db.execProtocolRaw(SYNC)));
+      // A COMMIT executed but not yet synced answers here, with its notifications.
+      const status = lastReadyStatus(await execute(SYNC));
       if (status !== IDLE) await db.runExclusive(() => db.exec('ROLLBACK'));
       release();
       release = null;
@@ -155,6 +204,8 @@ export async function servePGlite(
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       sockets.delete(socket);
+      listeners.delete(socket);
+      onConnections(sockets.size);
       work = work.then(cleanUp).catch((error: unknown) => onError(error));
     });
   };
@@ -172,6 +223,11 @@ export async function servePGlite(
     async close(drainMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const connected = sockets.size;
+      // A listening connection never leaves by itself: cut it now unless it is mid-query, and
+      // its process connects again (to the next owner, or as it) and reloads what it shows.
+      for (const [socket, listener] of listeners) {
+        if (!listener.holdsSession()) socket.destroy();
+      }
       const deadline = Date.now() + drainMs;
       while (sockets.size > 0 && Date.now() < deadline) await sleep(20);
       const forced = sockets.size;

@@ -1,6 +1,9 @@
 // Migrations applied to a registry that already holds data, on the embedded engine (PGlite) and
 // on a PostgreSQL server: 20261130020000_registry_uniqueness meets the clashes issue 6 showed.
+import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,17 +12,26 @@ import { migrations } from '../../src/generated/migrations.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { testBackends, type TestBackend } from '../../src/testing/index.ts';
 
+const execFile = promisify(execFileCallback);
 const uniqueness = '20261130020000_registry_uniqueness';
 
 interface Scratch {
   runner: SqlRunner;
+  /** LISTENs on `channel` on the runner's own session; payloads arrive in `heard`. */
+  listen(channel: string, heard: string[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
 async function scratchDatabase(backend: TestBackend): Promise<Scratch> {
   if (backend === 'embedded') {
     const db = new PGlite();
-    return { runner: db, dispose: () => db.close() };
+    return {
+      runner: db,
+      listen: async (channel, heard) => {
+        await db.listen(channel, (payload) => heard.push(payload));
+      },
+      dispose: () => db.close(),
+    };
   }
   const adminUrl = process.env.TEST_DATABASE_URL ?? '';
   const name = `cc_bridge_migration_${randomBytes(6).toString('hex')}`;
@@ -34,6 +46,12 @@ async function scratchDatabase(backend: TestBackend): Promise<Scratch> {
     runner: {
       query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }),
       exec: (sql) => client.query(sql),
+    },
+    listen: async (channel, heard) => {
+      client.on('notification', (message) => {
+        if (message.channel === channel) heard.push(message.payload ?? '');
+      });
+      await client.query(`LISTEN ${channel}`);
     },
     async dispose() {
       await client.end();
@@ -131,4 +149,58 @@ describe.each(testBackends())('the uniqueness migration on a %s registry that br
     await insert(runner, 3, 'gamma', { tmuxSession: null });
     await insert(runner, 4, 'delta', { containerId: 'b'.repeat(64) });
   });
+});
+
+describe.each(testBackends())('the change_notify migration on a %s registry', (backend) => {
+  let scratch: Scratch | null = null;
+  afterEach(async () => {
+    await scratch?.dispose();
+    scratch = null;
+  });
+
+  /** Runs `sql`, then gives the notifications it caused (they arrive at its COMMIT). */
+  async function notified(runner: SqlRunner, heard: string[], sql: string): Promise<unknown[]> {
+    heard.length = 0;
+    await runner.exec(sql);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return heard.map((payload) => JSON.parse(payload) as unknown);
+  }
+
+  it('announces each statement once on cc_bridge_changes with the ids it changed, and says "all" past 7900 bytes', async () => {
+    scratch = await scratchDatabase(backend);
+    const { runner } = scratch;
+    await applyMigrations(runner, silentLogger);
+    const heard: string[] = [];
+    await scratch.listen('cc_bridge_changes', heard);
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+    expect(await notified(runner, heard, `INSERT INTO "Instance" (id, name) VALUES ('${id(1)}', 'one'), ('${id(2)}', 'two')`)).toEqual([{ ids: [id(1), id(2)] }]);
+    expect(await notified(runner, heard, `UPDATE "Instance" SET status = 'running' WHERE name = 'one'`)).toEqual([{ ids: [id(1)] }]);
+    // A status refresh moves lastSeenAt of every record it sees: nothing anyone watches.
+    expect(await notified(runner, heard, `UPDATE "Instance" SET "lastSeenAt" = now()`)).toEqual([]);
+    expect(await notified(runner, heard, `UPDATE "Instance" SET status = 'running' WHERE name = 'nobody'`)).toEqual([]);
+    // Several statements of one transaction: one notification each, sent at COMMIT.
+    expect(await notified(runner, heard, `BEGIN; UPDATE "Instance" SET cwd = '/a' WHERE name = 'one'; DELETE FROM "Instance" WHERE name = 'two'; COMMIT`)).toEqual([
+      { ids: [id(1)] },
+      { deleted: [id(2)] },
+    ]);
+    expect(await notified(runner, heard, `BEGIN; UPDATE "Instance" SET cwd = '/b'; ROLLBACK`)).toEqual([]);
+
+    // 199 uuids fit under 7900 bytes, 250 do not.
+    const inserted = await notified(runner, heard, `INSERT INTO "Instance" (id, name) SELECT gen_random_uuid(), 'many-' || n FROM generate_series(1, 199) AS n`);
+    expect((inserted[0] as { ids: string[] }).ids).toHaveLength(199);
+    expect(await notified(runner, heard, `INSERT INTO "Instance" (id, name) SELECT gen_random_uuid(), 'more-' || n FROM generate_series(1, 250) AS n`)).toEqual([{ all: true }]);
+    expect(await notified(runner, heard, `DELETE FROM "Instance"`)).toEqual([{ all: true }]);
+  });
+});
+
+describe('the migrations and Prisma\'s schema', () => {
+  it('agree: `prisma migrate diff` finds nothing to change, the hand-written trigger included', async () => {
+    const root = join(import.meta.dirname, '..', '..', '..', '..');
+    const { stdout } = await execFile('pnpm', ['exec', 'prisma', 'migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema-datamodel', 'prisma/schema.prisma', '--exit-code'], {
+      cwd: root,
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('No difference detected');
+  }, 180_000);
 });
