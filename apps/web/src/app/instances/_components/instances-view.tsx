@@ -20,7 +20,9 @@ import {
   useRefreshInstancesStatus,
   useRefreshStatuses,
 } from '@/lib/mutations';
+import { useLiveState } from '@/lib/live-updates';
 import { instanceListQuery } from '@/lib/queries';
+import { pollingInterval } from '@/lib/query-client';
 import { describeBulkDelete, describeBulkRefresh, describeDiscovery, describeRefresh, describeRemoval } from '@/lib/report-text';
 import { BulkDeleteDialog } from './bulk-delete-dialog';
 import { CreateInstanceDialog } from './create-instance-dialog';
@@ -86,7 +88,9 @@ export function InstancesView() {
     return () => clearTimeout(timer);
   }, [searchDraft, params, setParams]);
 
-  const list = useQuery(instanceListQuery(params));
+  // Polling only while the push connection is down: when live, changes arrive by themselves.
+  const isLive = useLiveState() === 'live';
+  const list = useQuery({ ...instanceListQuery(params), refetchInterval: pollingInterval(isLive) });
   const items = list.data?.items ?? [];
   const itemsRef = useRef<Instance[]>(items);
   // Written after each commit (not during render), so the row actions read what was last shown.

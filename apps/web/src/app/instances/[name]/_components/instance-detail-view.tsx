@@ -11,7 +11,9 @@ import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
 import { describeDockerEngine, describeRuntimeState, type Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { useRefreshInstanceStatus } from '@/lib/mutations';
+import { useLiveState } from '@/lib/live-updates';
 import { instanceDetailQuery } from '@/lib/queries';
+import { pollingInterval } from '@/lib/query-client';
 import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
 
 const eventLabels: Record<InstanceEvent['kind'], string> = {
@@ -153,7 +155,8 @@ function Timeline({ events }: { events: InstanceEvent[] }) {
 export function InstanceDetailView({ name }: { name: string }) {
   const router = useRouter();
   const { toast } = useToast();
-  const detail = useQuery(instanceDetailQuery(name));
+  const isLive = useLiveState() === 'live';
+  const detail = useQuery({ ...instanceDetailQuery(name), refetchInterval: pollingInterval(isLive) });
   const refresh = useRefreshInstanceStatus();
   const [isEditing, setIsEditing] = useState(false);
   const [deleting, setDeleting] = useState<Instance | null>(null);
