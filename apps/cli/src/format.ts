@@ -2,7 +2,17 @@ import type { DeleteResult, DiscoveryReport, DockerEngine, ImportReport, Removal
 // Values come from core's light entry points, not its index: the CLI's bundle loads these
 // before any command runs, and the index reaches the database and runtimes.
 import { CcBridgeError } from '@cc-bridge/core/errors';
-import { describeDockerEngine, describeRuntimeState, type Instance, shortContainerId } from '@cc-bridge/core/schemas';
+import {
+  columnFieldNames,
+  describeRuntimeState,
+  fieldSpec,
+  type Instance,
+  instanceDetailRows,
+  instanceFieldValuesOf,
+  runtimeIdentity,
+  shortContainerId,
+  typeSpecs,
+} from '@cc-bridge/core/schemas';
 import { CliError } from './io.ts';
 
 /** An instance as `--json` prints it: camelCase names, ISO 8601 dates, every field present. */
@@ -21,19 +31,7 @@ export function instanceToJson(instance: Instance): InstanceJson {
     updatedAt: instance.updatedAt.toISOString(),
     lastSeenAt: instance.lastSeenAt?.toISOString() ?? null,
     lastActivityAt: instance.lastActivityAt?.toISOString() ?? null,
-    tmuxSession: instance.tmuxSession,
-    pid: instance.pid,
-    cwd: instance.cwd,
-    containerId: instance.containerId,
-    containerName: instance.containerName,
-    imageName: instance.imageName,
-    dockerNetwork: instance.dockerNetwork,
-    runtimeState: instance.runtimeState,
-    runtimeHealth: instance.runtimeHealth,
-    exitCode: instance.exitCode,
-    oomKilled: instance.oomKilled,
-    dockerEngineId: instance.dockerEngineId,
-    dockerEndpoint: instance.dockerEndpoint,
+    ...instanceFieldValuesOf(instance),
     version: instance.version,
   };
 }
@@ -86,22 +84,24 @@ export function formatAge(date: Date | null, now: Date): string {
 
 /** The tmux session, or the container by name and short id. */
 export function formatRuntime(instance: Instance): string {
-  if (instance.type === 'tmux') return instance.tmuxSession ?? '-';
-  const id = instance.containerId === null ? null : shortContainerId(instance.containerId);
-  if (instance.containerName !== null && id !== null) return `${instance.containerName} (${id})`;
-  return instance.containerName ?? id ?? '-';
+  const { name, shortId } = runtimeIdentity(instance);
+  if (name !== null && shortId !== null) return `${name} (${shortId})`;
+  return name ?? shortId ?? '-';
 }
+
+const cell = (value: string | number | boolean | null) => (value === null ? '-' : String(value));
+const columnHeaders = columnFieldNames.map((field) => fieldSpec(field).column?.cliHeader ?? field);
 
 export function formatInstanceTable(instances: readonly Instance[], now: Date): string {
   return formatTable(
-    ['NAME', 'TYPE', 'STATUS', 'ORIGIN', 'SESSION/CONTAINER', 'IMAGE', 'CREATED', 'LAST SEEN'],
+    ['NAME', 'TYPE', 'STATUS', 'ORIGIN', 'SESSION/CONTAINER', ...columnHeaders, 'CREATED', 'LAST SEEN'],
     instances.map((instance) => [
       instance.name,
       instance.type,
       instance.status,
       instance.origin,
       formatRuntime(instance),
-      instance.imageName ?? '-',
+      ...columnFieldNames.map((field) => cell(instance[field])),
       formatDateTime(instance.createdAt),
       formatAge(instance.lastSeenAt, now),
     ]),
@@ -116,15 +116,7 @@ export function formatInstanceDetails(instance: Instance, now: Date): string {
     ['type', instance.type],
     ['status', instance.status],
     ['origin', instance.origin],
-    ['tmux session', instance.tmuxSession],
-    ['pid', instance.pid],
-    ['cwd', instance.cwd],
-    ['container id', instance.containerId],
-    ['container name', instance.containerName],
-    ['image', instance.imageName],
-    ['network', instance.dockerNetwork],
-    ['engine state', describeRuntimeState(instance)],
-    ['engine', describeDockerEngine(instance)],
+    ...instanceDetailRows(instance).map(({ cliLabel, value }): [string, string | number | null] => [cliLabel, value]),
     ['created', when(instance.createdAt)],
     ['updated', when(instance.updatedAt)],
     ['last seen', when(instance.lastSeenAt)],
@@ -190,8 +182,8 @@ export function formatRemovalSummary(report: RemovalReport, what: string): strin
 
 /** The line after a delete: what became of the session or container. */
 export function formatDeleted({ instance, runtime }: DeleteResult): string {
-  const what = instance.type === 'tmux' ? 'tmux session' : 'container';
-  const note = { kept: '', removed: instance.type === 'tmux' ? ' (tmux session killed)' : ' (container stopped and removed)', gone: ` (its ${what} was already gone)` }[runtime];
+  const { runtimeNoun, removedNote } = typeSpecs[instance.type];
+  const note = { kept: '', removed: ` (${removedNote})`, gone: ` (its ${runtimeNoun} was already gone)` }[runtime];
   return `Deleted ${instance.name}${note}.`;
 }
 

@@ -3,8 +3,24 @@
 // Core's light entry points, not its index (see format.ts).
 import { parseDuration } from '@cc-bridge/core/duration';
 import { isCcBridgeError } from '@cc-bridge/core/errors';
-import { type CreateInstanceInput, instanceStatuses, type InstanceStatus, type InstanceType, type UpdateInstancePatch } from '@cc-bridge/core/schemas';
-import { InvalidArgumentError } from '@commander-js/extra-typings';
+import {
+  type CreateInstanceInput,
+  fieldInput,
+  fieldSpec,
+  type InputField,
+  inputFieldNames,
+  type InstanceFieldValues,
+  type instanceFields,
+  type InstanceOrigin,
+  instanceOrigins,
+  instanceStatuses,
+  type InstanceStatus,
+  type InstanceType,
+  instanceTypes,
+  type ListInstancesQuery,
+  type UpdateInstancePatch,
+} from '@cc-bridge/core/schemas';
+import { type Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
 
 /** `--status running,stopped`, repeatable; the lists add up. */
 export function parseStatusList(text: string, previous: InstanceStatus[] = []): InstanceStatus[] {
@@ -34,30 +50,39 @@ export function parseDurationFlag(text: string): number {
   }
 }
 
-export interface RuntimeFlags {
-  tmuxSession?: string;
-  pid?: number;
-  cwd?: string;
-  containerId?: string;
-  containerName?: string;
-  image?: string;
-  network?: string;
-}
+// The runtime flags come from core's field declarations: `--image` sets imageName, and so on.
+type FlagOf<Field extends InputField> = (typeof instanceFields)[Field]['input']['flag'];
+/** commander's option key for a flag: `container-id` → `containerId`. */
+type CamelCase<Flag extends string> = Flag extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Flag;
+const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
-type RuntimePatch = Pick<UpdateInstancePatch, 'tmuxSession' | 'pid' | 'cwd' | 'containerId' | 'containerName' | 'imageName' | 'dockerNetwork'>;
+/** The runtime flags as commander hands them over. */
+export type RuntimeFlags = { [Field in InputField as CamelCase<FlagOf<Field>>]?: NonNullable<InstanceFieldValues[Field]> };
+
+type RuntimePatch = Pick<UpdateInstancePatch, InputField>;
+
+const runtimeFlags = inputFieldNames.map((field) => {
+  const { flag } = fieldInput(field);
+  return { field, flag, option: camelCase(flag) as keyof RuntimeFlags };
+});
 
 /** `--clear` takes the flag's own name, so `--clear container-id` undoes `--container-id`. */
-const clearable = {
-  'tmux-session': { option: 'tmuxSession', field: 'tmuxSession' },
-  pid: { option: 'pid', field: 'pid' },
-  cwd: { option: 'cwd', field: 'cwd' },
-  'container-id': { option: 'containerId', field: 'containerId' },
-  'container-name': { option: 'containerName', field: 'containerName' },
-  image: { option: 'image', field: 'imageName' },
-  network: { option: 'network', field: 'dockerNetwork' },
-} as const satisfies Record<string, { option: keyof RuntimeFlags; field: keyof RuntimePatch }>;
-export type ClearableFlag = keyof typeof clearable;
-export const clearableFlags = Object.keys(clearable) as ClearableFlag[];
+export type ClearableFlag = FlagOf<InputField>;
+export const clearableFlags = runtimeFlags.map(({ flag }) => flag) as ClearableFlag[];
+
+/** Adds `--tmux-session <session>`, `--pid <pid>` … one option per input field, in declaration order. */
+export function addRuntimeOptions<Args extends unknown[], Opts extends OptionValues, GlobalOpts extends OptionValues>(
+  command: Command<Args, Opts, GlobalOpts>,
+): Command<Args, Opts & RuntimeFlags, GlobalOpts> {
+  for (const { field, flag } of runtimeFlags) {
+    const { flagValue, flagHelp } = fieldInput(field);
+    const option = new Option(`--${flag} <${flagValue}>`, flagHelp);
+    command.addOption(fieldSpec(field).kind === 'integer' ? option.argParser(parseWholeNumber) : option);
+  }
+  // commander's typings follow options added one call at a time, not in a loop: RuntimeFlags
+  // says what this loop added.
+  return command;
+}
 
 export interface UpdateFlags extends RuntimeFlags {
   name?: string;
@@ -66,14 +91,8 @@ export interface UpdateFlags extends RuntimeFlags {
 
 // Absent flags must stay absent keys: a key holding undefined could read as "set" downstream.
 function runtimeFields(flags: RuntimeFlags): RuntimePatch {
-  const fields: RuntimePatch = {};
-  if (flags.tmuxSession !== undefined) fields.tmuxSession = flags.tmuxSession;
-  if (flags.pid !== undefined) fields.pid = flags.pid;
-  if (flags.cwd !== undefined) fields.cwd = flags.cwd;
-  if (flags.containerId !== undefined) fields.containerId = flags.containerId;
-  if (flags.containerName !== undefined) fields.containerName = flags.containerName;
-  if (flags.image !== undefined) fields.imageName = flags.image;
-  if (flags.network !== undefined) fields.dockerNetwork = flags.network;
+  const fields: Record<string, unknown> = {};
+  for (const { field, option } of runtimeFlags) if (flags[option] !== undefined) fields[field] = flags[option];
   return fields;
 }
 
@@ -88,7 +107,9 @@ export class FlagUsageError extends Error {}
 export function buildUpdatePatch(flags: UpdateFlags): UpdateInstancePatch {
   const patch: UpdateInstancePatch = { ...(flags.name === undefined ? {} : { name: flags.name }), ...runtimeFields(flags) };
   for (const flag of flags.clear ?? []) {
-    const { option, field } = clearable[flag];
+    const clearable = runtimeFlags.find((known) => known.flag === flag);
+    if (clearable === undefined) throw new FlagUsageError(`"${flag}" cannot be cleared; use ${clearableFlags.join(', ')}`);
+    const { option, field } = clearable;
     if (flags[option] !== undefined) throw new FlagUsageError(`--${flag} and --clear ${flag} contradict each other; give one`);
     patch[field] = null;
   }
@@ -103,4 +124,33 @@ export function parseClearFlag(text: string, previous: ClearableFlag[] = []): Cl
   const flag = clearableFlags.find((known) => known === text.trim());
   if (flag === undefined) throw new InvalidArgumentError(`"${text}" cannot be cleared; use ${clearableFlags.join(', ')}`);
   return previous.includes(flag) ? previous : [...previous, flag];
+}
+
+/**
+ * The list filters (`--type`, `--status`, `--origin`, `--search`), one declaration for `list` and
+ * for the commands that act on what a filter matches.
+ */
+export function addListFilters<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(command: Command<Args, Opts, Globals>) {
+  return command
+    .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
+    .option('--status <statuses>', `only these statuses, comma-separated (${instanceStatuses.join(', ')})`, parseStatusList)
+    .addOption(new Option('--origin <origin>', 'only records made by hand or by discovery').choices(instanceOrigins))
+    .option('--search <text>', 'text in the name, session, container or image');
+}
+
+export interface ListFilterFlags {
+  type?: InstanceType;
+  status?: InstanceStatus[];
+  origin?: InstanceOrigin;
+  search?: string;
+}
+
+/** The filters given, as a list query; absent flags stay absent keys. */
+export function listFilterQuery(flags: ListFilterFlags): Pick<ListInstancesQuery, 'type' | 'status' | 'origin' | 'search'> {
+  return {
+    ...(flags.type === undefined ? {} : { type: flags.type }),
+    ...(flags.status === undefined ? {} : { status: flags.status }),
+    ...(flags.origin === undefined ? {} : { origin: flags.origin }),
+    ...(flags.search === undefined ? {} : { search: flags.search }),
+  };
 }

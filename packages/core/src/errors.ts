@@ -4,6 +4,8 @@ export const errorCodes = [
   'CONTAINER_TAKEN',
   'SESSION_TAKEN',
   'NOT_FOUND',
+  /** A record's container is gone from its Engine, so it cannot be started: re-create it (`recreateInstance`). */
+  'CONTAINER_GONE',
   'CONFLICT',
   'DOCKER_UNAVAILABLE',
   'DOCKER_ERROR',

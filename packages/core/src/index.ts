@@ -17,8 +17,19 @@ export {
   type BulkResult,
   type BulkTarget,
 } from './registry/bulk.ts';
+export { instanceAction, type InstanceAction } from './registry/actions.ts';
 export { defaultStatusMaxAgeMs } from './registry/status-policy.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';
 export { parseDuration } from './duration.ts';
 export { parseLegacyRegistry, type LegacyParseResult } from './import/legacy.ts';
+export type {
+  ContainerAction,
+  ContainerChange,
+  FollowOutputOptions,
+  ObservedAll,
+  ReadOutputOptions,
+  Runtime,
+  RuntimeChange,
+  SendInputOptions,
+} from './runtimes/instance-runtime.ts';

@@ -29,7 +29,9 @@ import type {
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
+import { createRuntimes } from './runtimes/runtimes.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
+import { Actions } from './registry/actions.ts';
 import type { RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';
@@ -88,15 +90,16 @@ export class InstanceManager {
   readonly #discovery: DiscoveryApply;
   readonly #removal: Removal;
   readonly #import: Import;
+  readonly #actions: Actions;
   readonly #bulk: BulkOperations;
   readonly #statusPolicy: StatusPolicy;
 
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
       prisma: deps.prisma,
-      tmux: deps.tmux,
       docker: deps.docker,
       discoverer: deps.discoverer,
+      runtimes: createRuntimes({ tmux: deps.tmux, docker: deps.docker, config: deps.config, tmuxStartGraceMs: deps.tmuxStartGraceMs, logger: deps.logger }),
       config: deps.config,
       logger: deps.logger,
       actor: deps.actor,
@@ -107,15 +110,17 @@ export class InstanceManager {
       statusCacheMs: deps.statusCacheMs ?? defaultStatusMaxAgeMs,
       noAnswerRetryMs: deps.noAnswerRetryMs ?? runtimeCallTimeoutMs,
       dockerConfigError: deps.dockerConfigError,
+      runtimes: context.runtimes,
     });
     this.#context = context;
     this.#records = new Records(context);
-    this.#creation = new Creation(context, this.#records, deps.tmuxStartGraceMs ?? 300);
+    this.#creation = new Creation(context, this.#records);
     this.#statuses = new Statuses(context, this.#records, state);
     this.#discovery = new DiscoveryApply(context, state);
     this.#removal = new Removal(context, this.#records, state);
     this.#import = new Import(context);
-    this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses });
+    this.#actions = new Actions(context, { records: this.#records, statuses: this.#statuses, state });
+    this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses, actions: this.#actions });
     this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
   }
 
@@ -231,10 +236,41 @@ export class InstanceManager {
     return this.#statusPolicy.maxAgeMs;
   }
 
+  // ---- actions ------------------------------------------------------------------------------
+
+  /**
+   * Starts the record's runtime (tmux: a session running `[tmux] command` in its cwd; Docker: its
+   * existing container) and answers the record with the status the runtime then reports. A
+   * running one is left as it is. Writes an `action` event. NOT_FOUND (no record), CONTAINER_GONE
+   * (its container was removed: `recreateInstance`), TMUX_ERROR, DOCKER_UNAVAILABLE, DOCKER_ERROR.
+   */
+  startInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    return this.#actions.actOrThrow(name, 'start', options);
+  }
+
+  /** Stops it (tmux: kills the session; Docker: stops the container, its own grace period); as `startInstance`. A stopped one is left as it is. */
+  stopInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    return this.#actions.actOrThrow(name, 'stop', options);
+  }
+
+  /** Restarts it (tmux: stop, then start; Docker: POST /containers/{id}/restart); as `startInstance`. */
+  restartInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    return this.#actions.actOrThrow(name, 'restart', options);
+  }
+
+  /**
+   * A new container (or session) for a record whose own is gone, made from the record's image,
+   * container name, network and the cc-bridge label; the record keeps its name and history and
+   * gets the new container id (an `action` event). CONFLICT when it still exists. See registry/actions.ts.
+   */
+  recreateInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    return this.#actions.recreateInstance(name, options);
+  }
+
   // ---- bulk ---------------------------------------------------------------------------------
 
   /**
-   * One operation (`delete`, `refreshStatus`) over these names or every record a list query
+   * One operation (`delete`, `refreshStatus`, `start`, `stop`, `restart`) over these names or every record a list query
    * matches (all pages), at most `concurrency` records at once: one result per record, a failure
    * of one (NOT_FOUND, a runtime error) never stopping the others. INVALID_INPUT when the target
    * or operation is not valid. See registry/bulk.ts.

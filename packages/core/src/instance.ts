@@ -1,12 +1,25 @@
 import { z } from 'zod';
+import {
+  fieldInput,
+  fieldSpec,
+  type FieldsOfType,
+  type InputField,
+  inputFieldNames,
+  instanceFieldNames,
+  type InstanceFieldValues,
+  instanceFields,
+  instanceTypes,
+  type InstanceType,
+  typeSpecs,
+} from './instance-fields.ts';
 
-export const instanceTypes = ['tmux', 'docker'] as const;
+export * from './instance-fields.ts';
+
 export const instanceStatuses = ['created', 'running', 'stopped', 'unknown', 'error'] as const;
 export const instanceOrigins = ['manual', 'discovered'] as const;
 export const sortFields = ['name', 'type', 'status', 'createdAt', 'updatedAt', 'lastSeenAt'] as const;
 export const sortOrders = ['asc', 'desc'] as const;
 
-export type InstanceType = (typeof instanceTypes)[number];
 export type InstanceStatus = (typeof instanceStatuses)[number];
 export type InstanceOrigin = (typeof instanceOrigins)[number];
 export type SortField = (typeof sortFields)[number];
@@ -28,65 +41,36 @@ export const instanceName = z
   })
   .refine((name) => !reservedNames.has(name.toLowerCase()), { error: 'is a reserved word; choose another name' });
 
-// tmux rewrites "." and ":" in session names, so they are refused rather than silently changed.
-export const tmuxSessionName = z
-  .string()
-  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,127}$/, { error: 'must hold only letters, digits, "-" and "_"' });
-export const processId = z.number().int().positive().max(2 ** 31 - 1);
-export const workingDirectory = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((path) => path.startsWith('/') && !path.includes('\0'), { error: 'must be an absolute path' });
-export const containerId = z
-  .string()
-  .regex(/^[a-f0-9]{12,64}$/, { error: 'must be a Docker container id: 12 to 64 lowercase hex characters' });
-export const containerName = z
-  .string()
-  .transform((name) => name.replace(/^\//, ''))
-  .pipe(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { error: 'is not a valid Docker container name' }));
-export const imageName = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, { error: 'is not a valid Docker image reference' });
-export const dockerNetwork = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { error: 'is not a valid Docker network name' });
+/** Fields people give, per type; the others of the type are observed (`dockerObservedFields`). */
+export const tmuxFields = inputFieldNames.filter((field) => instanceFields[field].type === 'tmux') as readonly (InputField & FieldsOfType<'tmux'>)[];
+export const dockerFields = inputFieldNames.filter((field) => instanceFields[field].type === 'docker') as readonly (InputField & FieldsOfType<'docker'>)[];
 
-export const tmuxFields = ['tmuxSession', 'pid', 'cwd'] as const;
-export const dockerFields = ['containerId', 'containerName', 'imageName', 'dockerNetwork'] as const;
-type RuntimeField = (typeof tmuxFields)[number] | (typeof dockerFields)[number];
+type NullishInputShape = { [Field in InputField]: z.ZodOptional<z.ZodNullable<(typeof instanceFields)[Field]['input']['schema']>> };
 
-const runtimeFieldShape = {
-  tmuxSession: tmuxSessionName.nullish(),
-  pid: processId.nullish(),
-  cwd: workingDirectory.nullish(),
-  containerId: containerId.nullish(),
-  containerName: containerName.nullish(),
-  imageName: imageName.nullish(),
-  dockerNetwork: dockerNetwork.nullish(),
-};
+// One entry a field; its type is rebuilt field by field above, which Object.fromEntries cannot carry.
+const runtimeFieldShape = Object.fromEntries(inputFieldNames.map((field) => [field, fieldInput(field).schema.nullish()])) as NullishInputShape;
 
 /**
- * Adds an issue for each field of the other type that holds a value, and for a Docker field
- * that must be there. Shared by create (whole record) and update (record merged with patch).
+ * Adds an issue for each field of another type that holds a value, and for a required field of
+ * the type that does not. Shared by create (whole record) and update (record merged with patch).
  */
 export function checkFieldsMatchType(
   type: InstanceType,
-  fields: Partial<Record<RuntimeField, unknown>>,
+  fields: Partial<Record<InputField, unknown>>,
   ctx: z.RefinementCtx,
   { requireDocker = true }: { requireDocker?: boolean } = {},
 ): void {
-  const foreign = type === 'tmux' ? dockerFields : tmuxFields;
-  for (const field of foreign) {
-    if (fields[field] !== undefined && fields[field] !== null) {
-      ctx.addIssue({ code: 'custom', path: [field], message: `is a ${type === 'tmux' ? 'Docker' : 'tmux'} field; a ${type} instance cannot have it` });
+  const isEmpty = (field: InputField) => fields[field] === undefined || fields[field] === null;
+  for (const field of inputFieldNames) {
+    const { type: owner } = instanceFields[field];
+    if (owner !== type && !isEmpty(field)) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `is a ${typeSpecs[owner].label} field; a ${type} instance cannot have it` });
     }
   }
-  if (type === 'docker' && requireDocker) {
-    for (const field of ['containerId', 'containerName'] as const) {
-      if (fields[field] === undefined || fields[field] === null) {
-        ctx.addIssue({ code: 'custom', path: [field], message: 'is required for a Docker instance' });
-      }
+  if (!requireDocker) return;
+  for (const field of inputFieldNames) {
+    if (instanceFields[field].type === type && fieldInput(field).isRequired === true && isEmpty(field)) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `is required for a ${typeSpecs[type].label} instance` });
     }
   }
 }
@@ -108,11 +92,13 @@ export type ValidCreateInstanceInput = z.output<typeof createInstanceInput>;
  */
 export const startInstanceInput = createInstanceShape.superRefine((input, ctx) => {
   checkFieldsMatchType(input.type, input, ctx, { requireDocker: false });
-  if (input.type === 'docker' && !input.imageName) {
-    ctx.addIssue({ code: 'custom', path: ['imageName'], message: 'is required to start a Docker instance' });
-  }
-  if (input.containerId) {
-    ctx.addIssue({ code: 'custom', path: ['containerId'], message: 'comes from the new container; leave it out when starting one' });
+  for (const field of inputFieldNames) {
+    const { type, input: spec } = fieldSpec(field);
+    if (spec?.onStart === 'required' && type === input.type && !input[field]) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `is required to start a ${typeSpecs[type].label} instance` });
+    } else if (typeof spec?.onStart === 'object' && input[field]) {
+      ctx.addIssue({ code: 'custom', path: [field], message: spec.onStart.refused });
+    }
   }
 });
 
@@ -146,7 +132,8 @@ export const listInstancesQuery = z.strictObject({
 export type ListInstancesQuery = z.input<typeof listInstancesQuery>;
 export type ValidListInstancesQuery = z.output<typeof listInstancesQuery>;
 
-export interface Instance {
+/** A record as stored: the common columns, and every per-type field of `instanceFields` (null when not of its type). */
+export interface Instance extends InstanceFieldValues {
   id: string;
   name: string;
   type: InstanceType;
@@ -156,33 +143,17 @@ export interface Instance {
   updatedAt: Date;
   lastSeenAt: Date | null;
   lastActivityAt: Date | null;
-  tmuxSession: string | null;
-  pid: number | null;
-  cwd: string | null;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  dockerNetwork: string | null;
-  /** Docker's state word for the container when last observed (created, running, exited…); null on tmux records and before. */
-  runtimeState: string | null;
-  /** The container's health check verdict while it ran (starting, healthy, unhealthy); null without one. */
-  runtimeHealth: string | null;
-  /** How the container's last run ended, while it is exited or restarting. */
-  exitCode: number | null;
-  /** Whether the kernel's OOM killer ended it (read for exit code 137 only). */
-  oomKilled: boolean | null;
-  /** The Docker Engine the container belongs to: its `ID` from GET /info. Null until an Engine has seen the container. */
-  dockerEngineId: string | null;
-  /** Where that Engine was last reached (`unix:///var/run/docker.sock`). */
-  dockerEndpoint: string | null;
   version: number;
 }
 
 /**
- * What a Docker record keeps of its container and Engine. Observations, like status: the runtime
- * writes them and they never bump `version`; no create or update input carries them.
+ * What a Docker record keeps of its container and Engine: its fields without input. Observations,
+ * like status: the runtime writes them and they never bump `version`; no create or update input carries them.
  */
-export const dockerObservedFields = ['runtimeState', 'runtimeHealth', 'exitCode', 'oomKilled', 'dockerEngineId', 'dockerEndpoint'] as const;
+export const dockerObservedFields = instanceFieldNames.filter((field) => instanceFields[field].type === 'docker' && fieldSpec(field).input === undefined) as readonly Exclude<
+  FieldsOfType<'docker'>,
+  InputField
+>[];
 export type DockerObservation = Pick<Instance, (typeof dockerObservedFields)[number]>;
 
 /** Every observed field empty: a record no Engine has seen yet (made by hand, imported, a tmux one). */
@@ -208,6 +179,34 @@ export function describeDockerEngine(instance: Pick<Instance, 'dockerEngineId' |
   return instance.dockerEndpoint === null ? instance.dockerEngineId : `${instance.dockerEngineId} at ${instance.dockerEndpoint}`;
 }
 
+/** One line of the detail page and of `show`: a per-type field, or a summary of observed ones. */
+export interface InstanceDetailRow {
+  label: string;
+  cliLabel: string;
+  /** Null: empty (the page shows a dash, `show` leaves the line out). */
+  value: string | number | null;
+  isCode: boolean;
+}
+
+// The observed Docker fields read best together ("exited (137, out of memory)"), so their own
+// declarations have no line and these summaries stand in for them.
+const summaryRows = [
+  { label: 'Engine state', cliLabel: 'engine state', describe: describeRuntimeState },
+  { label: 'Docker Engine', cliLabel: 'engine', describe: describeDockerEngine },
+] as const;
+
+/** The per-type lines of a record, in declaration order, then the summaries; fields of every type, empty ones included. */
+export function instanceDetailRows(instance: Instance): InstanceDetailRow[] {
+  const fields = instanceFieldNames.flatMap((field): InstanceDetailRow[] => {
+    const { detail } = fieldSpec(field);
+    if (detail === null) return [];
+    const value = instance[field];
+    return [{ label: detail.label, cliLabel: detail.cliLabel, value: typeof value === 'boolean' ? (value ? 'yes' : 'no') : value, isCode: detail.isCode === true }];
+  });
+  const summaries = summaryRows.map(({ label, cliLabel, describe }) => ({ label, cliLabel, value: describe(instance), isCode: true }));
+  return [...fields, ...summaries];
+}
+
 export type DockerInstance = Instance & { type: 'docker'; containerId: string; containerName: string };
 export type TmuxInstance = Instance & { type: 'tmux' };
 
@@ -222,7 +221,7 @@ export interface ListInstancesResult {
 }
 
 export const eventKinds = [
-  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported',
+  'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported', 'action',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 
@@ -238,18 +237,14 @@ export interface InstanceEvent {
   at: Date;
 }
 
-/** The short form Docker prints (`docker ps`). */
-export function shortContainerId(id: string): string {
-  return id.slice(0, 12);
-}
-
 /** Whether two container ids name one container: equal, or a short id and a longer one it starts. */
 export function isSameContainer(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
-/** A record brought in from elsewhere (the original cc-bridge's instances.json), before validation. */
-export type ImportRecord = Pick<
-  Instance,
-  'name' | 'type' | 'status' | 'lastActivityAt' | (typeof tmuxFields)[number] | (typeof dockerFields)[number]
-> & { createdAt: Date | null };
+/**
+ * A record brought in from elsewhere (the original cc-bridge's instances.json), before validation.
+ * A source need not know every input field: one it lacks is empty.
+ */
+export type ImportRecord = Pick<Instance, 'name' | 'type' | 'status' | 'lastActivityAt'> &
+  Partial<Pick<Instance, InputField>> & { createdAt: Date | null };

@@ -30,6 +30,5 @@ export {
 export { TypeIcon } from './components/type-icon.tsx';
 
 export { formatRelativeTime, formatTimestamp, toDate } from './lib/relative-time.ts';
-export { shortContainerId } from './lib/short-id.ts';
 export { ariaSort, nextSort, type SortState } from './lib/sort.ts';
 export { pageSelection, toggleAll, toggleName, type PageSelection } from './lib/selection.ts';

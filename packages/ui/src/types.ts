@@ -1,6 +1,6 @@
 // The domain's unions come from core's schemas-only entry point (zod and nothing else), so the
 // UI never pulls in core's database, tmux or Docker code.
-import type { InstanceOrigin, InstanceStatus, InstanceType } from '@cc-bridge/core/schemas';
+import type { ColumnField, IdentityField, InstanceFieldValues, InstanceOrigin, InstanceStatus, InstanceType } from '@cc-bridge/core/schemas';
 
 export {
   instanceOrigins,
@@ -15,17 +15,16 @@ export {
   type SortOrder,
 } from '@cc-bridge/core/schemas';
 
-/** What the table shows of an instance. Dates may arrive serialised (server action / JSON). */
-export interface InstanceRow {
+/**
+ * What the table shows of an instance: the common fields, what identifies its runtime and the
+ * per-type fields that have a column (core's declarations). Dates may arrive serialised (JSON).
+ */
+export interface InstanceRow extends Pick<InstanceFieldValues, IdentityField | ColumnField> {
   id: string;
   name: string;
   type: InstanceType;
   status: InstanceStatus;
   origin: InstanceOrigin;
-  tmuxSession: string | null;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
   createdAt: Date | string;
   lastSeenAt: Date | string | null;
   version: number;

@@ -1,5 +1,5 @@
-import type { DiscoveryReport, RemovalReport } from '@cc-bridge/core';
-import { type Instance, instanceOrigins, instanceStatuses, instanceTypes, sortFields } from '@cc-bridge/core/schemas';
+import type { BulkTarget, DiscoveryReport, RemovalReport } from '@cc-bridge/core';
+import { type Instance, instanceTypes, sortFields, typeSpecs } from '@cc-bridge/core/schemas';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { printBulkResults } from '../bulk-output.ts';
@@ -18,12 +18,15 @@ import {
 } from '../format.ts';
 import { CliError, type Io, ReportedFailure } from '../io.ts';
 import {
+  addListFilters,
+  addRuntimeOptions,
   buildCreateInput,
   buildUpdatePatch,
   FlagUsageError,
+  listFilterQuery,
+  type ListFilterFlags,
   parseClearFlag,
   parseDurationFlag,
-  parseStatusList,
   parseWholeNumber,
   type UpdateFlags,
 } from '../options.ts';
@@ -60,6 +63,29 @@ function printRemoval(io: Io, report: RemovalReport, what: string, isJson: boole
   io.err(`${formatRemovalSummary(report, what)}\n`);
 }
 
+/**
+ * Which records `start`/`stop`/`restart` act on: the names given, every record the filters
+ * match, or with `--all` every record. None of these, or names with filters or `--all`, is a
+ * usage error (nothing is opened).
+ */
+function actionTarget(command: ErrorReporter, verb: string, names: string[], flags: ListFilterFlags & { all?: true }): BulkTarget {
+  const query = listFilterQuery(flags);
+  const hasFilters = Object.keys(query).length > 0;
+  const isAll = flags.all === true;
+  if (names.length > 0 && (hasFilters || isAll)) usageError(command, `give instance names or --type/--status/--origin/--search/--all, not both`);
+  if (isAll && hasFilters) usageError(command, `--all acts on every record: leave it out to ${verb} only what the filters match`);
+  if (names.length > 0) return { names };
+  if (!hasFilters && !isAll) usageError(command, `which instances? Give names, filters (--type, --status, --origin, --search), or --all for every record`);
+  return { query };
+}
+
+/** What the runtime commands do, in the words their output uses. */
+const runtimeActions = [
+  { kind: 'start', description: "start instances: a tmux session running the configured command in the record's cwd, or the existing container" },
+  { kind: 'stop', description: "stop instances: kill the tmux session, or stop the container (its own grace period); records stay" },
+  { kind: 'restart', description: 'restart instances: the tmux session anew, or the container' },
+] as const;
+
 /** What `list` says when the table would be empty. */
 function emptyListMessage(total: number): string {
   return total === 0
@@ -77,13 +103,10 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
   const open = <T>(command: { optsWithGlobals(): GlobalFlags }, work: (bridge: CcBridge) => Promise<T>) =>
     withBridge(command.optsWithGlobals(), { skipStartup: true }, work);
 
-  instances
-    .command('list')
+  const list = instances.command('list');
+  list
     .description('list instances; runs container discovery first unless told not to')
-    .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
-    .option('--status <statuses>', `only these statuses, comma-separated (${instanceStatuses.join(', ')})`, parseStatusList)
-    .addOption(new Option('--origin <origin>', 'only records made by hand or by discovery').choices(instanceOrigins))
-    .option('--search <text>', 'text in the name, session, container or image')
+  addListFilters(list)
     .addOption(new Option('--sort <field>', 'sort by this field (default: name)').choices(sortFields))
     .option('--desc', 'sort in descending order')
     .option(...jsonFlag)
@@ -107,10 +130,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
           if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
         }
         const result = await manager.listInstances({
-          type: options.type,
-          status: options.status,
-          origin: options.origin,
-          search: options.search,
+          ...listFilterQuery(options),
           sort: options.sort,
           order: options.desc === true ? 'desc' : 'asc',
         });
@@ -120,18 +140,13 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
-  instances
-    .command('create')
-    .description('register an instance, and with --start start its tmux session or container')
-    .argument('<name>', 'the instance name')
-    .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes))
-    .option('--tmux-session <session>', 'tmux session name')
-    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
-    .option('--cwd <dir>', 'working directory (absolute)')
-    .option('--container-id <id>', 'Docker container id')
-    .option('--container-name <name>', 'Docker container name')
-    .option('--image <image>', 'Docker image')
-    .option('--network <network>', 'Docker network')
+  addRuntimeOptions(
+    instances
+      .command('create')
+      .description('register an instance, and with --start start its tmux session or container')
+      .argument('<name>', 'the instance name')
+      .addOption(new Option('--type <type>', 'tmux (default) or docker').choices(instanceTypes)),
+  )
     .option('--start', 'also start the tmux session or the container')
     .option(...jsonFlag)
     .action(async (name, options, command) => {
@@ -177,18 +192,44 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
+  for (const { kind, description } of runtimeActions) {
+    addListFilters(instances.command(kind).description(description).argument('[names...]', 'the instance names (or use the filters)'))
+      .option('--all', 'every record in the registry')
+      .option('--concurrency <n>', 'act on at most this many at once (1-32, default 4)', parseWholeNumber)
+      .option(...jsonFlag)
+      .action(async (names, options, command) => {
+        const target = actionTarget(command, kind, names, options);
+        const isJson = options.json === true;
+        await open(command, async ({ manager }) => {
+          const results = await manager.runBulk(target, { kind }, { concurrency: options.concurrency });
+          if (results.length === 0 && !isJson) io.err('No instances match.\n');
+          // `stopped  web-1`: the status the runtime reports afterwards, then the name.
+          if (!printBulkResults(io, results, isJson, (result) => `${(result.status ?? 'unknown').padEnd(8)} ${result.name}`)) {
+            throw new ReportedFailure(`some instances could not be ${kind === 'stop' ? 'stopped' : `${kind}ed`}`);
+          }
+        });
+      });
+  }
+
   instances
-    .command('update')
-    .description('change an instance; --clear FLAG empties a field')
+    .command('recreate')
+    .description('make a new container for a record whose container is gone, from its image, name and network; the record keeps its name and history')
     .argument('<name>', 'the instance name')
-    .option('--name <new-name>', 'rename the instance')
-    .option('--tmux-session <session>', 'tmux session name')
-    .option('--pid <pid>', 'process id of Claude Code in the session', parseWholeNumber)
-    .option('--cwd <dir>', 'working directory (absolute)')
-    .option('--container-id <id>', 'Docker container id')
-    .option('--container-name <name>', 'Docker container name')
-    .option('--image <image>', 'Docker image')
-    .option('--network <network>', 'Docker network')
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      await open(command, async ({ manager }) => {
+        const instance = await manager.recreateInstance(name);
+        printInstance(io, instance, options.json === true);
+      });
+    });
+
+  addRuntimeOptions(
+    instances
+      .command('update')
+      .description('change an instance; --clear FLAG empties a field')
+      .argument('<name>', 'the instance name')
+      .option('--name <new-name>', 'rename the instance'),
+  )
     .option('--clear <flag>', 'empty the field of this flag (e.g. --clear pid); repeatable', parseClearFlag)
     .option('--expected-version <n>', 'fail if the record changed since this version', parseWholeNumber)
     .option(...jsonFlag)
@@ -219,7 +260,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         if (names.length === 1 && name !== undefined) {
           if (!isConfirmed) {
             const instance = await manager.getInstanceOrThrow(name);
-            const runtime = instance.type === 'tmux' ? 'kill its tmux session' : 'remove its container';
+            const runtime = typeSpecs[instance.type].removeRuntimePhrase;
             const question = `Delete ${instance.type} instance ${name}${removeRuntime ? ` and ${runtime}` : ''}? [y/N] `;
             if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);
           }

@@ -9,9 +9,11 @@ import { promisify } from 'node:util';
 import {
   createTestTmux,
   ensureTestImage,
+  getTestDockerClient,
   removeTestContainers,
   runTestContainer,
   startSecondEngine,
+  TEST_IMAGE,
   TEST_RUN,
   type TestEngine,
   type TestTmux,
@@ -377,6 +379,77 @@ describe('cc-bridge instances on several names', () => {
   });
 });
 
+describe('cc-bridge instances start, stop and restart', () => {
+  const env = { CC_BRIDGE_TMUX_COMMAND: 'sleep 600' };
+
+  it('acts on names and on what the list filters match, one line per record, failures on stderr with exit 1', async () => {
+    const sandbox = await createSandbox();
+    for (const name of ['web-1', 'web-2', 'db-1']) expect((await sandbox.run(['instances', 'create', name])).code).toBe(0);
+
+    const started = await sandbox.run(['instances', 'start', 'web-1', 'db-1'], env);
+    expect(started).toMatchObject({ code: 0, stdout: 'running  web-1\nrunning  db-1\n', stderr: '' });
+    expect(await sandbox.hasTmuxSession('web-1')).toBe(true);
+    expect(await sandbox.hasTmuxSession('web-2')).toBe(false);
+
+    const byFilter = await sandbox.run(['instances', 'start', '--search', 'web', '--type', 'tmux'], env);
+    expect(byFilter).toMatchObject({ code: 0, stdout: 'running  web-1\nrunning  web-2\n' });
+    expect(await sandbox.hasTmuxSession('web-2')).toBe(true);
+
+    const restarted = await sandbox.run(['instances', 'restart', '--status', 'running', '--concurrency', '2'], env);
+    expect(restarted).toMatchObject({ code: 0, stdout: 'running  db-1\nrunning  web-1\nrunning  web-2\n' });
+
+    const stopped = await sandbox.run(['instances', 'stop', 'web-2', 'ghost'], env);
+    expect(stopped).toMatchObject({ code: 1, stdout: 'stopped  web-2\n', stderr: 'ghost: No instance named "ghost"\n' });
+    expect(await sandbox.hasTmuxSession('web-2')).toBe(false);
+
+    const all = await sandbox.run(['instances', 'stop', '--all'], env);
+    expect(all).toMatchObject({ code: 0, stdout: 'stopped  db-1\nstopped  web-1\nstopped  web-2\n' });
+    for (const name of ['web-1', 'web-2', 'db-1']) expect(await sandbox.hasTmuxSession(name)).toBe(false);
+
+    const history = await sandbox.run(['instances', 'status', 'web-1', '--json'], env);
+    expect(JSON.parse(history.stdout)).toMatchObject({ status: 'stopped' });
+
+    const none = await sandbox.run(['instances', 'start', '--search', 'nothing-matches', '--json'], env);
+    expect(none).toMatchObject({ code: 0, stdout: '[]\n' });
+  });
+
+  it('prints one JSON array of { name, ok, status, error } with --json, exit 1 when one failed', async () => {
+    const sandbox = await createSandbox();
+    expect((await sandbox.run(['instances', 'create', 'one'])).code).toBe(0);
+    expect((await sandbox.run(['instances', 'create', 'broken'])).code).toBe(0);
+    // A command that cannot run: that start fails, the other succeeds.
+    const started = await sandbox.run(['instances', 'start', 'one', '--json'], env);
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toEqual([{ name: 'one', ok: true, status: 'running', error: null }]);
+    const failing = await sandbox.run(['instances', 'restart', 'one', 'broken', 'ghost', '--json'], { CC_BRIDGE_TMUX_COMMAND: 'cc-bridge-no-such-command' });
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout)).toEqual([
+      { name: 'one', ok: false, status: 'stopped', error: { code: 'TMUX_ERROR', message: expect.stringContaining('cc-bridge-no-such-command') } },
+      { name: 'broken', ok: false, status: 'created', error: { code: 'TMUX_ERROR', message: expect.stringContaining('cc-bridge-no-such-command') } },
+      { name: 'ghost', ok: false, status: null, error: { code: 'NOT_FOUND', message: 'No instance named "ghost"' } },
+    ]);
+    expect(stderrLines(failing)).toEqual([]);
+  });
+
+  it('answers a missing or contradictory target with a usage error, exit 2, before opening anything', async () => {
+    const sandbox = await createSandbox();
+    const cases: [string[], RegExp][] = [
+      [['instances', 'stop'], /which instances\? Give names, filters .* or --all/],
+      [['instances', 'start', 'one', '--type', 'tmux'], /not both/],
+      [['instances', 'restart', 'one', '--all'], /not both/],
+      [['instances', 'stop', '--all', '--status', 'running'], /--all acts on every record/],
+      [['instances', 'start', '--type', 'vm'], /--type/],
+      [['instances', 'stop', '--status', 'asleep'], /"asleep" is not a status/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await sandbox.run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(stderrLines(result)).toEqual([expect.stringMatching(message)]);
+      expect(result.stdout).toBe('');
+    }
+  });
+});
+
 describe('cc-bridge instances with Docker Engines', () => {
   // A label of this run's own, so containers other runs label meanwhile stay out of the registry.
   const label = `cc-bridge.instance.${TEST_RUN}`;
@@ -396,6 +469,50 @@ describe('cc-bridge instances with Docker Engines', () => {
   afterAll(async () => {
     await other?.dispose();
     await removeTestContainers();
+  });
+
+  it('stops and starts containers, fails the one removed behind its back with the fix named, and re-creates it', async () => {
+    const sandbox = await createSandbox();
+    const ids = new Map<string, string>();
+    for (const name of ['box-1', 'box-2']) {
+      const containerName = `ccb-cli-act-${TEST_RUN}-${name}`;
+      const container = await runTestContainer({ name: containerName });
+      ids.set(name, container.id);
+      const created = await sandbox.run(['instances', 'create', name, '--type', 'docker', '--container-id', container.id, '--container-name', containerName, '--image', TEST_IMAGE], docker);
+      expect(created.code).toBe(0);
+    }
+    const running = async (name: string) => (await getTestDockerClient().getContainer(ids.get(name) ?? '').inspect()).State.Running;
+
+    const stopped = await sandbox.run(['instances', 'stop', '--type', 'docker', '--json'], docker);
+    expect(stopped.code).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toEqual([
+      { name: 'box-1', ok: true, status: 'stopped', error: null },
+      { name: 'box-2', ok: true, status: 'stopped', error: null },
+    ]);
+    expect(await running('box-1')).toBe(false);
+    expect(await running('box-2')).toBe(false);
+
+    await getTestDockerClient().getContainer(ids.get('box-2') ?? '').remove({ force: true });
+    const started = await sandbox.run(['instances', 'start', '--all'], docker);
+    expect(started.code).toBe(1);
+    expect(started.stdout).toBe('running  box-1\n');
+    expect(stderrLines(started)).toEqual([expect.stringMatching(/^box-2: stopped; "box-2" cannot be started: .*Re-create it from its image cc-bridge-test:latest: cc-bridge instances recreate box-2$/)]);
+    expect(await running('box-1')).toBe(true);
+
+    const recreated = await sandbox.run(['instances', 'recreate', 'box-2', '--json'], docker);
+    expect(recreated.code).toBe(0);
+    const record = JSON.parse(recreated.stdout) as { name: string; status: string; containerId: string };
+    try {
+      expect(record).toMatchObject({ name: 'box-2', status: 'running' });
+      expect(record.containerId).not.toBe(ids.get('box-2'));
+      expect((await getTestDockerClient().getContainer(record.containerId).inspect()).State.Running).toBe(true);
+      const again = await sandbox.run(['instances', 'recreate', 'box-2'], docker);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/still exists; start it instead/);
+    } finally {
+      // Made by cc-bridge with the instance label, not the test label: removed here.
+      await getTestDockerClient().getContainer(record.containerId).remove({ force: true });
+    }
   });
 
   it('reads a container in a restart loop as error, and shows what the Engine says', async () => {

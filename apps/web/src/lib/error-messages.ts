@@ -7,6 +7,7 @@ const titles: Record<ErrorCode, string> = {
   CONTAINER_TAKEN: 'That container is already registered',
   SESSION_TAKEN: 'That tmux session is already registered',
   NOT_FOUND: 'That instance does not exist (any more)',
+  CONTAINER_GONE: 'Its container is gone: re-create it from its image',
   CONFLICT: 'Someone changed this instance since you opened it',
   DOCKER_UNAVAILABLE: 'The Docker Engine is not reachable',
   DOCKER_ERROR: 'Docker refused the request',

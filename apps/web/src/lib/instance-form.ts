@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import {
   createInstanceInput,
+  fieldSpec,
+  formFieldNames,
   startInstanceInput,
   type CreateInstanceInput,
+  type FormField,
   type Instance,
   type InstanceType,
   type UpdateInstancePatch,
@@ -18,35 +21,23 @@ export const createInstanceRequest = z.discriminatedUnion('start', [
 ]);
 export type CreateInstanceRequest = z.input<typeof createInstanceRequest>;
 
-export const runtimeTextFields = ['tmuxSession', 'cwd', 'containerId', 'containerName', 'imageName', 'dockerNetwork'] as const;
-export type RuntimeTextField = (typeof runtimeTextFields)[number];
+/** The text boxes beside the name: core's input fields that declare a form entry, in declaration order. */
+export const runtimeTextFields = formFieldNames;
+export type RuntimeTextField = FormField;
 
-/** Labels are part of the test contract (issue 3, "Stable handles"). */
-export const fieldLabels: Record<RuntimeTextField, string> = {
-  tmuxSession: 'tmux session',
-  cwd: 'Working directory',
-  containerId: 'Container ID',
-  containerName: 'Container name',
-  imageName: 'Image',
-  dockerNetwork: 'Network',
-};
+const fieldsBy = <Value>(pick: (field: RuntimeTextField) => Value) =>
+  Object.fromEntries(runtimeTextFields.map((field) => [field, pick(field)])) as Record<RuntimeTextField, Value>;
 
-export const fieldsOfType: Record<InstanceType, readonly RuntimeTextField[]> = {
-  tmux: ['tmuxSession', 'cwd'],
-  docker: ['containerId', 'containerName', 'imageName', 'dockerNetwork'],
-};
+/** Labels are part of the test contract (issue 3, "Stable handles"); they are the detail page's too. */
+export const fieldLabels = fieldsBy((field) => fieldSpec(field).detail?.label ?? field);
+export const fieldPlaceholders = fieldsBy((field) => fieldSpec(field).input?.form?.placeholder ?? '');
+
+const ofType = (type: InstanceType) => runtimeTextFields.filter((field) => fieldSpec(field).type === type);
+export const formFieldsOfType: Record<InstanceType, readonly RuntimeTextField[]> = { tmux: ofType('tmux'), docker: ofType('docker') };
 
 export type FormValues = { name: string } & Record<RuntimeTextField, string>;
 
-export const emptyFormValues: FormValues = {
-  name: '',
-  tmuxSession: '',
-  cwd: '',
-  containerId: '',
-  containerName: '',
-  imageName: '',
-  dockerNetwork: '',
-};
+export const emptyFormValues: FormValues = { name: '', ...fieldsBy(() => '') };
 
 export function formValuesOf(instance: Instance): FormValues {
   const values: FormValues = { ...emptyFormValues, name: instance.name };

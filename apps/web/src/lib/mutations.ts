@@ -1,6 +1,7 @@
 'use client';
 
 import type { Instance, ListInstancesResult, UpdateInstancePatch } from '@cc-bridge/core';
+import { inputFieldNames } from './core-schemas';
 import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { cleanupStoppedAction } from '@/actions/cleanup-stopped';
 import { createInstanceAction } from '@/actions/create-instance';
@@ -56,7 +57,7 @@ export function useCreateInstance() {
 function applyPatch(instance: Instance, patch: UpdateInstancePatch): Instance {
   const next: Instance = { ...instance };
   if (patch.name !== undefined) next.name = patch.name;
-  for (const field of ['tmuxSession', 'pid', 'cwd', 'containerId', 'containerName', 'imageName', 'dockerNetwork'] as const) {
+  for (const field of inputFieldNames) {
     const value = patch[field];
     if (value !== undefined) Object.assign(next, { [field]: value });
   }

@@ -1,5 +1,5 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Instance } from '../instance.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { fieldKinds, fieldSpec, instanceFieldNames, type Instance, type InstanceField } from '../instance.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,24 +20,43 @@ export interface EventRow {
 // containers with their events; one JSON parameter unpacked by the database takes a tenth of it.
 // Timestamps travel as ISO strings in UTC, as Prisma stores them.
 
+/** The common columns with their SQL types; the per-type ones come from `instanceFields`. */
+const commonColumns = {
+  id: 'uuid',
+  name: 'text',
+  type: '"InstanceType"',
+  status: '"InstanceStatus"',
+  origin: '"InstanceOrigin"',
+  createdAt: 'timestamp(3)',
+  updatedAt: 'timestamp(3)',
+  lastSeenAt: 'timestamp(3)',
+  lastActivityAt: 'timestamp(3)',
+} as const satisfies Record<Exclude<keyof InstanceRow, InstanceField>, string>;
+
+/** Every column `insertInstances` writes, with its SQL type, in order. */
+export const insertedInstanceColumns: readonly { name: keyof InstanceRow; sqlType: string }[] = [
+  ...Object.entries(commonColumns).map(([name, sqlType]) => ({ name: name as keyof typeof commonColumns, sqlType })),
+  ...instanceFieldNames.map((name) => ({ name, sqlType: fieldKinds[fieldSpec(name).kind].sqlType })),
+];
+
+/** Columns a bulk insert leaves to their database default. */
+export const defaultedInstanceColumns = ['version'] as const satisfies readonly Exclude<keyof Instance, keyof InstanceRow>[];
+
+// Column names are quoted constants of this module, never input: building them as raw SQL is safe.
+const columnList = Prisma.raw(insertedInstanceColumns.map(({ name }) => `"${name}"`).join(', '));
+const recordType = Prisma.raw(insertedInstanceColumns.map(({ name, sqlType }) => `"${name}" ${sqlType}`).join(', '));
+
 /**
- * Inserts many instance records in one statement. Every column is named here: one left out would
- * be dropped silently (and a CHECK-constrained default would hide it).
+ * Inserts many instance records in one statement. Every column is named (from the declarations
+ * above): one left out would be dropped silently, and a CHECK-constrained default would hide it.
+ * A test compares this list with the Prisma model and the migrated table.
  */
 export async function insertInstances(tx: Tx, rows: InstanceRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO "Instance" (id, name, type, status, origin, "createdAt", "updatedAt", "lastSeenAt", "lastActivityAt",
-                            "tmuxSession", pid, cwd, "containerId", "containerName", "imageName", "dockerNetwork",
-                            "runtimeState", "runtimeHealth", "exitCode", "oomKilled", "dockerEngineId", "dockerEndpoint")
-    SELECT id, name, type, status, origin, "createdAt", "updatedAt", "lastSeenAt", "lastActivityAt",
-           "tmuxSession", pid, cwd, "containerId", "containerName", "imageName", "dockerNetwork",
-           "runtimeState", "runtimeHealth", "exitCode", "oomKilled", "dockerEngineId", "dockerEndpoint"
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(
-      id uuid, name text, type "InstanceType", status "InstanceStatus", origin "InstanceOrigin",
-      "createdAt" timestamp(3), "updatedAt" timestamp(3), "lastSeenAt" timestamp(3), "lastActivityAt" timestamp(3),
-      "tmuxSession" text, pid integer, cwd text, "containerId" text, "containerName" text, "imageName" text, "dockerNetwork" text,
-      "runtimeState" text, "runtimeHealth" text, "exitCode" integer, "oomKilled" boolean, "dockerEngineId" text, "dockerEndpoint" text)`;
+    INSERT INTO "Instance" (${columnList})
+    SELECT ${columnList}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(${recordType})`;
 }
 
 /** Inserts many events in one statement; `from` and `to` are stored as JSON (absent: null). */

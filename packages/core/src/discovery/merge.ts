@@ -1,18 +1,9 @@
-import { dockerObservedFields, instanceName, type DockerObservation, type InstanceStatus, type InstanceType } from '../instance.ts';
+import { dockerObservedFields, instanceName, type DockerObservation, type FieldsOfType, type Instance, type InstanceStatus, type InstanceType } from '../instance.ts';
 import { shortContainerId } from '../instance.ts';
 import { belongsToOtherEngine, observeDockerContainer, statusFromContainerState, type ContainerInfo, type DockerEngine } from '../runtimes/runtime.ts';
 
 /** What the merge needs of a record already in the registry. */
-export interface RegistryEntry extends DockerObservation {
-  id: string;
-  name: string;
-  type: InstanceType;
-  status: InstanceStatus;
-  containerId: string | null;
-  containerName: string | null;
-  imageName: string | null;
-  dockerNetwork: string | null;
-}
+export type RegistryEntry = Pick<Instance, 'id' | 'name' | 'type' | 'status' | FieldsOfType<'docker'>>;
 
 export interface Candidate {
   container: ContainerInfo;

@@ -5,6 +5,7 @@ import { instanceName, listInstancesQuery, type Instance, type InstanceStatus, t
 import type { ActorOption } from '../reports.ts';
 import { parseInput } from '../validation.ts';
 import type { RegistryContext } from './context.ts';
+import type { Actions } from './actions.ts';
 import type { Records } from './records.ts';
 import type { Removal } from './removal.ts';
 import type { Statuses } from './status.ts';
@@ -22,11 +23,16 @@ export type BulkTarget = { names: string[] } | { query: ListInstancesQuery };
 /**
  * What a bulk operation does to each record. `delete`: as `deleteInstance` (with `removeRuntime`,
  * the session or container first); `refreshStatus`: ask the runtimes, one call per runtime for
- * all the records, as `refreshStatuses` does.
+ * all the records, as `refreshStatuses` does; `start`, `stop`, `restart`: as `startInstance`,
+ * `stopInstance`, `restartInstance` (registry/actions.ts), the status being the one the runtime
+ * reports afterwards.
  */
 export const bulkOperation = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('delete'), removeRuntime: z.boolean().default(false) }),
   z.strictObject({ kind: z.literal('refreshStatus') }),
+  z.strictObject({ kind: z.literal('start') }),
+  z.strictObject({ kind: z.literal('stop') }),
+  z.strictObject({ kind: z.literal('restart') }),
 ]);
 export type BulkOperation = z.input<typeof bulkOperation>;
 type ValidBulkOperation = z.output<typeof bulkOperation>;
@@ -47,8 +53,9 @@ export interface BulkResult {
   /** The operation did what it was asked for this record. */
   ok: boolean;
   /**
-   * The record's status after the operation: as the runtime reported it (`refreshStatus`), or as
-   * stored when it was removed (`delete`) or when the operation failed. Null: no such record.
+   * The record's status after the operation: as the runtime reported it (`refreshStatus`, and
+   * `start`/`stop`/`restart` even when they failed), or as stored when it was removed (`delete`)
+   * or when the operation failed. Null: no such record.
    */
   status: InstanceStatus | null;
   /** The stored status before the operation; null when there was no such record. */
@@ -72,12 +79,14 @@ export class BulkOperations {
   readonly #records: Records;
   readonly #removal: Removal;
   readonly #statuses: Statuses;
+  readonly #actions: Actions;
 
-  constructor(context: RegistryContext, parts: { records: Records; removal: Removal; statuses: Statuses }) {
+  constructor(context: RegistryContext, parts: { records: Records; removal: Removal; statuses: Statuses; actions: Actions }) {
     this.#context = context;
     this.#records = parts.records;
     this.#removal = parts.removal;
     this.#statuses = parts.statuses;
+    this.#actions = parts.actions;
   }
 
   /** INVALID_INPUT (nothing done) when the target, operation or concurrency is not valid. */
@@ -102,6 +111,16 @@ export class BulkOperations {
       }
       case 'refreshStatus':
         return this.#refresh(resolved, options.actor);
+      case 'start':
+      case 'stop':
+      case 'restart': {
+        const action = operation.kind;
+        return settleEach(resolved, options.concurrency, async (item): Promise<BulkResult> => {
+          if (!item.instance) return missing(item.name, item.error);
+          const { instance, error } = await this.#actions.act(item.instance, action, options.actor);
+          return { name: item.name, ok: error === null, status: instance.status, statusBefore: item.instance.status, error: error && serializeError(error) };
+        });
+      }
       default: {
         const never: never = operation;
         throw new CcBridgeError('INVALID_INPUT', `unknown bulk operation ${JSON.stringify(never)}`);

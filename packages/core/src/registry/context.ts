@@ -1,11 +1,12 @@
 import type { Config } from '../config.ts';
 import { insertEvents, type EventRow } from '../db/bulk.ts';
 import type { DockerDiscoverer } from '../discovery/docker-discoverer.ts';
-import { CcBridgeError } from '../errors.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { EventKind } from '../instance.ts';
 import type { Logger } from '../logger.ts';
-import type { DockerRuntime, TmuxRuntime } from '../runtimes/runtime.ts';
+import { dockerDisabledError } from '../runtimes/docker/docker-runtime.ts';
+import type { DockerRuntime } from '../runtimes/runtime.ts';
+import type { Runtimes } from '../runtimes/runtimes.ts';
 
 /**
  * What every part of the registry works with: the database, the runtimes, the configuration.
@@ -13,10 +14,11 @@ import type { DockerRuntime, TmuxRuntime } from '../runtimes/runtime.ts';
  */
 export interface RegistryContext {
   prisma: PrismaClient;
-  tmux: TmuxRuntime;
   /** Null when Docker support is disabled in the configuration. */
   docker: DockerRuntime | null;
   discoverer: DockerDiscoverer | null;
+  /** What acts on a record, by its type (`runtimeFor`). */
+  runtimes: Runtimes;
   config: Config;
   logger: Logger;
   /** Recorded in events when a call names no actor. */
@@ -27,8 +29,7 @@ export interface RegistryContext {
 export type Tx = Prisma.TransactionClient;
 export type EventInput = { instanceId: string | null; instanceName: string; kind: EventKind; from?: unknown; to?: unknown; message?: string; actor: string };
 
-export const dockerDisabled = () =>
-  new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
+export const dockerDisabled = dockerDisabledError;
 
 /** The Docker runtime; DOCKER_UNAVAILABLE when Docker support is disabled. */
 export function requireDocker(context: RegistryContext): DockerRuntime {

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { insertEvents, insertInstances, markSeen, type InstanceRow } from '../db/bulk.ts';
 import { goneContainerObservation, planMerge, type RegistryEntry } from '../discovery/merge.ts';
+import { emptyInstanceFields, fieldsOfType, type FieldsOfType } from '../instance.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
 import type { ActorOption, DiscoveryReport, DockerHealth } from '../reports.ts';
 import { dockerDisabled, eventRow, type EventInput, type RegistryContext } from './context.ts';
-import { partition } from './observation.ts';
 import { statusesBeforeOutage } from './status.ts';
 import type { StatusState } from './status-state.ts';
+
+// Every Docker field of a record, whatever the declarations add: the merge compares them all.
+const dockerFieldSelect = Object.fromEntries(fieldsOfType('docker').map((field) => [field, true])) as { [Field in FieldsOfType<'docker'>]: true };
 
 /** Applying discovery: containers the Engine lists merged into the registry, and the Engine's health. */
 export class DiscoveryApply {
@@ -29,10 +32,7 @@ export class DiscoveryApply {
       return report;
     }
     const entriesRead = this.#context.prisma.instance.findMany({
-      select: {
-        id: true, name: true, type: true, status: true, containerId: true, containerName: true, imageName: true, dockerNetwork: true,
-        runtimeState: true, runtimeHealth: true, exitCode: true, oomKilled: true, dockerEngineId: true, dockerEndpoint: true,
-      },
+      select: { id: true, name: true, type: true, status: true, ...dockerFieldSelect },
     });
     const discoverer = this.#context.discoverer;
     const discovery = await this.#state.ask('docker', () => discoverer.discover(), report.errors);
@@ -61,6 +61,7 @@ export class DiscoveryApply {
             type: 'docker' as const,
             status: create.status,
             origin: 'discovered' as const,
+            ...emptyInstanceFields,
             containerId: create.container.id,
             containerName: create.container.name,
             imageName: create.container.image,
@@ -70,9 +71,6 @@ export class DiscoveryApply {
             lastActivityAt: null,
             createdAt: now,
             updatedAt: now,
-            tmuxSession: null,
-            pid: null,
-            cwd: null,
           }));
           await insertInstances(tx, rows);
           plan.creates.forEach((create, index) => {
@@ -156,4 +154,12 @@ export class DiscoveryApply {
     const isReachable = await this.#state.ask('docker', () => docker.ping().then(() => true), errors);
     return { enabled: true, reachable: isReachable === true, error: errors[0] ?? null };
   }
+}
+
+/** The items that pass `test`, then the others. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const passed: T[] = [];
+  const failed: T[] = [];
+  for (const item of items) (test(item) ? passed : failed).push(item);
+  return [passed, failed];
 }

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { insertEvents, insertInstances, type InstanceRow } from '../db/bulk.ts';
-import { createInstanceInput, dockerFields, isSameContainer, shortContainerId, tmuxFields, unobservedContainer, type ImportRecord } from '../instance.ts';
+import {
+  createInstanceInput,
+  dockerFields,
+  emptyInstanceFields,
+  inputFieldValuesOf,
+  isSameContainer,
+  shortContainerId,
+  tmuxFields,
+  type ImportRecord,
+} from '../instance.ts';
 import type { ActorOption, ImportReport } from '../reports.ts';
+import { runtimeFor } from '../runtimes/runtimes.ts';
 import { eventRow, type RegistryContext } from './context.ts';
 
 /** Importing records written elsewhere (the original cc-bridge's registry). */
@@ -31,7 +41,7 @@ export class Import {
       const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
       const parsed = createInstanceInput.safeParse(input);
       const containerId = parsed.success ? (parsed.data.containerId ?? null) : null;
-      const session = parsed.success && parsed.data.type === 'tmux' ? (parsed.data.tmuxSession ?? parsed.data.name) : null;
+      const session = parsed.success ? (runtimeFor(this.#context.runtimes, parsed.data.type).recordIdentity(parsed.data).tmuxSession ?? null) : null;
       const nameHolder = parsed.success ? names.get(parsed.data.name.toLowerCase()) : undefined;
       const sessionHolder = session === null ? undefined : sessions.get(session);
       if (!parsed.success) {
@@ -58,15 +68,10 @@ export class Import {
           updatedAt: this.#context.now(),
           lastSeenAt: null,
           lastActivityAt: record.lastActivityAt,
+          // Observed fields stay empty: the first Engine that lists the container claims the record.
+          ...emptyInstanceFields,
+          ...inputFieldValuesOf(data),
           tmuxSession: session,
-          pid: data.pid ?? null,
-          cwd: data.cwd ?? null,
-          containerId: data.containerId ?? null,
-          containerName: data.containerName ?? null,
-          imageName: data.imageName ?? null,
-          dockerNetwork: data.dockerNetwork ?? null,
-          // No Engine has seen the container yet: the first one that lists it claims the record.
-          ...unobservedContainer,
         });
         report.imported.push(parsed.data.name);
       }

@@ -3,6 +3,8 @@ import { containerTaken, nameTaken, sessionTaken, translateDatabaseError } from 
 import { CcBridgeError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import {
+  fieldSpec,
+  instanceFieldNames,
   checkFieldsMatchType,
   expectedVersion as expectedVersionSchema,
   instanceName,
@@ -74,11 +76,7 @@ export class Records {
         ? {
             OR: [
               { name: { contains: search, mode: 'insensitive' } },
-              { tmuxSession: { contains: search, mode: 'insensitive' } },
-              { containerName: { contains: search, mode: 'insensitive' } },
-              { imageName: { contains: search, mode: 'insensitive' } },
-              { cwd: { contains: search, mode: 'insensitive' } },
-              { containerId: { startsWith: search.toLowerCase() } },
+              ...fieldSearches(search),
             ],
           }
         : {}),
@@ -278,6 +276,15 @@ export class Records {
     });
     if (holder) throw sessionTaken(session, holder.name);
   }
+}
+
+/** Where a list's search text may match the per-type fields, as their declarations say (`search`; text fields only). */
+function fieldSearches(search: string): Prisma.InstanceWhereInput[] {
+  return instanceFieldNames.flatMap((field): Prisma.InstanceWhereInput[] => {
+    const mode = fieldSpec(field).search;
+    if (mode === undefined) return [];
+    return [{ [field]: mode === 'contains' ? { contains: search, mode: 'insensitive' } : { startsWith: search.toLowerCase() } }];
+  });
 }
 
 function conflict(current: Instance): CcBridgeError {

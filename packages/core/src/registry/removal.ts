@@ -6,7 +6,8 @@ import { belongsToOtherEngine } from '../runtimes/runtime.ts';
 import { parseInput } from '../validation.ts';
 import { z } from 'zod';
 import { requireDocker, type RegistryContext } from './context.ts';
-import { findContainer, indexContainers, otherEngineError } from './observation.ts';
+import { findContainer, indexContainers } from '../runtimes/observation.ts';
+import { runtimeFor } from '../runtimes/runtimes.ts';
 import type { Records } from './records.ts';
 import type { StatusState } from './status-state.ts';
 
@@ -36,16 +37,8 @@ export class Removal {
   }
 
   /** True when there was a session or container to remove. */
-  async #removeRuntime(instance: Instance): Promise<boolean> {
-    // A tmux record without a session (cleared) has nothing to kill, whatever its name.
-    if (instance.type === 'tmux') return instance.tmuxSession !== null && this.#context.tmux.killSession(instance.tmuxSession);
-    const docker = requireDocker(this.#context);
-    if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" names no container`);
-    if (await docker.removeContainer(instance.containerId)) return true;
-    // Not on this Engine is not "gone" when the container belongs to another one: the record stays.
-    const engine = await docker.getEngine();
-    if (belongsToOtherEngine(instance, engine)) throw otherEngineError(instance, engine);
-    return false;
+  #removeRuntime(instance: Instance): Promise<boolean> {
+    return runtimeFor(this.#context.runtimes, instance.type).remove(instance);
   }
 
   /** Removes stopped records (never runtimes), optionally of one type and older than a duration. */

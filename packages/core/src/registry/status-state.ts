@@ -2,6 +2,7 @@ import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } 
 import type { InstanceStatus, InstanceType } from '../instance.ts';
 import type { Logger } from '../logger.ts';
 import { isNoAnswer } from '../runtimes/bounds.ts';
+import { runtimeFor, type Runtimes } from '../runtimes/runtimes.ts';
 
 /** Where a runtime's failures are written (an array, or one that also keeps them apart by runtime). */
 export interface ErrorSink {
@@ -16,6 +17,8 @@ export interface StatusStateOptions {
   noAnswerRetryMs: number;
   /** A Docker configuration that cannot be used: warned once now, and the Docker outage counts from now. */
   dockerConfigError?: CcBridgeError | null;
+  /** Whose words the outage messages use (`Runtime.label`). */
+  runtimes: Runtimes;
 }
 
 /**
@@ -35,9 +38,11 @@ export class StatusState {
   /** Runtimes whose last call got no answer in time, with that error and when it came. */
   readonly #unanswered = new Map<InstanceType, { error: CcBridgeError; at: number }>();
   readonly #noAnswerRetryMs: number;
+  readonly #runtimes: Runtimes;
 
   constructor(options: StatusStateOptions) {
     this.#logger = options.logger;
+    this.#runtimes = options.runtimes;
     this.cacheMs = options.statusCacheMs;
     this.#noAnswerRetryMs = options.noAnswerRetryMs;
     if (options.dockerConfigError) {
@@ -61,8 +66,17 @@ export class StatusState {
       return this.failed(runtime, error, errors);
     }
     this.#unanswered.delete(runtime);
-    if (this.#failing.delete(runtime)) this.#logger.info(`${runtime === 'docker' ? 'the Docker Engine' : 'tmux'} answers again`);
+    if (this.#failing.delete(runtime)) this.#logger.info(`${runtimeFor(this.#runtimes, runtime).label} answers again`);
     return result;
+  }
+
+  /**
+   * The error of a runtime that did not answer in time less than `noAnswerRetryMs` ago, or null.
+   * An action fails with it at once instead of waiting out the bound again for every record.
+   */
+  silence(runtime: InstanceType): CcBridgeError | null {
+    const silence = this.#unanswered.get(runtime);
+    return silence && Date.now() - silence.at < this.#noAnswerRetryMs ? silence.error : null;
   }
 
   /** Records a runtime's failure (a CcBridgeError; anything else is thrown) in `errors` and the outage tracking. */

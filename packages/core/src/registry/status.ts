@@ -2,20 +2,12 @@ import { insertEvents, markSeen, type EventRow } from '../db/bulk.ts';
 import { lastAnnouncedStatuses } from '../db/status-history.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { Instance, InstanceStatus, InstanceType } from '../instance.ts';
+import { instanceTypes, type Instance, type InstanceStatus, type InstanceType } from '../instance.ts';
 import type { ActorOption, RefreshReport, StatusChange, StatusResult } from '../reports.ts';
-import type { TmuxSessionInfo } from '../runtimes/runtime.ts';
-import { dockerDisabled, eventRow, type RegistryContext } from './context.ts';
-import {
-  findContainer,
-  hasNewDockerFacts,
-  indexContainers,
-  observeContainer,
-  observeTmux,
-  otherEngineError,
-  unanswered,
-  type Observation,
-} from './observation.ts';
+import { hasNewDockerFacts, otherEngineError, unanswered, type Observation } from '../runtimes/observation.ts';
+import { runtimeFor } from '../runtimes/runtimes.ts';
+import type { DockerEngine } from '../runtimes/runtime.ts';
+import { eventRow, type RegistryContext } from './context.ts';
 import type { Records } from './records.ts';
 import type { StatusState } from './status-state.ts';
 
@@ -66,21 +58,15 @@ export class Statuses {
   }
 
   /** `statusBefore`: the stored status, or the one before an outage for a record it made `unknown`. */
-  async #observe(instance: Instance, statusBefore: InstanceStatus): Promise<Observation> {
-    const { tmux, docker } = this.#context;
-    if (instance.type === 'tmux') {
-      return observeTmux(statusBefore, instance.tmuxSession === null ? null : await tmux.getSession(instance.tmuxSession));
-    }
-    if (!docker) throw dockerDisabled();
-    if (!instance.containerId) return { status: 'error', isSeen: false };
-    const [engine, container] = await Promise.all([docker.getEngine(), docker.getContainer(instance.containerId)]);
-    return observeContainer(instance, container, engine);
+  #observe(instance: Instance, statusBefore: InstanceStatus): Promise<Observation> {
+    return runtimeFor(this.#context.runtimes, instance.type).observe(instance, statusBefore);
   }
 
   /**
-   * Every record's status at once: one `tmux list-panes -a` and one container list, never a call
-   * per instance. A runtime that cannot be asked makes its records `unknown`, never `stopped`
-   * (see #applyObservations). `changed` lists real changes, as the events do.
+   * Every record's status at once: one batched call per runtime that has records (`tmux
+   * list-panes -a`, one container list), never a call per instance. A runtime that cannot be
+   * asked makes its records `unknown`, never `stopped` (see #applyObservations). `changed` lists
+   * real changes, as the events do.
    */
   async refreshStatuses(options: ActorOption = {}): Promise<RefreshReport> {
     const askedAt = this.#context.now();
@@ -96,7 +82,7 @@ export class Statuses {
    * not be observed, why (its runtime's error, or another Engine holding its container).
    */
   async refreshRecords(instances: Instance[], actor: string): Promise<{ report: RefreshReport; outcomes: RefreshOutcome[] }> {
-    const { prisma, tmux, docker } = this.#context;
+    const { prisma, runtimes } = this.#context;
     const before = await statusesBeforeOutage(prisma, instances);
     const errors: SerializedError[] = [];
     // Each runtime's failure, beside the report's list, so every record can say why it is `unknown`.
@@ -107,27 +93,20 @@ export class Statuses {
         failures.set(type, error);
       },
     });
-    const wants = (type: InstanceType) => instances.some((instance) => instance.type === type);
-    const [sessions, listed] = await Promise.all([
-      wants('tmux') ? this.#state.ask('tmux', () => tmux.listSessions(), sink('tmux')) : new Map<string, TmuxSessionInfo>(),
-      wants('docker')
-        ? docker
-          ? this.#state.ask('docker', () => Promise.all([docker.getEngine(), docker.listContainers()]), sink('docker'))
-          : this.#state.failed('docker', dockerDisabled(), sink('docker'))
-        : null,
-    ]);
-    const engine = listed?.[0] ?? null;
-    const byId = listed ? indexContainers(listed[1]) : null;
-    const observations = instances.map((instance) => {
-      let observation: Observation;
-      if (instance.type === 'tmux') {
-        const session = sessions && instance.tmuxSession !== null ? (sessions.get(instance.tmuxSession) ?? null) : null;
-        observation = sessions ? observeTmux(before.get(instance.id) ?? instance.status, session) : unanswered;
-      } else {
-        observation = byId && engine ? observeContainer(instance, findContainer(byId, instance.containerId), engine) : unanswered;
-      }
-      return { instance, observation };
-    });
+    const asked = await Promise.all(
+      instanceTypes.map(async (type) => {
+        const ofType = instances.filter((instance) => instance.type === type);
+        if (ofType.length === 0) return null;
+        return this.#state.ask(type, () => runtimeFor(runtimes, type).observeAll(ofType, before), sink(type));
+      }),
+    );
+    const observed = new Map<string, Observation>();
+    let engine: DockerEngine | null = null;
+    for (const result of asked) {
+      for (const [id, observation] of result?.observations ?? []) observed.set(id, observation);
+      engine ??= result?.engine ?? null;
+    }
+    const observations = instances.map((instance) => ({ instance, observation: observed.get(instance.id) ?? unanswered }));
     const otherEngine = observations.flatMap(({ instance, observation }) => (observation.otherEngine ? [instance.name] : []));
     const { instances: updated, changed } = await this.#applyObservations(observations, before, actor);
     const checkedAt = this.#context.now();
@@ -137,6 +116,19 @@ export class Statuses {
       return { instance: updated[index] ?? instance, error };
     });
     return { report: { checked: instances.length, changed, errors, engine, otherEngine }, outcomes };
+  }
+
+  /**
+   * Writes one record's observation (made by a runtime action: start, stop, restart) as a refresh
+   * writes it, with its `status_changed` event when the status changed, and caches it. Answers the
+   * record as stored now.
+   */
+  async applyObservation(instance: Instance, observation: Observation, actor: string): Promise<Instance> {
+    const before = await statusesBeforeOutage(this.#context.prisma, [instance]);
+    const { instances } = await this.#applyObservations([{ instance, observation }], before, actor);
+    const result = instances[0] ?? instance;
+    this.#state.cache.set(instance.id, { status: result.status, checkedAt: this.#context.now() });
+    return result;
   }
 
   /**

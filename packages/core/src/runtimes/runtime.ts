@@ -1,4 +1,5 @@
 import type { DockerObservation, Instance, InstanceStatus } from '../instance.ts';
+import type { ContainerChange } from './instance-runtime.ts';
 
 /** What tmux says of one session (`list-panes` format fields): its first pane's pid and whether it lives. */
 export interface TmuxSessionInfo {
@@ -29,8 +30,22 @@ export interface TmuxRuntime {
   startSession(options: { name: string; cwd?: string | null; command: readonly string[] }): Promise<TmuxSessionInfo>;
   /** Kills the session: true; false when there was none (not an error). */
   killSession(name: string): Promise<boolean>;
-  /** The last `lines` lines the pane shows. */
-  capturePane(name: string, lines?: number): Promise<string>;
+  /**
+   * The last `lines` lines of the pane and its scroll-back (`capture-pane -p -J -S -N`), wrapped
+   * lines joined, without the blank rows below the cursor; `colors` keeps the escape sequences
+   * (`-e`). NOT_FOUND without the session.
+   */
+  capturePane(name: string, lines?: number, options?: { colors?: boolean }): Promise<string>;
+  /**
+   * The pane as `capturePane` reads it (every row, `lines` of scroll-back) with the cursor's
+   * column (`#{cursor_x}`), from one tmux command; null when the session is gone.
+   */
+  capturePaneWithCursor(name: string, lines: number, options?: { colors?: boolean }): Promise<{ text: string; cursorX: number } | null>;
+  /**
+   * Types `text` as literal characters (`send-keys -l`, never key names), then Enter when asked
+   * (`send-keys Enter`). NOT_FOUND without the session.
+   */
+  sendKeys(name: string, text: string, options: { enter: boolean }): Promise<void>;
 }
 
 /** A health check's verdict (`State.Health.Status`); only a running container has one that counts. */
@@ -112,6 +127,54 @@ export interface DockerRuntime {
   removeContainer(idOrName: string): Promise<boolean>;
   /** A process list inside a running container (`top`), for the optional process scan. */
   listProcesses(id: string): Promise<string[]>;
+  /** What inspect says of how the container runs (GET /containers/{id}/json); null when there is none. */
+  getContainerSettings(idOrName: string): Promise<ContainerSettings | null>;
+  /** POST /containers/{id}/start; a running container is left as it is (the Engine's 304). NOT_FOUND when there is none. */
+  startContainer(idOrName: string): Promise<void>;
+  /**
+   * POST /containers/{id}/stop without `t`: SIGTERM, then SIGKILL after the container's own grace
+   * period (`Config.StopTimeout`, else the Engine's 10 s), which is added to the request's bound.
+   * False when it was not running (304). NOT_FOUND when there is none.
+   */
+  stopContainer(idOrName: string): Promise<boolean>;
+  /** POST /containers/{id}/restart without `t`, bounded as `stopContainer`. NOT_FOUND when there is none. */
+  restartContainer(idOrName: string): Promise<void>;
+  /**
+   * The container's log (GET /containers/{id}/logs, stdout and stderr), its last `tail` lines, as
+   * text: demultiplexed when the container has no TTY, written as is when it has one (a TTY ends
+   * lines with `\r\n`). The whole read is bounded. NOT_FOUND when there is none.
+   */
+  readLogs(idOrName: string, options: { tail: number }): Promise<string>;
+  /**
+   * The log from its last `tail` lines on, following what is written (`follow=1`): resolves once
+   * the Engine answered, to text chunks; ends when `signal` fires or the container stops.
+   */
+  followLogs(idOrName: string, options: { tail: number; signal: AbortSignal }): Promise<AsyncIterable<string>>;
+  /**
+   * Writes `text` to the container's stdin through an attach (POST /containers/{id}/attach with
+   * `stdin=1`, the connection taken over), then detaches; the container must have `OpenStdin`
+   * and be running (the Engine refuses otherwise: DOCKER_ERROR). Nothing goes through a shell.
+   */
+  writeStdin(idOrName: string, text: string): Promise<void>;
+  /**
+   * GET /events for containers with all of `labels` (names or `name=value`): resolves once the
+   * Engine listens, to the changes cc-bridge follows, in order. Ends when `signal` fires; throws
+   * DOCKER_UNAVAILABLE when the Engine drops the stream.
+   */
+  watchContainers(options: { labels: readonly string[]; signal: AbortSignal }): Promise<AsyncIterable<ContainerChange>>;
+}
+
+/** How a container runs, from inspect (`Config.Tty`, `Config.OpenStdin`, `Config.StopTimeout`, `State.Running`). */
+export interface ContainerSettings {
+  id: string;
+  name: string;
+  /** It has a terminal: its output is one raw stream, and Enter is a carriage return. */
+  tty: boolean;
+  /** Its stdin stays open for attaching (`docker run -i`). */
+  openStdin: boolean;
+  /** Seconds `stop` waits after SIGTERM; null: the Engine's default (10 s). */
+  stopTimeoutSeconds: number | null;
+  isRunning: boolean;
 }
 
 /** What `docker stop` leaves: 0 (the process exited on SIGTERM), 143 (SIGTERM), 137 (SIGKILL after the grace period). */

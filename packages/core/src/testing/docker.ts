@@ -100,6 +100,10 @@ export interface TestContainerOptions {
   /** Merged over `NetworkMode: none`: a restart policy, a memory limit. */
   hostConfig?: Dockerode.HostConfig;
   healthcheck?: Dockerode.HealthConfig;
+  /** A terminal (`docker run -t`); default false. */
+  tty?: boolean;
+  /** Stdin kept open for attaching (`docker run -i`); default false. */
+  openStdin?: boolean;
 }
 
 /** A container from the test image without networking, labelled TEST_LABEL, running `sleep 3600` by default. */
@@ -111,6 +115,8 @@ export async function runTestContainer(options: TestContainerOptions): Promise<D
     Cmd: options.command ?? ['sleep', '3600'],
     Labels: { ...options.labels, ...testLabels() },
     HostConfig: { NetworkMode: 'none', ...options.hostConfig },
+    Tty: options.tty ?? false,
+    OpenStdin: options.openStdin ?? false,
     ...(options.healthcheck ? { Healthcheck: options.healthcheck } : {}),
   });
   if (options.start ?? true) await container.start();

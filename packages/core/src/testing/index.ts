@@ -14,3 +14,4 @@ export { createTestTmux, type TestTmux } from './tmux.ts';
 export { freePort, relayEngine, startSecondEngine, type TestEngine, type TestEngineStart } from './engines.ts';
 export { disposeAll, type TestResource } from './dispose.ts';
 export { openTestBridge, testBackends, type TestBackend, type TestBridge, type TestBridgeOptions } from './bridge.ts';
+export { testInstance } from './instances.ts';

@@ -108,6 +108,22 @@ describe.each(testBackends())('a tmux server that stops answering and comes back
     ]);
   });
 
+  it('fails a bulk stop while the server does not answer within one bound, not one per record, keeping the records', async () => {
+    freeze();
+    const started = Date.now();
+    const results = await bridge.manager.runBulk({ names: ['alpha', 'beta'] }, { kind: 'stop' }, { concurrency: 1, actor: 'test' });
+    // The first record waits out the bound; the second gets the same answer at once.
+    expect(Date.now() - started).toBeLessThan(2 * boundMs);
+    expect(results.map(({ name, ok, status, error }) => ({ name, ok, status, code: error?.code }))).toEqual([
+      { name: 'alpha', ok: false, status: 'unknown', code: 'TMUX_ERROR' },
+      { name: 'beta', ok: false, status: 'unknown', code: 'TMUX_ERROR' },
+    ]);
+    expect(lines.filter((line) => line.includes('did not answer'))).toHaveLength(1);
+    // Each request is in its history; the outage writes no status change.
+    expect(await kinds('alpha')).toEqual(['created', 'action']);
+    expect(await bridge.manager.getInstanceOrThrow('alpha')).toMatchObject({ status: 'unknown' });
+  });
+
   it('refuses to start a session while the server does not answer, within the bound, writing nothing', async () => {
     freeze();
     const started = Date.now();

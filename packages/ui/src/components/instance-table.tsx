@@ -2,7 +2,7 @@
 
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { cx, focusRing } from '../lib/cx.ts';
-import { shortContainerId } from '../lib/short-id.ts';
+import { columnFieldNames, fieldSpec, runtimeIdentity, typeSpecs } from '@cc-bridge/core/schemas';
 import { ariaSort, nextSort } from '../lib/sort.ts';
 import { pageSelection, toggleAll, toggleName } from '../lib/selection.ts';
 import { useNow } from '../lib/use-now.ts';
@@ -90,19 +90,19 @@ function SortHeader({
   );
 }
 
+/** The session, or the container by name and short id (the whole id on hover). */
 function SessionOrContainer({ row }: { row: InstanceRow }) {
-  if (row.type === 'tmux') {
-    return row.tmuxSession ? <code className="font-mono text-xs">{row.tmuxSession}</code> : <Missing />;
-  }
-  if (!row.containerName && !row.containerId) return <Missing />;
+  const { name, shortId, fullId } = runtimeIdentity(row);
+  if (name === null && shortId === null) return <Missing />;
+  const isNameCode = fieldSpec(typeSpecs[row.type].identity.name).detail?.isCode === true;
   return (
     <span className="inline-flex items-baseline gap-2">
-      {row.containerName ? <span>{row.containerName}</span> : null}
-      {row.containerId ? (
-        <code title={row.containerId} className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
-          {shortContainerId(row.containerId)}
+      {name === null ? null : isNameCode ? <code className="font-mono text-xs">{name}</code> : <span>{name}</span>}
+      {shortId === null ? null : (
+        <code title={fullId ?? undefined} className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
+          {shortId}
         </code>
-      ) : null}
+      )}
     </span>
   );
 }
@@ -172,9 +172,14 @@ const InstanceTableRow = memo(function InstanceTableRow({ row, isSelected, onTog
       <td className={cx(cellClasses, 'text-zinc-700 dark:text-zinc-300')}>
         <SessionOrContainer row={row} />
       </td>
-      <td className={cx(cellClasses, 'max-w-64 truncate text-zinc-700 dark:text-zinc-300')} title={row.imageName ?? undefined}>
-        {row.imageName ?? <Missing />}
-      </td>
+      {columnFieldNames.map((field) => {
+        const value = row[field];
+        return (
+          <td key={field} className={cx(cellClasses, 'max-w-64 truncate text-zinc-700 dark:text-zinc-300')} title={value ?? undefined}>
+            {value ?? <Missing />}
+          </td>
+        );
+      })}
       <td className={cx(cellClasses, 'text-zinc-700 tabular-nums dark:text-zinc-300')}>
         <RelativeTime date={row.createdAt} now={now} />
       </td>
@@ -227,7 +232,8 @@ export function InstanceTable({
 }: InstanceTableProps) {
   const now = useNow(nowOverride);
   const hasActions = renderRowActions !== undefined;
-  const columnCount = hasActions ? 9 : 8;
+  // Name, type, status, origin, session/container, the declared columns, created, last seen.
+  const columnCount = 7 + columnFieldNames.length + (hasActions ? 1 : 0);
 
   // Rows get one toggle function for the table's lifetime (so memo holds); it reads the latest
   // selection through a ref instead of closing over a stale one.
@@ -327,9 +333,11 @@ export function InstanceTable({
             <th scope="col" className={headerCellClasses}>
               Session / container
             </th>
-            <th scope="col" className={headerCellClasses}>
-              Image
-            </th>
+            {columnFieldNames.map((field) => (
+              <th key={field} scope="col" className={headerCellClasses}>
+                {fieldSpec(field).column?.label}
+              </th>
+            ))}
             <SortHeader label="Created" field="createdAt" {...sortProps} />
             <SortHeader label="Last seen" field="lastSeenAt" {...sortProps} />
             {hasActions ? (

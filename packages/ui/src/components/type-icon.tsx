@@ -19,11 +19,14 @@ function DockerGlyph() {
   );
 }
 
+const glyphs: Record<InstanceType, () => React.JSX.Element> = { tmux: TmuxGlyph, docker: DockerGlyph };
+
 /** The type's name is always in the text (visible by default, or for screen readers only). */
 export function TypeIcon({ type, showLabel = true, className }: { type: InstanceType; showLabel?: boolean; className?: string }) {
+  const Glyph = glyphs[type];
   return (
     <span className={cx('inline-flex items-center gap-1.5 text-zinc-700 dark:text-zinc-300', className)}>
-      {type === 'tmux' ? <TmuxGlyph /> : <DockerGlyph />}
+      <Glyph />
       <span className={showLabel ? undefined : 'sr-only'}>{type}</span>
     </span>
   );

@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { CcBridgeError } from '../../errors.ts';
 import { runtimeCallTimeoutMs } from '../bounds.ts';
 import type { ContainerInfo, DockerEngine, DockerRuntime } from '../runtime.ts';
+import { containerCalls } from './container-io.ts';
 import { describeDockerEndpoint, dockerErrorFrom, engineStatusCode, isRemovalInProgress } from './docker-client.ts';
 import { commandsFromTop, containerInfoFromInspect, containerInfoFromSummary, engineFromInfo, needsOomCheck } from './transform.ts';
 
@@ -92,6 +93,8 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
   }
 
   return {
+    ...containerCalls({ docker, endpoint, requestTimeoutMs, failure }),
+
     async ping() {
       await call(pingEngine);
     },
@@ -215,5 +218,26 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
  */
 export function unusableDockerRuntime(error: CcBridgeError): DockerRuntime {
   const fail = () => Promise.reject(error);
-  return { ping: fail, getEngine: fail, listContainers: fail, getContainer: fail, runContainer: fail, removeContainer: fail, listProcesses: fail };
+  return {
+    ping: fail,
+    getEngine: fail,
+    listContainers: fail,
+    getContainer: fail,
+    runContainer: fail,
+    removeContainer: fail,
+    listProcesses: fail,
+    getContainerSettings: fail,
+    startContainer: fail,
+    stopContainer: fail,
+    restartContainer: fail,
+    readLogs: fail,
+    followLogs: fail,
+    writeStdin: fail,
+    watchContainers: fail,
+  };
+}
+
+/** Docker support switched off in the configuration (`[docker] enabled = false`): DOCKER_UNAVAILABLE. */
+export function dockerDisabledError(): CcBridgeError {
+  return new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyTmuxFailure, lastPaneLines, parsePaneLine, parsePaneLines } from './parse.ts';
+import { classifyTmuxFailure, completeLines, lastPaneLines, linesAfter, parsePaneLine, parsePaneLines } from './parse.ts';
 
 describe('parsePaneLine', () => {
   it('reads name, pid, dead flag and unix-second timestamps', () => {
@@ -105,5 +105,35 @@ describe('lastPaneLines', () => {
 
   it('returns nothing for zero lines', () => {
     expect(lastPaneLines('one\n', 0)).toBe('');
+  });
+});
+
+describe('completeLines', () => {
+  it('keeps every line above a cursor at the start of a row', () => {
+    expect(completeLines('one\ntwo\n\n\n', 0)).toEqual(['one', 'two']);
+  });
+
+  it('holds back the line the cursor stands in', () => {
+    expect(completeLines('one\n$ ls\n\n', 4)).toEqual(['one']);
+  });
+});
+
+describe('linesAfter', () => {
+  it('gives the lines added below what was seen', () => {
+    expect(linesAfter(['a', 'b'], ['a', 'b', 'c', 'd'])).toEqual(['c', 'd']);
+  });
+
+  it('follows a window that slid as lines scrolled into history', () => {
+    expect(linesAfter(['a', 'b', 'c'], ['b', 'c', 'd'])).toEqual(['d']);
+  });
+
+  it('gives nothing when nothing changed, and everything when nothing overlaps', () => {
+    expect(linesAfter(['a', 'b'], ['a', 'b'])).toEqual([]);
+    expect(linesAfter(['a', 'b'], ['x', 'y'])).toEqual(['x', 'y']);
+    expect(linesAfter([], ['x'])).toEqual(['x']);
+  });
+
+  it('counts a repeated line once per new occurrence', () => {
+    expect(linesAfter(['.', '.'], ['.', '.', '.'])).toEqual(['.']);
   });
 });

@@ -98,3 +98,32 @@ export function lastPaneLines(stdout: string, lines: number): string {
   while (rows.length > 0 && rows[rows.length - 1]?.trim() === '') rows.pop();
   return rows.slice(-lines).join('\n');
 }
+
+/**
+ * The rows of a capture that are finished lines: the blank rows below the last text dropped, and
+ * the last line too while the cursor stands in it (`cursorX` > 0), since a program that writes
+ * line by line has not ended that line yet (a prompt, a line being printed).
+ */
+export function completeLines(stdout: string, cursorX: number): string[] {
+  const rows = stdout.split('\n');
+  while (rows.length > 0 && rows[rows.length - 1]?.trim() === '') rows.pop();
+  if (cursorX > 0) rows.pop();
+  return rows;
+}
+
+/**
+ * The lines of `current` that come after what `previous` showed: the longest tail of `previous`
+ * that `current` begins with is what both saw (the window slides as lines scroll into history),
+ * and the rest is new. Without any overlap (the screen was cleared, or more lines than the window
+ * holds came at once) all of `current` is new. Repeated identical lines that scroll by exactly as
+ * many as arrive cannot be told apart from no change.
+ */
+export function linesAfter(previous: readonly string[], current: readonly string[]): string[] {
+  for (let overlap = Math.min(previous.length, current.length); overlap > 0; overlap -= 1) {
+    const start = previous.length - overlap;
+    let isMatch = true;
+    for (let index = 0; index < overlap && isMatch; index += 1) isMatch = previous[start + index] === current[index];
+    if (isMatch) return current.slice(overlap);
+  }
+  return [...current];
+}

@@ -89,6 +89,11 @@ function firstPane(stdout: string): PaneLine | null {
   return parsePaneLines(stdout).values().next().value ?? null;
 }
 
+/** `capture-pane` printing the pane and `lines` rows of scroll-back, wrapped lines joined (`-J`). */
+function captureArgs(name: string, lines: number, colors: boolean): string[] {
+  return ['capture-pane', '-p', '-J', ...(colors ? ['-e'] : []), '-t', exactWindowTarget(name), '-S', `-${lines}`];
+}
+
 /** `=NAME:` is the session named exactly NAME; a bare `=NAME` as a window target still matches prefixes. */
 function exactWindowTarget(name: string): string {
   return `=${name}:`;
@@ -146,6 +151,10 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
       if (failure === 'no-server' || failure === 'server-exited' || failure === 'no-session') return null;
       throw error;
     }
+  }
+
+  function noSession(name: string): CcBridgeError {
+    return new CcBridgeError('NOT_FOUND', `No tmux session named ${name} on ${serverLabel}`);
   }
 
   async function killSession(name: string): Promise<boolean> {
@@ -221,10 +230,32 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
 
     killSession,
 
-    async capturePane(name, lines = defaultCaptureLines) {
-      const stdout = await runOrNothing(['capture-pane', '-p', '-J', '-t', exactWindowTarget(name), '-S', `-${lines}`]);
-      if (stdout === null) throw new CcBridgeError('NOT_FOUND', `No tmux session named ${name} on ${serverLabel}`);
+    async capturePane(name, lines = defaultCaptureLines, { colors = false } = {}) {
+      const stdout = await runOrNothing(captureArgs(name, lines, colors));
+      if (stdout === null) throw noSession(name);
       return lastPaneLines(stdout, lines);
+    },
+
+    async capturePaneWithCursor(name, lines, { colors = false } = {}) {
+      // One command sequence (`;` as its own argument), so the cursor and the rows are of one moment.
+      const stdout = await runOrNothing(['display-message', '-p', '-t', exactWindowTarget(name), '#{cursor_x}', ';', ...captureArgs(name, lines, colors)]);
+      if (stdout === null) return null;
+      const newline = stdout.indexOf('\n');
+      const cursorX = Number(stdout.slice(0, newline));
+      if (newline === -1 || !Number.isInteger(cursorX)) {
+        throw new CcBridgeError('TMUX_ERROR', `tmux display-message printed no cursor position for ${name}: ${JSON.stringify(stdout.slice(0, 80))}`);
+      }
+      return { text: stdout.slice(newline + 1), cursorX };
+    },
+
+    async sendKeys(name, text, { enter }) {
+      const target = exactWindowTarget(name);
+      // -l: every character as typed, so `Enter` or `C-c` in the text stay words; `--`: text
+      // beginning with `-` is not read as an option.
+      const args = text === '' ? [] : ['send-keys', '-l', '-t', target, '--', text];
+      if (enter) args.push(...(args.length > 0 ? [';'] : []), 'send-keys', '-t', target, 'Enter');
+      if (args.length === 0) return;
+      if ((await runOrNothing(args)) === null) throw noSession(name);
     },
   };
 }

@@ -2,35 +2,21 @@
 
 import { Banner, CheckboxField, SelectField, TextField, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
-import { instanceTypes, type InstanceType } from '@/lib/core-schemas';
+import { instanceTypes, typeSpecs, type InstanceType } from '@/lib/core-schemas';
 import { clashFieldErrors, describeError, toSerializedError } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
 import {
   createInstanceRequest,
   emptyFormValues,
   fieldLabels,
-  fieldsOfType,
+  fieldPlaceholders,
+  formFieldsOfType,
   runtimeTextFields,
   toCreateFields,
   type FormValues,
 } from '@/lib/instance-form';
 import { useCreateInstance } from '@/lib/mutations';
 import { FormDialog } from './form-dialog';
-
-const startHints: Record<InstanceType, string> = {
-  tmux: 'Starts a detached tmux session running the configured command.',
-  docker: 'Runs a new container from the image; its ID and name come from Docker.',
-};
-
-const placeholders: Partial<Record<keyof FormValues, string>> = {
-  name: 'billing-api',
-  tmuxSession: 'defaults to the name',
-  cwd: '/home/me/projects/billing',
-  containerId: '12 to 64 hex characters',
-  containerName: 'claude-billing',
-  imageName: 'claude-code:latest',
-  dockerNetwork: 'bridge',
-};
 
 export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
   const [type, setType] = useState<InstanceType>('tmux');
@@ -43,7 +29,7 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
 
   // The chosen type's fields, plus any field of the other type still holding text, so the
   // mismatch is shown and named rather than silently dropped.
-  const visibleFields = runtimeTextFields.filter((field) => fieldsOfType[type].includes(field) || values[field].trim() !== '');
+  const visibleFields = runtimeTextFields.filter((field) => formFieldsOfType[type].includes(field) || values[field].trim() !== '');
 
   function setValue(field: keyof FormValues, value: string) {
     setValues((current) => ({ ...current, [field]: value }));
@@ -66,7 +52,7 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
         toast({
           variant: 'success',
           title: `Created ${instance.name}`,
-          description: start ? `Its ${instance.type === 'tmux' ? 'tmux session' : 'container'} is starting.` : `Status: ${instance.status}.`,
+          description: start ? `Its ${typeSpecs[instance.type].runtimeNoun} is starting.` : `Status: ${instance.status}.`,
         });
         onClose();
       },
@@ -101,14 +87,14 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
         autoComplete="off"
         spellCheck={false}
         value={values.name}
-        placeholder={placeholders.name}
+        placeholder="billing-api"
         onChange={(event) => setValue('name', event.target.value)}
         error={firstError(fieldErrors, 'name')}
       />
       <SelectField
         label="Type"
         name="type"
-        options={instanceTypes.map((value) => ({ value, label: value === 'tmux' ? 'tmux session' : 'Docker container' }))}
+        options={instanceTypes.map((value) => ({ value, label: typeSpecs[value].optionLabel }))}
         value={type}
         onChange={(event) => setType(instanceTypes.find((value) => value === event.target.value) ?? 'tmux')}
         error={firstError(fieldErrors, 'type')}
@@ -122,7 +108,7 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
             autoComplete="off"
             spellCheck={false}
             value={values[field]}
-            placeholder={placeholders[field]}
+            placeholder={fieldPlaceholders[field]}
             onChange={(event) => setValue(field, event.target.value)}
             error={firstError(fieldErrors, field)}
           />
@@ -133,7 +119,7 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
         name="start"
         checked={start}
         onChange={(event) => setStart(event.target.checked)}
-        hint={startHints[type]}
+        hint={typeSpecs[type].startHint}
       />
       {formError ? (
         <Banner variant="error" title={formError.title}>

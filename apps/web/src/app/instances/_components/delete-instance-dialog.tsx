@@ -2,7 +2,7 @@
 
 import { CheckboxField, ConfirmDialog, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
-import type { Instance } from '@/lib/core-schemas';
+import { runtimeIdentity, typeSpecs, type Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { useDeleteInstance } from '@/lib/mutations';
 
@@ -12,11 +12,6 @@ export interface DeleteInstanceDialogProps {
   onClose: () => void;
   onDeleted?: (instance: Instance) => void;
 }
-
-const runtimeLabel = {
-  docker: 'Also stop and remove the container',
-  tmux: 'Also kill the tmux session',
-} as const;
 
 export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteInstanceDialogProps) {
   const [removeRuntime, setRemoveRuntime] = useState(false);
@@ -36,11 +31,11 @@ export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteIns
       { name, removeRuntime },
       {
         onSuccess: ({ runtime }) => {
-          const what = type === 'docker' ? 'container' : 'tmux session';
+          const { runtimeNoun, removedSentence } = typeSpecs[type];
           const description = {
-            kept: `The record is gone; the ${what} was left as it was.`,
-            removed: `The record is gone and ${type === 'docker' ? 'its container was stopped and removed' : 'its tmux session was killed'}.`,
-            gone: `The record is gone; its ${what} was already gone.`,
+            kept: `The record is gone; the ${runtimeNoun} was left as it was.`,
+            removed: `The record is gone and ${removedSentence}.`,
+            gone: `The record is gone; its ${runtimeNoun} was already gone.`,
           }[runtime];
           toast({ variant: 'success', title: `Deleted ${name}`, description });
           onDeleted?.(instance);
@@ -52,14 +47,15 @@ export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteIns
   }
 
   // A tmux record without a session (cleared) has no runtime to keep or remove.
-  const runtime =
-    instance?.type === 'docker' ? `container ${instance.containerName ?? instance.containerId ?? ''}` : instance?.tmuxSession ? `tmux session ${instance.tmuxSession}` : null;
+  const identity = instance ? runtimeIdentity(instance) : null;
+  const runtimeName = identity?.name ?? identity?.fullId ?? null;
+  const runtime = instance && runtimeName !== null ? `${typeSpecs[instance.type].runtimeNoun} ${runtimeName}` : null;
 
   return (
     <ConfirmDialog
       open={instance !== null}
       title={instance ? `Delete ${instance.name}?` : 'Delete'}
-      description={`This removes the record and keeps its history.${runtime ? ` The ${runtime.trim()} keeps running unless you tick the box.` : ''}`}
+      description={`This removes the record and keeps its history.${runtime ? ` The ${runtime} keeps running unless you tick the box.` : ''}`}
       confirmLabel="Delete"
       isDestructive
       onConfirm={handleConfirm}
@@ -67,7 +63,7 @@ export function DeleteInstanceDialog({ instance, onClose, onDeleted }: DeleteIns
     >
       {instance ? (
         <CheckboxField
-          label={runtimeLabel[instance.type]}
+          label={typeSpecs[instance.type].removeRuntimeLabel}
           name="removeRuntime"
           checked={removeRuntime}
           onChange={(event) => setRemoveRuntime(event.target.checked)}

@@ -3,10 +3,10 @@
 import { Banner, Button, TextField, useToast } from '@cc-bridge/ui';
 import { useState } from 'react';
 import { fetchInstanceDetail } from '@/lib/api-client';
-import { updateInstancePatch, type Instance } from '@/lib/core-schemas';
+import { typeSpecs, updateInstancePatch, type Instance } from '@/lib/core-schemas';
 import { clashFieldErrors, describeError, toSerializedError, type ErrorText } from '@/lib/error-messages';
 import { fieldErrorsOf, firstError, type FieldErrors } from '@/lib/field-errors';
-import { fieldLabels, fieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
+import { fieldLabels, formFieldsOfType, formValuesOf, toPatch, type FormValues } from '@/lib/instance-form';
 import { useUpdateInstance } from '@/lib/mutations';
 import { FormDialog } from './form-dialog';
 
@@ -97,7 +97,7 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
   return (
     <FormDialog
       title={`Edit ${base.name}`}
-      description={`A ${base.type === 'tmux' ? 'tmux' : 'Docker'} instance. Empty a field to clear it.`}
+      description={`A ${typeSpecs[base.type].label} instance. Empty a field to clear it.`}
       submitLabel="Save"
       isPending={update.isPending || isReloading}
       onSubmit={handleSubmit}
@@ -115,7 +115,7 @@ export function EditInstanceDialog({ instance: opened, onClose, onSaved }: EditI
         error={firstError(fieldErrors, 'name')}
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        {fieldsOfType[base.type].map((field) => (
+        {formFieldsOfType[base.type].map((field) => (
           <TextField
             key={field}
             label={fieldLabels[field]}

@@ -1,4 +1,5 @@
 import type { InstanceEvent } from '@cc-bridge/core';
+import { shortContainerId } from '@/lib/core-schemas';
 
 // What an event says in one line. Core stores whole records on created/discovered/imported/deleted
 // events and changed fields on updated/merged ones; a reader wants the gist, the rest is a click away.
@@ -39,7 +40,8 @@ function recordParts(record: Payload): string[] {
     if (session) parts.push(`session ${session}`);
   } else {
     // A container registered by id alone still needs something to be recognised by.
-    const container = text('containerName') ?? text('containerId')?.slice(0, 12) ?? null;
+    const id = text('containerId');
+    const container = text('containerName') ?? (id === null ? null : shortContainerId(id));
     if (container) parts.push(`container ${container}`);
   }
   const image = text('imageName');
@@ -63,6 +65,11 @@ export function summarizeEvent(event: Pick<InstanceEvent, 'kind' | 'from' | 'to'
         kind: 'changes',
         changes: Object.entries(event.to).map(([field, to]) => ({ field, from: formatEventValue(before[field]), to: formatEventValue(to) })),
       };
+    }
+    case 'action': {
+      // Core writes `to: { action, ok }` (registry/actions.ts): what was asked, and whether it was done.
+      if (!isPayload(event.to) || typeof event.to.action !== 'string') return { kind: 'none' };
+      return { kind: 'record', parts: [event.to.action, event.to.ok === false ? 'failed' : 'done'] };
     }
     case 'status_changed':
     case 'renamed_on_conflict':

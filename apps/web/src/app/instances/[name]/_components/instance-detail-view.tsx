@@ -8,7 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { DeleteInstanceDialog } from '../../_components/delete-instance-dialog';
 import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
-import { describeDockerEngine, describeRuntimeState, type Instance } from '@/lib/core-schemas';
+import { instanceDetailRows, type Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { useRefreshInstanceStatus } from '@/lib/mutations';
 import { useLiveState } from '@/lib/live-updates';
@@ -25,6 +25,7 @@ const eventLabels: Record<InstanceEvent['kind'], string> = {
   renamed_on_conflict: 'Renamed on a name clash',
   deleted: 'Deleted',
   imported: 'Imported',
+  action: 'Action',
 };
 
 function Value({ children }: { children: ReactNode }) {
@@ -60,16 +61,8 @@ function Fields({ instance }: { instance: Instance }) {
     ['Updated', <Time key="updated" date={instance.updatedAt} />],
     ['Last seen', <Time key="seen" date={instance.lastSeenAt} />],
     ['Last activity', <Time key="activity" date={instance.lastActivityAt} />],
-    ['tmux session', code(instance.tmuxSession)],
-    ['PID', instance.pid],
-    ['Working directory', code(instance.cwd)],
-    ['Container ID', code(instance.containerId)],
-    ['Container name', instance.containerName],
-    ['Image', code(instance.imageName)],
-    ['Network', instance.dockerNetwork],
-    // What the Docker Engine itself said when last asked (`exited (3)`), beside our status word.
-    ['Engine state', code(describeRuntimeState(instance))],
-    ['Docker Engine', code(describeDockerEngine(instance))],
+    // The per-type fields, then what the Docker Engine itself said when last asked (`exited (3)`).
+    ...instanceDetailRows(instance).map(({ label, value, isCode }): [string, ReactNode] => [label, isCode && typeof value === 'string' ? code(value) : value]),
   ];
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">

@@ -9,15 +9,19 @@ import {
   type ContainerInfo,
   type DockerEngine,
   type TmuxSessionInfo,
-} from '../runtimes/runtime.ts';
+} from './runtime.ts';
 
-/** What a runtime said of one record, before it is written. */
+/**
+ * What a runtime said of one record, before it is written: the status and the runtime's own
+ * facts. Pure data; the manager writes it (status, lastSeenAt, pid, the Docker facts).
+ */
 export interface Observation {
   status: InstanceStatus;
   /** The runtime confirmed the session or container exists (moves lastSeenAt). */
   isSeen: boolean;
   /** The runtime could not be asked: the status is `unknown` by the outage rule, not observed. */
   isUnanswered?: boolean;
+  /** The tmux session's first pane's process (`#{pane_pid}`). */
   pid?: number | null;
   /** What the Engine said of the container, written as given (never bumps the version). */
   docker?: Partial<DockerObservation>;
@@ -25,14 +29,19 @@ export interface Observation {
   otherEngine?: DockerEngine;
 }
 
+/** Whether `observation` brings Docker facts the record does not hold yet. */
 export function hasNewDockerFacts(instance: Instance, observation: Observation): boolean {
   const facts = observation.docker ?? {};
   return (Object.keys(facts) as (keyof DockerObservation)[]).some((field) => facts[field] !== instance[field]);
 }
 
+/** The observation of a record whose runtime could not be asked. */
 export const unanswered: Observation = { status: 'unknown', isSeen: false, isUnanswered: true };
 
-/** A tmux record never started (`statusBefore` created) keeps `created` while it has no session. */
+/**
+ * A tmux record's observation from its session (`list-panes`), or null for none. A record never
+ * started (`statusBefore` created) keeps `created` while it has no session.
+ */
 export function observeTmux(statusBefore: InstanceStatus, session: TmuxSessionInfo | null): Observation {
   if (!session) return { status: statusBefore === 'created' ? 'created' : 'stopped', isSeen: false };
   return { status: statusFromTmuxSession(session), isSeen: true, pid: session.panePid };
@@ -48,7 +57,7 @@ export function observeContainer(instance: Instance, container: ContainerInfo | 
   return { status: 'stopped', isSeen: false, docker: goneContainerObservation };
 }
 
-/** Refuses to judge, or act on, a container from an Engine that is not the one it belongs to. */
+/** Refuses to judge, or act on, a container from an Engine that is not the one it belongs to (DOCKER_UNAVAILABLE). */
 export function otherEngineError(instance: Instance, engine: DockerEngine): CcBridgeError {
   return new CcBridgeError(
     'DOCKER_UNAVAILABLE',
@@ -57,17 +66,10 @@ export function otherEngineError(instance: Instance, engine: DockerEngine): CcBr
   );
 }
 
-/** The items that pass `test`, then the others. */
-export function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
-  const passed: T[] = [];
-  const failed: T[] = [];
-  for (const item of items) (test(item) ? passed : failed).push(item);
-  return [passed, failed];
-}
-
+/** Containers of one list call by full id (the Engine's `Id`). */
 export type ContainerIndex = Map<string, ContainerInfo>;
 
-export function indexContainers(containers: ContainerInfo[]): ContainerIndex {
+export function indexContainers(containers: readonly ContainerInfo[]): ContainerIndex {
   return new Map(containers.map((container) => [container.id, container]));
 }
 

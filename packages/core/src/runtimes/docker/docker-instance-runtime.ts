@@ -1,0 +1,192 @@
+import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
+import type { Instance } from '../../instance.ts';
+import type { Runtime } from '../instance-runtime.ts';
+import { findContainer, indexContainers, observeContainer, otherEngineError, type Observation } from '../observation.ts';
+import { belongsToOtherEngine, observeDockerContainer, statusFromContainerState, type DockerRuntime } from '../runtime.ts';
+import { createEscapeStripper, lastLines, stripTerminalEscapes } from '../terminal-text.ts';
+import { dockerDisabledError } from './docker-runtime.ts';
+
+export interface DockerInstanceRuntimeOptions {
+  /**
+   * The label a launched container gets, valued with the instance's name, and that a container
+   * must carry for the change feed to report it (`config.docker.containerLabel`); null: launched
+   * containers get none and the feed reports every container.
+   */
+  containerLabel: string | null;
+  /** The network a launched container joins when its record names none (`config.docker.network`); null: none at all. */
+  network: string | null;
+}
+
+const defaultOutputLines = 50;
+
+/** The container a Docker record names; INVALID_INPUT when it names none. */
+function containerOf(instance: Instance): string {
+  if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" names no container`);
+  return instance.containerId;
+}
+
+/**
+ * The Docker Runtime: records are containers on one Engine (`client`, the client of
+ * docker-runtime.ts; null when Docker is disabled, and then every call is DOCKER_UNAVAILABLE and
+ * there is no change feed). A container the Engine does not have is gone, unless the record
+ * belongs to another Engine: then it is not judged (DOCKER_UNAVAILABLE, see otherEngineError).
+ */
+export function createDockerInstanceRuntime(client: DockerRuntime | null, options: DockerInstanceRuntimeOptions): Runtime {
+  if (!client) return disabledDockerInstanceRuntime();
+  // Narrowed once for the functions below, which TypeScript would not narrow.
+  const docker = client;
+
+  async function observe(instance: Instance): Promise<Observation> {
+    if (!instance.containerId) return { status: 'error', isSeen: false };
+    const [engine, container] = await Promise.all([docker.getEngine(), docker.getContainer(instance.containerId)]);
+    return observeContainer(instance, container, engine);
+  }
+
+  /**
+   * For a NOT_FOUND from the Engine: a record of another Engine is not judged by this one's
+   * answer (DOCKER_UNAVAILABLE); otherwise `error` stands.
+   */
+  async function refuseOtherEngine(instance: Instance, error: unknown): Promise<void> {
+    if (!isCcBridgeError(error, 'NOT_FOUND')) throw error;
+    const engine = await docker.getEngine();
+    if (belongsToOtherEngine(instance, engine)) throw otherEngineError(instance, engine);
+  }
+
+  /** `call`, with a missing container of another Engine's record reported as such. */
+  async function onContainer<T>(instance: Instance, call: (container: string) => Promise<T>): Promise<T> {
+    const container = containerOf(instance);
+    try {
+      return await call(container);
+    } catch (error) {
+      await refuseOtherEngine(instance, error);
+      throw error;
+    }
+  }
+
+  return {
+    type: 'docker',
+    label: 'the Docker Engine',
+
+    observe,
+
+    recordIdentity: () => ({}),
+
+    async launch(input) {
+      const engine = await docker.getEngine();
+      // runContainer removes the container itself if it fails after the Engine made it.
+      const container = await docker.runContainer({
+        name: input.containerName ?? input.name,
+        image: input.imageName ?? '',
+        labels: options.containerLabel === null ? {} : { [options.containerLabel]: input.name },
+        network: input.dockerNetwork ?? options.network,
+      });
+      return {
+        fields: {
+          containerId: container.id,
+          containerName: container.name,
+          dockerNetwork: container.networks[0] ?? input.dockerNetwork ?? null,
+          status: statusFromContainerState(container),
+          ...observeDockerContainer(container, engine),
+        },
+        description: `the container ${container.name}`,
+        undo: () => docker.removeContainer(container.id),
+      };
+    },
+
+    async observeAll(instances) {
+      const [engine, containers] = await Promise.all([docker.getEngine(), docker.listContainers()]);
+      const byId = indexContainers(containers);
+      const observations = new Map<string, Observation>();
+      for (const instance of instances) observations.set(instance.id, observeContainer(instance, findContainer(byId, instance.containerId), engine));
+      return { observations, engine };
+    },
+
+    async start(instance) {
+      await onContainer(instance, (container) => docker.startContainer(container));
+      return observe(instance);
+    },
+
+    async stop(instance) {
+      try {
+        await docker.stopContainer(containerOf(instance));
+      } catch (error) {
+        // Gone is stopped, as the observation says; a record of another Engine is refused.
+        await refuseOtherEngine(instance, error);
+      }
+      return observe(instance);
+    },
+
+    async restart(instance) {
+      await onContainer(instance, (container) => docker.restartContainer(container));
+      return observe(instance);
+    },
+
+    async remove(instance) {
+      if (await docker.removeContainer(containerOf(instance))) return true;
+      // Not on this Engine is not "gone" when the container belongs to another one.
+      const engine = await docker.getEngine();
+      if (belongsToOtherEngine(instance, engine)) throw otherEngineError(instance, engine);
+      return false;
+    },
+
+    async readOutput(instance, { lines = defaultOutputLines, colors = false } = {}) {
+      const text = await onContainer(instance, (container) => docker.readLogs(container, { tail: lines }));
+      return lastLines(colors ? text : stripTerminalEscapes(text), lines);
+    },
+
+    async followOutput(instance, { signal, lines = 0, colors = false }) {
+      const chunks = await onContainer(instance, (container) => docker.followLogs(container, { tail: lines, signal }));
+      if (colors) return chunks;
+      return (async function* plain() {
+        const strip = createEscapeStripper();
+        for await (const chunk of chunks) {
+          const text = strip(chunk);
+          if (text !== '') yield text;
+        }
+      })();
+    },
+
+    async sendInput(instance, { text, enter = true }) {
+      if (text === '' && !enter) throw new CcBridgeError('INVALID_INPUT', 'Nothing to send: the text is empty and Enter was not asked for');
+      const settings = await onContainer(instance, async (container) => {
+        const found = await docker.getContainerSettings(container);
+        if (!found) throw new CcBridgeError('NOT_FOUND', `"${instance.name}": its container ${container} is not on the Docker Engine`);
+        return found;
+      });
+      if (!settings.openStdin) {
+        throw new CcBridgeError(
+          'INVALID_INPUT',
+          `"${instance.name}": container ${settings.name} keeps no stdin open (it was not created with OpenStdin, docker run -i), so it cannot be sent input`,
+        );
+      }
+      if (!settings.isRunning) throw new CcBridgeError('DOCKER_ERROR', `"${instance.name}": container ${settings.name} is not running; start it before sending input`);
+      // A terminal sends a carriage return for Enter (its line discipline makes it a newline); a pipe wants the newline itself.
+      await docker.writeStdin(settings.id, text + (enter ? (settings.tty ? '\r' : '\n') : ''));
+    },
+
+    changes: ({ signal }) => docker.watchContainers({ labels: options.containerLabel === null ? [] : [options.containerLabel], signal }),
+  };
+}
+
+/**
+ * Docker switched off in the configuration: every call is DOCKER_UNAVAILABLE before it looks at
+ * the record, and there is no change feed.
+ */
+function disabledDockerInstanceRuntime(): Runtime {
+  const fail = () => Promise.reject(dockerDisabledError());
+  return {
+    type: 'docker',
+    label: 'the Docker Engine',
+    recordIdentity: () => ({}),
+    launch: fail,
+    observe: fail,
+    observeAll: fail,
+    start: fail,
+    stop: fail,
+    restart: fail,
+    remove: fail,
+    readOutput: fail,
+    followOutput: fail,
+    sendInput: fail,
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+
+import { createEscapeStripper, lastLines, stripTerminalEscapes } from './terminal-text.ts';
+
+describe('stripTerminalEscapes', () => {
+  it('removes colours, cursor moves and titles, keeping the text', () => {
+    expect(stripTerminalEscapes('\u001b[1;31merror\u001b[0m: \u001b[2Kdone')).toBe('error: done');
+    expect(stripTerminalEscapes('\u001b]0;title\u0007hi \u001b]8;;http://x\u001b\\link')).toBe('hi link');
+    expect(stripTerminalEscapes('\u001b=\u001b7plain')).toBe('plain');
+  });
+
+  it('leaves text without escapes as it is', () => {
+    expect(stripTerminalEscapes('a [1m] b')).toBe('a [1m] b');
+  });
+});
+
+describe('lastLines', () => {
+  it('takes the last lines of terminal output ending in \\r\\n, without the trailing blank ones', () => {
+    expect(lastLines('one\r\ntwo\r\nthree\r\n\r\n', 2)).toBe('two\nthree');
+    expect(lastLines('one\ntwo\n', 5)).toBe('one\ntwo');
+    expect(lastLines('one\n', 0)).toBe('');
+  });
+});
+
+describe('createEscapeStripper', () => {
+  it('removes a sequence cut across two chunks', () => {
+    const strip = createEscapeStripper();
+    expect(strip('red: \u001b[1;3')).toBe('red: ');
+    expect(strip('1mtext\u001b[0m\n')).toBe('text\n');
+    expect(strip('plain\u001b')).toBe('plain');
+    expect(strip(']0;title\u0007after')).toBe('after');
+  });
+});
