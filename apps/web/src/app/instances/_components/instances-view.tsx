@@ -11,6 +11,7 @@ import type { Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { defaultListParams, instanceListParsers, pageSize, type InstanceListParams } from '@/lib/list-params';
 import { listShortcutFor, listShortcuts, movedRowIndex } from '@/lib/list-shortcuts';
+import { actionWords, describeResult, instancesNoun, type InstanceActionKind } from '@/lib/action-text';
 import {
   useCleanupStopped,
   useDeleteInstances,
@@ -19,6 +20,7 @@ import {
   useRefreshInstanceStatus,
   useRefreshInstancesStatus,
   useRefreshStatuses,
+  useRunInstanceAction,
 } from '@/lib/mutations';
 import { useLiveState } from '@/lib/live-updates';
 import { instanceListQuery } from '@/lib/queries';
@@ -31,6 +33,7 @@ import { DockerBanner } from './docker-banner';
 import { EditInstanceDialog } from './edit-instance-dialog';
 import { Pagination } from './pagination';
 import { RemovalDialog } from './removal-dialog';
+import { InstanceActionDialog, type InstanceActionRequest } from './instance-action-dialog';
 import { SelectionBar } from './selection-bar';
 
 const searchDebounceMs = 250;
@@ -104,6 +107,10 @@ export function InstancesView() {
   // The row j/k are on (by id, so a refetch that reorders rows keeps it on the same record).
   const [focusedId, setFocusedId] = useState<string | null>(null);
   const [isShowingShortcuts, setIsShowingShortcuts] = useState(false);
+  // The start/stop/restart of several instances being confirmed or run (one dialog per request).
+  const [actionRequest, setActionRequest] = useState<{ id: number; request: InstanceActionRequest } | null>(null);
+  const runOne = useRunInstanceAction();
+  const actionRequests = useRef(0);
   const [isCreating, setIsCreating] = useState(false);
   const [editing, setEditing] = useState<Instance | null>(null);
   const [deleting, setDeleting] = useState<Instance | null>(null);
@@ -279,13 +286,47 @@ export function InstancesView() {
     return () => document.removeEventListener('keydown', listener);
   }, []);
 
+  function handleSelectionAction(kind: InstanceActionKind) {
+    const names = [...selectedNames].sort();
+    setActionRequest({ id: (actionRequests.current += 1), request: { kind, target: { names }, count: names.length, names } });
+  }
+
+  function handleFilterAction(kind: InstanceActionKind) {
+    const filter = { type: params.type, status: params.status, origin: params.origin, search: params.search };
+    setActionRequest({ id: (actionRequests.current += 1), request: { kind, target: { filter }, count: matched, names: items.map((item) => item.name) } });
+  }
+
   // Stable for the table's memoised rows: they read the latest records through a ref.
+  const runOneMutate = runOne.mutate;
+  const runRowAction = useCallback(
+    (kind: InstanceActionKind, name: string) =>
+      runOneMutate(
+        { kind, target: { names: [name] } },
+        {
+          onSuccess: (results) => {
+            const [result] = results;
+            toast({
+              variant: result?.ok ? 'success' : 'error',
+              title: result?.ok ? `${name} ${actionWords[kind].done}: ${result.status ?? 'unknown'}` : `Could not ${kind} ${name}`,
+              ...(result && !result.ok ? { description: describeResult(result) } : {}),
+            });
+          },
+          onError: (error) => showError(`Could not ${kind} ${name}`, error),
+        },
+      ),
+    [runOneMutate, toast, showError],
+  );
   const refreshOneMutate = refreshOne.mutate;
   const renderRowActions = useCallback(
     (row: InstanceRow) => {
       const find = () => itemsRef.current.find((item) => item.id === row.id) ?? null;
       return (
         <>
+          {(['start', 'stop', 'restart'] as const).map((kind) => (
+            <Button key={kind} size="sm" variant="ghost" onClick={() => runRowAction(kind, row.name)}>
+              {actionWords[kind].label}
+            </Button>
+          ))}
           <Button size="sm" variant="ghost" onClick={() => setEditing(find())}>
             Edit
           </Button>
@@ -312,7 +353,7 @@ export function InstancesView() {
         </>
       );
     },
-    [refreshOneMutate, toast, showError],
+    [refreshOneMutate, runRowAction, toast, showError],
   );
 
   const matched = list.data?.matched ?? 0;
@@ -361,6 +402,22 @@ export function InstancesView() {
         </Banner>
       ) : null}
 
+      {isFiltered && matched > 0 && selectedNames.size === 0 ? (
+        <section
+          aria-label="Everything this filter matches"
+          className="flex flex-wrap items-center gap-3 rounded-lg border border-zinc-200 bg-white px-4 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <p className="font-medium">Everything this filter matches ({instancesNoun(matched)}, every page)</p>
+          <div className="flex flex-wrap items-center gap-2">
+            {(['start', 'stop', 'restart'] as const).map((kind) => (
+              <Button key={kind} size="sm" onClick={() => handleFilterAction(kind)}>
+                {`${actionWords[kind].label} ${instancesNoun(matched)}`}
+              </Button>
+            ))}
+          </div>
+        </section>
+      ) : null}
+
       {selectedNames.size > 0 ? (
         <SelectionBar
           count={selectedNames.size}
@@ -368,6 +425,7 @@ export function InstancesView() {
           isRefreshing={refreshMany.isPending}
           onDelete={handleBulkDeleteOpen}
           onRefresh={handleBulkRefresh}
+          onAction={handleSelectionAction}
           onClear={() => setSelectedNames(new Set())}
         />
       ) : null}
@@ -403,6 +461,13 @@ export function InstancesView() {
 
       <Pagination page={params.page} pageCount={pageCount} onPageChange={(page) => setParams({ ...params, page })} />
 
+      {actionRequest ? (
+        <InstanceActionDialog
+          key={actionRequest.id}
+          request={actionRequest.request}
+          onClose={() => setActionRequest(null)}
+        />
+      ) : null}
       <ShortcutsDialog open={isShowingShortcuts} shortcuts={listShortcuts} onClose={() => setIsShowingShortcuts(false)} />
       {isCreating ? <CreateInstanceDialog onClose={() => setIsCreating(false)} /> : null}
       {editing ? <EditInstanceDialog instance={editing} onClose={() => setEditing(null)} /> : null}
