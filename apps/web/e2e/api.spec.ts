@@ -103,10 +103,13 @@ test.describe('the read API', () => {
 test('a click is sent and answered while a list read is still on its way', async ({ page, registry, uid }) => {
   const name = `click-${uid}`;
   await registry.createInstance({ name, type: 'tmux' }, { start: true });
+  // Without its push connection the page polls (every 3 s), and a poll is what is held here.
+  await page.route('**/api/events', (route) => route.abort());
   await openInstances(page, `?search=${name}`);
+  await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('reconnecting');
 
   const reads = await holdListReads(page);
-  // The next poll (every 3 s) is now in flight and stays so.
+  // The next poll is now in flight and stays so.
   await reads.firstHeld;
 
   const answered = nextActionResponse(page);

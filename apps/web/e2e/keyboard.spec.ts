@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { dialog, expect, instancesTable, openInstances, test, toast } from './support/fixtures';
+import { dialog, expect, instancesTable, openInstances, rowOf, test, toast } from './support/fixtures';
 
 async function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => element === document.activeElement);
@@ -62,4 +62,63 @@ test('every main control is reached with Tab, shows focus, and works from the ke
   await expect(dialog(page)).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(dialog(page)).toHaveCount(0);
+});
+
+test('shortcuts on /instances: / searches, j and k move, x selects, Enter opens, ? lists them', async ({ page, uid, registry }) => {
+  const names = [`ks-a-${uid}`, `ks-b-${uid}`, `ks-c-${uid}`];
+  for (const name of names) await registry.createInstance({ name });
+  await openInstances(page, `?search=ks-&sort=name&order=asc`);
+  await expect(rowOf(page, names[2] ?? '')).toBeVisible();
+  const search = page.getByLabel('Search');
+
+  // `/` focuses the search box, and the slash itself is not typed into it.
+  await page.keyboard.press('/');
+  await expect(search).toBeFocused();
+  await expect(search).toHaveValue('ks-');
+  // While typing, the letters are text: `j` and `x` neither move nor select.
+  await page.keyboard.type(`j${uid}x`);
+  await expect(search).toHaveValue(`j${uid}x`);
+  await expect(instancesTable(page).locator('tr[data-focused]')).toHaveCount(0);
+  await search.fill(uid);
+  await expect(page).toHaveURL(new RegExp(`search=${uid}`));
+  await expect(rowOf(page, names[0] ?? '')).toBeVisible();
+  await search.blur();
+
+  // j moves onto the first row, then down; k back up; the row holds the browser's focus.
+  await page.keyboard.press('j');
+  await expect(rowOf(page, names[0] ?? '')).toBeFocused();
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expect(rowOf(page, names[2] ?? '')).toBeFocused();
+  // The last row stays the last.
+  await page.keyboard.press('j');
+  await expect(rowOf(page, names[2] ?? '')).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(rowOf(page, names[1] ?? '')).toBeFocused();
+
+  // x ticks the focused row and unticks it again.
+  const checkbox = page.getByRole('checkbox', { name: `Select ${names[1]}`, exact: true });
+  await page.keyboard.press('x');
+  await expect(checkbox).toBeChecked();
+  await expect(page.getByRole('region', { name: 'Selected instances' })).toContainText('1 selected');
+  await page.keyboard.press('x');
+  await expect(checkbox).not.toBeChecked();
+
+  // ? lists the shortcuts; Escape closes the list, and keys do nothing while it is open.
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  for (const text of ['Focus the search box', 'Next row', 'Previous row', 'Open the focused row', 'Select or unselect the focused row']) {
+    await expect(help).toContainText(text);
+  }
+  await page.keyboard.press('x');
+  await expect(checkbox).not.toBeChecked();
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+
+  // Enter opens the focused row.
+  await rowOf(page, names[1] ?? '').focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/instances/${names[1]}$`));
+  await expect(page.getByRole('heading', { level: 1, name: names[1] })).toBeVisible();
 });

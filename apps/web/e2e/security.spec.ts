@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { InstanceManager } from '@cc-bridge/core';
-import { readEntryPoints, sendRaw, type RawResponse } from './support/entry-points';
+import { openStream, readEntryPoints, sendRaw, type RawResponse } from './support/entry-points';
 import { expect, test } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
 
@@ -46,6 +46,11 @@ function expectRefusedByGuard(response: RawResponse, what: string, status: 421 |
   expect(response.status, `${what}: ${response.body.slice(0, 200)}`).toBe(status);
   expect(response.headers['content-type'], what).toBe('text/plain; charset=utf-8');
   expect(response.body.trim().split('\n'), what).toHaveLength(1);
+}
+
+/** A GET that also works for the event stream, which never ends: then its head and first chunk. */
+function get(baseURL: string | undefined, path: string, headers: Record<string, string>): Promise<RawResponse> {
+  return path === '/api/events' ? openStream(baseURL ?? '', { path, headers }) : sendRaw(baseURL ?? '', { method: 'GET', path, headers });
 }
 
 function expectSecurityHeaders(response: RawResponse, what: string): void {
@@ -97,7 +102,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
   test('every route, action and asset refuses a foreign Host, and nothing changes', async ({ registry, uid, baseURL }) => {
     const { routes, actions, assets } = readEntryPoints(victim);
     // The manifests were read, not found empty: a test over nothing would pass.
-    expect(routes).toEqual(expect.arrayContaining(['/', '/instances', `/instances/${victim}`, '/api/instances', `/api/instances/${victim}`, '/api/docker/health']));
+    expect(routes).toEqual(expect.arrayContaining(['/', '/instances', `/instances/${victim}`, '/api/instances', `/api/instances/${victim}`, '/api/docker/health', '/api/events']));
     expect(actions.map((action) => action.name)).toEqual(expect.arrayContaining(['deleteInstanceAction', 'createInstanceAction', 'updateInstanceAction']));
     expect(assets).toHaveLength(2);
     const before = await snapshot(registry, victim);
@@ -164,7 +169,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
       }
     }
     for (const path of [...routes, ...assets, '/no-such-page', '/instances/']) {
-      expectSecurityHeaders(await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: host } }), `GET ${path}`);
+      expectSecurityHeaders(await get(baseURL, path, { Host: host }), `GET ${path}`);
     }
     const redirect = await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances/?page=2', headers: { Host: host } });
     expect(redirect.status).toBe(308);
@@ -176,11 +181,11 @@ test.describe('only the dashboard’s own pages reach it', () => {
     const before = await snapshot(registry, victim);
     for (const path of [...routes, ...assets]) {
       for (const hostName of [host, `localhost:${new URL(origin).port}`, `[::1]:${new URL(origin).port}`]) {
-        const response = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: hostName } });
+        const response = await get(baseURL, path, { Host: hostName });
         expect(refused, `GET ${path} as ${hostName}: ${response.body.slice(0, 200)}`).not.toContain(response.status);
       }
       // A link another site shows is followed like a bookmark.
-      const link = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: host, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' } });
+      const link = await get(baseURL, path, { Host: host, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
       expect(refused, `a link to ${path}`).not.toContain(link.status);
     }
     for (const action of actions) {
@@ -227,11 +232,15 @@ test.describe('only the dashboard’s own pages reach it', () => {
 
   test('the API answers only the dashboard’s own pages: no CORS, no cache, and another origin cannot read it', async ({ baseURL, browser }) => {
     const apiRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/'));
-    expect(apiRoutes).toEqual(['/api/docker/health', '/api/instances', `/api/instances/${victim}`]);
+    expect(apiRoutes).toEqual(['/api/docker/health', '/api/events', '/api/instances', `/api/instances/${victim}`]);
     for (const path of apiRoutes) {
-      const own = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: host, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' } });
+      const ownHeaders = { Host: host, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' };
+      // The event stream never ends: its headers and first message are what there is to check.
+      const isStream = path === '/api/events';
+      const own = isStream ? await openStream(baseURL ?? '', { path, headers: ownHeaders }) : await sendRaw(baseURL ?? '', { method: 'GET', path, headers: ownHeaders });
       expect(own.status, `GET ${path}: ${own.body.slice(0, 200)}`).toBe(200);
-      expect(own.headers['content-type'], path).toBe('application/json; charset=utf-8');
+      expect(own.headers['content-type'], path).toBe(isStream ? 'text/event-stream; charset=utf-8' : 'application/json; charset=utf-8');
+      if (isStream) expect(own.body, path).toMatch(/^retry: \d+\n\n/);
       expect(own.headers['cache-control'], path).toBe('no-store');
       expect(Object.keys(own.headers).filter((name) => name.startsWith('access-control-')), path).toEqual([]);
       // A CORS preflight from another origin gets no permission either.
@@ -265,13 +274,22 @@ test.describe('only the dashboard’s own pages reach it', () => {
             return `refused: ${String(error)}`;
           }
         };
-        return [await attempt({}), await attempt({ credentials: 'include' }), await attempt({ mode: 'no-cors' })];
+        // An EventSource from another origin is a CORS request too: it must fail, never open.
+        const stream = await new Promise<string>((resolve) => {
+          const source = new EventSource(target.replace(/\/api\/instances.*$/, '/api/events'));
+          source.onopen = () => resolve('opened');
+          source.onmessage = () => resolve('read a message');
+          source.onerror = () => resolve('refused');
+          setTimeout(() => resolve('no answer'), 10_000);
+        });
+        return [await attempt({}), await attempt({ credentials: 'include' }), await attempt({ mode: 'no-cors' }), stream];
       }, `${baseURL}/api/instances?search=${victim}`);
       expect(outcomes[0]).toMatch(/^refused: TypeError/);
       expect(outcomes[1]).toMatch(/^refused: TypeError/);
       // no-cors could at most give the script an opaque answer (no status, no body); Chromium
       // refuses it outright, the guard having answered 403.
       expect(outcomes[2]).toMatch(/^refused: TypeError|^read opaque 0 0$/);
+      expect(outcomes[3]).toBe('refused');
     } finally {
       await context.close();
       await new Promise((resolve) => other.close(resolve));

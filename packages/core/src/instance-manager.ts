@@ -168,6 +168,14 @@ export class InstanceManager {
     return this.#records.getInstance(name);
   }
 
+  /**
+   * The records with these ids (at most 500 uuids), for a reader of the change feed; ids no
+   * record has are left out. INVALID_INPUT for anything else.
+   */
+  findInstancesByIds(ids: readonly string[]): Promise<Instance[]> {
+    return this.#records.findByIds(ids);
+  }
+
   /** The record named `name` in any case; NOT_FOUND when there is none. */
   getInstanceOrThrow(name: string): Promise<Instance> {
     return this.#records.getInstanceOrThrow(name);

@@ -14,7 +14,9 @@ export {
 } from './components/fields.tsx';
 export { InstanceFilters, hasActiveFilters, type InstanceFiltersProps } from './components/instance-filters.tsx';
 export { InstanceTable, type InstanceTableProps, type InstanceTableState } from './components/instance-table.tsx';
+export { LiveIndicator, type LiveIndicatorProps, type LiveIndicatorState } from './components/live-indicator.tsx';
 export { RelativeTime, type RelativeTimeProps } from './components/relative-time.tsx';
+export { ShortcutsDialog, type Shortcut, type ShortcutsDialogProps } from './components/shortcuts-dialog.tsx';
 export { StatusBadge } from './components/status-badge.tsx';
 export {
   ToastProvider,

@@ -112,3 +112,28 @@ export function sendRaw(
     outgoing.end(options.body);
   });
 }
+
+/**
+ * Opens a response that may never end (an event stream): resolves with its status, headers and
+ * the first chunk of its body (empty when it ended without one), then drops the connection.
+ */
+export function openStream(baseURL: string, options: { path: string; headers?: Record<string, string> }): Promise<RawResponse> {
+  const target = new URL(baseURL);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: target.hostname, port: target.port, method: 'GET', path: options.path, headers: options.headers, timeout: 30_000 },
+      (response) => {
+        const done = (body: string) => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+          outgoing.destroy();
+        };
+        response.once('data', (part: Buffer) => done(part.toString('utf8')));
+        response.once('end', () => done(''));
+        response.on('error', () => undefined);
+      },
+    );
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`GET ${options.path} sent nothing in time`)));
+    outgoing.on('error', (error) => reject(error));
+    outgoing.end();
+  });
+}

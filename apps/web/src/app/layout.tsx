@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { LiveStatus } from './_components/live-status';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -31,6 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   Instances
                 </Link>
               </nav>
+              <LiveStatus className="ml-auto" />
             </div>
           </header>
           <main className="mx-auto max-w-[100rem] px-4 py-6 sm:px-6">{children}</main>

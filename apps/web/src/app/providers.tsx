@@ -4,6 +4,7 @@ import { ToastProvider } from '@cc-bridge/ui';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { NuqsAdapter } from 'nuqs/adapters/next/app';
 import { useEffect, type ReactNode } from 'react';
+import { LiveUpdatesProvider } from '@/lib/live-updates';
 import { getQueryClient } from '@/lib/query-client';
 
 export function Providers({ children }: { children: ReactNode }) {
@@ -15,9 +16,11 @@ export function Providers({ children }: { children: ReactNode }) {
   }, []);
   return (
     <QueryClientProvider client={queryClient}>
-      <NuqsAdapter>
-        <ToastProvider>{children}</ToastProvider>
-      </NuqsAdapter>
+      <LiveUpdatesProvider>
+        <NuqsAdapter>
+          <ToastProvider>{children}</ToastProvider>
+        </NuqsAdapter>
+      </LiveUpdatesProvider>
     </QueryClientProvider>
   );
 }

@@ -1,6 +1,6 @@
 import type { DockerHealth, Instance, InstanceEvent, ListInstancesResult, SerializedError, StatusResult } from '@cc-bridge/core';
 import { ActionError } from './error-messages';
-import type { InstanceDetail } from './reads';
+import type { InstanceDetail, InstancesById } from './reads';
 
 /** A value as JSON carries it: dates become ISO strings. */
 type Json<T> = T extends Date ? string : T extends (infer Item)[] ? Json<Item>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -71,6 +71,12 @@ export async function fetchInstanceDetail(name: string, signal?: AbortSignal): P
     if (error instanceof ActionError && error.error.code === 'NOT_FOUND') return null;
     throw error;
   }
+}
+
+/** GET /api/instances?ids=…: the records that still exist among these ids (at most 200). */
+export async function fetchInstancesByIds(ids: readonly string[], signal?: AbortSignal): Promise<Instance[]> {
+  const body = await getJson(`/api/instances?ids=${ids.map(encodeURIComponent).join(',')}`, signal);
+  return (body as Json<InstancesById>).items.map(instanceOf);
 }
 
 export async function fetchDockerHealth(signal?: AbortSignal): Promise<DockerHealth> {

@@ -12,6 +12,7 @@ import { pruneDiscoveredAction } from '@/actions/prune-discovered';
 import { refreshInstanceStatusAction } from '@/actions/refresh-instance-status';
 import { refreshInstancesStatusAction } from '@/actions/refresh-instances-status';
 import { refreshStatusesAction } from '@/actions/refresh-statuses';
+import { runInstanceActionAction } from '@/actions/run-instance-action';
 import type { ActionResult } from '@/actions/safe-action';
 import { updateInstanceAction } from '@/actions/update-instance';
 import { ActionError } from './error-messages';
@@ -154,5 +155,21 @@ export function usePruneDiscovered() {
   return useMutation({
     mutationFn: async (variables: { dryRun: boolean }) => unwrap(await pruneDiscoveredAction(variables)),
     onSettled: (report) => (report?.dryRun ? undefined : invalidateInstances(queryClient)),
+  });
+}
+
+/** What start/stop/restart are sent: names, or the list's filter (every record it matches). */
+export type InstanceActionVariables = Parameters<typeof runInstanceActionAction>[0];
+
+/**
+ * Starts, stops or restarts instances; the answer is one result per record. The rows change by
+ * push as each record is written; afterwards the shown queries are read once more in case the
+ * push is down.
+ */
+export function useRunInstanceAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: InstanceActionVariables) => unwrap(await runInstanceActionAction(variables)),
+    onSettled: () => invalidateInstances(queryClient),
   });
 }

@@ -1,7 +1,15 @@
 import { QueryClient, environmentManager } from '@tanstack/react-query';
 
-/** How often lists and the detail page ask again, so a second browser sees changes. */
+/**
+ * How often lists and the detail page ask again while the push connection (GET /api/events) is
+ * down, so a second browser still sees changes; while it is live they do not poll at all.
+ */
 export const backgroundRefetchMs = 3_000;
+
+/** The refetch interval for a view, given whether the push connection is live. */
+export function pollingInterval(isLive: boolean): number | false {
+  return isLive ? false : backgroundRefetchMs;
+}
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({

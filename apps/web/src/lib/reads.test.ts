@@ -1,6 +1,6 @@
 import { isCcBridgeError } from '@cc-bridge/core';
 import { describe, expect, it } from 'vitest';
-import { parseListRequest } from './reads';
+import { parseIdsRequest, parseListRequest } from './reads';
 
 function refusal(query: string): string {
   try {
@@ -40,5 +40,32 @@ describe('GET /api/instances query', () => {
   it('refuses an unknown or repeated parameter, naming it', () => {
     expect(refusal('limit=5')).toMatch(/^Invalid list query: unknown parameter "limit"/);
     expect(refusal('sort=name&sort=type')).toBe('Invalid list query: sort is given 2 times');
+  });
+});
+
+describe('GET /api/instances?ids= query', () => {
+  const a = '0b0e6c7e-6f0e-4f43-9a55-0c4c1d1b2a01';
+  const b = '0b0e6c7e-6f0e-4f43-9a55-0c4c1d1b2a02';
+
+  function idsRefusal(query: string): string {
+    try {
+      parseIdsRequest(new URLSearchParams(query));
+    } catch (error) {
+      if (isCcBridgeError(error, 'INVALID_INPUT')) return error.message;
+      throw error;
+    }
+    throw new Error(`${query} was accepted`);
+  }
+
+  it('reads comma-separated uuids', () => {
+    expect(parseIdsRequest(new URLSearchParams(`ids=${a},${b}`))).toEqual([a, b]);
+  });
+
+  it('refuses anything but 1 to 200 uuids in one ids parameter', () => {
+    expect(idsRefusal('ids=')).toMatch(/ids/);
+    expect(idsRefusal(`ids=${a},nope`)).toMatch(/ids/);
+    expect(idsRefusal(`ids=${a}&ids=${b}`)).toMatch(/ids is given 2 times/);
+    expect(idsRefusal(`ids=${a}&search=x`)).toMatch(/search/);
+    expect(idsRefusal(`ids=${Array.from({ length: 201 }, () => a).join(',')}`)).toMatch(/ids/);
   });
 });

@@ -1,4 +1,4 @@
-import { CcBridgeError, parseInput, type DockerHealth, type InstanceEvent, type ListInstancesQuery, type ListInstancesResult, type StatusResult } from '@cc-bridge/core';
+import { CcBridgeError, parseInput, type DockerHealth, type Instance, type InstanceEvent, type ListInstancesQuery, type ListInstancesResult, type StatusResult } from '@cc-bridge/core';
 import { z } from 'zod';
 import { getBridge } from './bridge';
 import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
@@ -65,4 +65,40 @@ export function parseListRequest(searchParams: URLSearchParams): ListInstancesQu
     if (values[0]) raw[key] = values[0];
   }
   return listQueryOf(parseInput(listRequestQuery, raw, 'list query'));
+}
+
+/** What GET /api/instances?ids= answers: the records that still exist, in no particular order. */
+export interface InstancesById {
+  items: Instance[];
+}
+
+/** The most ids one GET /api/instances?ids= may name (the browser asks in chunks of this). */
+export const maxIdsPerRequest = 200;
+
+const idsRequest = z.object({ ids: z.string().transform((text) => text.split(',')).pipe(z.array(z.uuid()).min(1).max(maxIdsPerRequest)) }).strict();
+
+/**
+ * The ids a GET /api/instances?ids=ID,ID URL asks for: `ids` alone, given once, 1 to 200
+ * comma-separated uuids (Instance ids, as the change feed names them). Throws INVALID_INPUT
+ * naming the parameter otherwise.
+ */
+export function parseIdsRequest(searchParams: URLSearchParams): string[] {
+  const raw: Record<string, string> = {};
+  for (const key of new Set(searchParams.keys())) {
+    const values = searchParams.getAll(key);
+    if (values.length > 1) {
+      throw new CcBridgeError('INVALID_INPUT', `Invalid ids query: ${key} is given ${values.length} times`, { fieldErrors: { [key]: ['is given more than once'] } });
+    }
+    raw[key] = values[0] ?? '';
+  }
+  return parseInput(idsRequest, raw, 'ids query').ids;
+}
+
+/**
+ * The records with these ids as stored (no runtime is asked: a reader of the change feed reads
+ * what changed, and the runtimes' changes reach the registry by themselves).
+ */
+export async function readInstancesByIds(ids: readonly string[]): Promise<InstancesById> {
+  const { manager } = await getBridge();
+  return { items: await manager.findInstancesByIds(ids) };
 }

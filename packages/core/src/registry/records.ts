@@ -22,6 +22,10 @@ import { parseInput } from '../validation.ts';
 import { z } from 'zod';
 import { eventRow, recordEvent, type RegistryContext, type Tx } from './context.ts';
 
+/** The most ids findByIds reads at once: as many as one change notification can name, with room. */
+export const maxIdsPerRead = 500;
+const instanceIds = z.array(z.uuid()).max(maxIdsPerRead);
+
 const nameArgument = z.string();
 
 /** No record can hold a name that is not a valid instance name: looking one up finds nothing. */
@@ -113,6 +117,17 @@ export class Records {
     const instance = await this.getInstance(name);
     if (!instance) throw new CcBridgeError('NOT_FOUND', `No instance named "${name}"`);
     return instance;
+  }
+
+  /**
+   * The records with these ids (`Instance.id`, as the change feed names them), in one query;
+   * ids no record has (deleted meanwhile) are left out. INVALID_INPUT for a value that is not a
+   * uuid or more than `maxIdsPerRead` ids.
+   */
+  async findByIds(ids: readonly string[]): Promise<Instance[]> {
+    const valid = parseInput(instanceIds, ids, 'instance ids');
+    if (valid.length === 0) return [];
+    return this.#context.prisma.instance.findMany({ where: { id: { in: valid } } });
   }
 
   /**

@@ -59,6 +59,20 @@ describe.each(testBackends())('the registry on the %s database', (backend) => {
     expect(after.total).toBe(before.total);
   });
 
+  it('reads records by id in one call, leaving out ids no record has, and refuses what is not a uuid', async () => {
+    const first = await bridge.manager.createInstance({ name: 'by-id-one' });
+    const second = await bridge.manager.createInstance({ name: 'by-id-two' });
+    const gone = await bridge.manager.createInstance({ name: 'by-id-gone' });
+    await bridge.manager.deleteInstance('by-id-gone');
+    const found = await bridge.manager.findInstancesByIds([second.id, gone.id, first.id]);
+    expect(found.map((instance) => instance.name).sort()).toEqual(['by-id-one', 'by-id-two']);
+    expect(await bridge.manager.findInstancesByIds([])).toEqual([]);
+    expect((await caught(bridge.manager.findInstancesByIds(['not-a-uuid']))).code).toBe('INVALID_INPUT');
+    expect((await caught(bridge.manager.findInstancesByIds(Array.from({ length: 501 }, () => first.id)))).code).toBe('INVALID_INPUT');
+    // The later tests count the registry's records.
+    await bridge.manager.runBulk({ names: ['by-id-one', 'by-id-two'] }, { kind: 'delete', removeRuntime: false });
+  });
+
   it('refuses to register one container twice, naming the instance that has it', async () => {
     const error = await caught(bridge.manager.createDockerInstance({ name: 'sandbox-again', containerId: 'a'.repeat(64), containerName: 'sandbox-1' }));
     expect(error).toMatchObject({

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useEffectEvent, useId, useRef } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, type Ref } from 'react';
 import { cx, focusRing } from '../lib/cx.ts';
 import {
   instanceOrigins,
@@ -21,6 +21,10 @@ export interface InstanceFiltersProps {
   matched: number;
   /** Instances in the registry. */
   total: number;
+  /** The search box, for a shortcut that focuses it. */
+  searchRef?: Ref<HTMLInputElement>;
+  /** Announced on the search box (`aria-keyshortcuts`) when the app binds a key to it. */
+  searchShortcut?: string;
   className?: string;
 }
 
@@ -57,7 +61,7 @@ function sameFilters(a: InstanceFiltersValue, b: InstanceFiltersValue): boolean 
   return a.type === b.type && a.origin === b.origin && a.search === b.search && a.status.join() === b.status.join();
 }
 
-export function InstanceFilters({ value, onChange, onReset, matched, total, className }: InstanceFiltersProps) {
+export function InstanceFilters({ value, onChange, onReset, matched, total, searchRef, searchShortcut, className }: InstanceFiltersProps) {
   const id = useId();
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -91,7 +95,9 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, clas
           Search
         </label>
         <input
+          ref={searchRef}
           id={`${id}-search`}
+          aria-keyshortcuts={searchShortcut}
           name="search"
           type="search"
           value={value.search}

@@ -236,3 +236,30 @@ describe('InstanceTable', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('InstanceTable row focus', () => {
+  it('moves the browser focus to the row `focusedId` names, and only when that changes', () => {
+    const { rerender, onSortChange, onSelectionChange } = renderTable();
+    const rowOf = (name: string) => screen.getByRole('checkbox', { name: `Select ${name}` }).closest('tr');
+    expect(document.activeElement).toBe(document.body);
+    const props = { rows, sortBy: 'name', sortOrder: 'asc', onSortChange, selectedNames: new Set<string>(), onSelectionChange, now } as const;
+    rerender(<InstanceTable {...props} focusedId="id-bravo" />);
+    expect(document.activeElement).toBe(rowOf('bravo'));
+    expect(rowOf('bravo')?.dataset.focused).toBe('true');
+    // A refetch re-rendering the rows with the same focus does not pull focus back from elsewhere.
+    screen.getByRole('button', { name: /^Name/ }).focus();
+    rerender(<InstanceTable {...props} rows={[...rows]} focusedId="id-bravo" />);
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: /^Name/ }));
+  });
+
+  it('tells the app when a row itself takes focus, as a click does', () => {
+    const onFocusedIdChange = vi.fn();
+    renderTable({ onFocusedIdChange });
+    screen.getByRole('checkbox', { name: 'Select alpha' }).closest('tr')?.focus();
+    expect(onFocusedIdChange).toHaveBeenCalledWith('id-alpha');
+    // Focus on a control inside the row is that control's, not the row's.
+    onFocusedIdChange.mockClear();
+    screen.getByRole('checkbox', { name: 'Select bravo' }).focus();
+    expect(onFocusedIdChange).not.toHaveBeenCalled();
+  });
+});

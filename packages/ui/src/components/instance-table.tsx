@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useCallback, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { cx, focusRing } from '../lib/cx.ts';
 import { columnFieldNames, fieldSpec, runtimeIdentity, typeSpecs } from '@cc-bridge/core/schemas';
 import { ariaSort, nextSort } from '../lib/sort.ts';
@@ -29,6 +29,13 @@ export interface InstanceTableProps {
   /** Keep it stable (module-level or useCallback): rows re-render only when a prop they get changes. */
   renderName?: (row: InstanceRow) => ReactNode;
   renderRowActions?: (row: InstanceRow) => ReactNode;
+  /**
+   * The row (by id) that keyboard navigation is on: it takes the browser's focus when this
+   * changes to it, and shows a ring. Controlled by the app (its `j`/`k` shortcuts).
+   */
+  focusedId?: string | null;
+  /** A row itself took focus (a click on it, or the script): keeps the app's `focusedId` in step. */
+  onFocusedIdChange?: (id: string) => void;
   /** Fixes the clock for relative times; otherwise it ticks once a minute. */
   now?: Date;
   className?: string;
@@ -115,16 +122,32 @@ interface RowProps {
   onToggle: (name: string) => void;
   renderName: ((row: InstanceRow) => ReactNode) | undefined;
   renderRowActions: ((row: InstanceRow) => ReactNode) | undefined;
+  isFocused: boolean;
+  onRowFocus: (id: string) => void;
   now: Date;
 }
 
 // Memoised so that ticking one checkbox on a 500-row page re-renders one row, not five hundred.
-const InstanceTableRow = memo(function InstanceTableRow({ row, isSelected, onToggle, renderName, renderRowActions, now }: RowProps) {
+const InstanceTableRow = memo(function InstanceTableRow({ row, isSelected, onToggle, renderName, renderRowActions, isFocused, onRowFocus, now }: RowProps) {
+  const rowRef = useRef<HTMLTableRowElement>(null);
+  // Only when the keyboard moves onto this row: a refetch re-rendering it must not steal focus.
+  useEffect(() => {
+    if (isFocused) rowRef.current?.focus();
+  }, [isFocused]);
   return (
     <tr
+      ref={rowRef}
+      // Focusable by script only (j/k), so Tab still walks the controls and not every row.
+      tabIndex={-1}
+      data-focused={isFocused || undefined}
+      onFocus={(event) => {
+        if (event.target === event.currentTarget) onRowFocus(row.id);
+      }}
       className={cx(
         'border-t border-zinc-200 dark:border-zinc-800',
         isSelected ? 'bg-blue-50 dark:bg-blue-500/10' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/50',
+        'outline-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:focus-visible:outline-blue-400',
+        isFocused ? 'outline-2 -outline-offset-2 outline-blue-600/60 dark:outline-blue-400/60' : undefined,
       )}
     >
       <td className={cx(cellClasses, 'font-medium text-zinc-900 dark:text-zinc-100')}>
@@ -202,6 +225,8 @@ export function InstanceTable({
   emptyState,
   renderName,
   renderRowActions,
+  focusedId = null,
+  onFocusedIdChange,
   now: nowOverride,
   className,
 }: InstanceTableProps) {
@@ -212,13 +237,14 @@ export function InstanceTable({
 
   // Rows get one toggle function for the table's lifetime (so memo holds); it reads the latest
   // selection through a ref instead of closing over a stale one.
-  const latest = useRef({ selectedNames, onSelectionChange });
+  const latest = useRef({ selectedNames, onSelectionChange, onFocusedIdChange });
   useLayoutEffect(() => {
-    latest.current = { selectedNames, onSelectionChange };
+    latest.current = { selectedNames, onSelectionChange, onFocusedIdChange };
   });
   const toggleRow = useCallback((name: string) => {
     latest.current.onSelectionChange(toggleName(latest.current.selectedNames, name));
   }, []);
+  const focusRow = useCallback((id: string) => latest.current.onFocusedIdChange?.(id), []);
 
   const isReady = state === 'ready';
   const names = isReady ? rows.map((row) => row.name) : [];
@@ -272,6 +298,8 @@ export function InstanceTable({
         onToggle={toggleRow}
         renderName={renderName}
         renderRowActions={renderRowActions}
+        isFocused={row.id === focusedId}
+        onRowFocus={focusRow}
         now={now}
       />
     ));

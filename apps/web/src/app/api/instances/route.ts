@@ -1,10 +1,15 @@
-import { parseListRequest, readInstanceList } from '@/lib/reads';
+import { parseIdsRequest, parseListRequest, readInstanceList, readInstancesByIds } from '@/lib/reads';
 import { respondWith } from '@/lib/api-response';
 
 /**
  * GET /api/instances?type=&status=a,b&origin=&search=&sort=&order=&page= — one page of the list
  * (`ListInstancesResult`), with the page URL's parameters. 400 for a parameter core refuses.
+ *
+ * GET /api/instances?ids=ID,ID — the records with these ids (`{ items }`, at most 200 ids, no
+ * other parameter): what a page fetches when the change feed names records it shows.
  */
 export function GET(request: Request): Promise<Response> {
-  return respondWith(() => readInstanceList(parseListRequest(new URL(request.url).searchParams)));
+  const searchParams = new URL(request.url).searchParams;
+  if (searchParams.has('ids')) return respondWith(() => readInstancesByIds(parseIdsRequest(searchParams)));
+  return respondWith(() => readInstanceList(parseListRequest(searchParams)));
 }

@@ -1,14 +1,17 @@
 'use client';
 
 import type { RemovalReport } from '@cc-bridge/core';
-import { Banner, Button, InstanceFilters, InstanceTable, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
+import { Banner, Button, InstanceFilters, InstanceTable, ShortcutsDialog, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useQueryStates } from 'nuqs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { defaultListParams, instanceListParsers, pageSize, type InstanceListParams } from '@/lib/list-params';
+import { listShortcutFor, listShortcuts, movedRowIndex } from '@/lib/list-shortcuts';
+import { actionWords, describeResult, instancesNoun, type InstanceActionKind } from '@/lib/action-text';
 import {
   useCleanupStopped,
   useDeleteInstances,
@@ -17,8 +20,11 @@ import {
   useRefreshInstanceStatus,
   useRefreshInstancesStatus,
   useRefreshStatuses,
+  useRunInstanceAction,
 } from '@/lib/mutations';
+import { useLiveState } from '@/lib/live-updates';
 import { instanceListQuery } from '@/lib/queries';
+import { pollingInterval } from '@/lib/query-client';
 import { describeBulkDelete, describeBulkRefresh, describeDiscovery, describeRefresh, describeRemoval } from '@/lib/report-text';
 import { BulkDeleteDialog } from './bulk-delete-dialog';
 import { CreateInstanceDialog } from './create-instance-dialog';
@@ -27,6 +33,7 @@ import { DockerBanner } from './docker-banner';
 import { EditInstanceDialog } from './edit-instance-dialog';
 import { Pagination } from './pagination';
 import { RemovalDialog } from './removal-dialog';
+import { InstanceActionDialog, type InstanceActionRequest } from './instance-action-dialog';
 import { SelectionBar } from './selection-bar';
 
 const searchDebounceMs = 250;
@@ -84,7 +91,9 @@ export function InstancesView() {
     return () => clearTimeout(timer);
   }, [searchDraft, params, setParams]);
 
-  const list = useQuery(instanceListQuery(params));
+  // Polling only while the push connection is down: when live, changes arrive by themselves.
+  const isLive = useLiveState() === 'live';
+  const list = useQuery({ ...instanceListQuery(params), refetchInterval: pollingInterval(isLive) });
   const items = list.data?.items ?? [];
   const itemsRef = useRef<Instance[]>(items);
   // Written after each commit (not during render), so the row actions read what was last shown.
@@ -93,6 +102,15 @@ export function InstancesView() {
   });
 
   const [selectedNames, setSelectedNames] = useState<Set<string>>(() => new Set());
+  const router = useRouter();
+  const searchRef = useRef<HTMLInputElement>(null);
+  // The row j/k are on (by id, so a refetch that reorders rows keeps it on the same record).
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [isShowingShortcuts, setIsShowingShortcuts] = useState(false);
+  // The start/stop/restart of several instances being confirmed or run (one dialog per request).
+  const [actionRequest, setActionRequest] = useState<{ id: number; request: InstanceActionRequest } | null>(null);
+  const runOne = useRunInstanceAction();
+  const actionRequests = useRef(0);
   const [isCreating, setIsCreating] = useState(false);
   const [editing, setEditing] = useState<Instance | null>(null);
   const [deleting, setDeleting] = useState<Instance | null>(null);
@@ -215,13 +233,100 @@ export function InstancesView() {
     });
   }
 
+  // One listener for the page's shortcuts (lib/list-shortcuts.ts decides what a key means here).
+  const handleShortcutKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.defaultPrevented) return;
+    const target = event.target instanceof HTMLElement ? event.target : null;
+    const shortcut = listShortcutFor({
+      key: event.key,
+      ctrlKey: event.ctrlKey,
+      metaKey: event.metaKey,
+      altKey: event.altKey,
+      targetTag: target?.tagName ?? 'BODY',
+      targetType: target instanceof HTMLInputElement ? target.type : null,
+      targetIsEditable: target?.isContentEditable ?? false,
+      isDialogOpen: document.querySelector('dialog[open]') !== null,
+    });
+    if (!shortcut) return;
+    const index = items.findIndex((item) => item.id === focusedId);
+    const focused = items[index];
+    switch (shortcut) {
+      case 'focusSearch':
+        // Or the slash would land in the box it just focused.
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return;
+      case 'nextRow':
+      case 'previousRow': {
+        event.preventDefault();
+        const next = movedRowIndex(index === -1 ? null : index, items.length, shortcut === 'nextRow' ? 1 : -1);
+        setFocusedId(next === null ? null : (items[next]?.id ?? null));
+        return;
+      }
+      case 'openRow':
+        if (!focused) return;
+        event.preventDefault();
+        router.push(`/instances/${encodeURIComponent(focused.name)}`);
+        return;
+      case 'toggleRow':
+        if (!focused) return;
+        event.preventDefault();
+        setSelectedNames((selected) => toggleName(selected, focused.name));
+        return;
+      case 'showHelp':
+        event.preventDefault();
+        setIsShowingShortcuts(true);
+        return;
+    }
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => handleShortcutKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+
+  function handleSelectionAction(kind: InstanceActionKind) {
+    const names = [...selectedNames].sort();
+    setActionRequest({ id: (actionRequests.current += 1), request: { kind, target: { names }, count: names.length, names } });
+  }
+
+  function handleFilterAction(kind: InstanceActionKind) {
+    const filter = { type: params.type, status: params.status, origin: params.origin, search: params.search };
+    setActionRequest({ id: (actionRequests.current += 1), request: { kind, target: { filter }, count: matched, names: items.map((item) => item.name) } });
+  }
+
   // Stable for the table's memoised rows: they read the latest records through a ref.
+  const runOneMutate = runOne.mutate;
+  const runRowAction = useCallback(
+    (kind: InstanceActionKind, name: string) =>
+      runOneMutate(
+        { kind, target: { names: [name] } },
+        {
+          onSuccess: (results) => {
+            const [result] = results;
+            toast({
+              variant: result?.ok ? 'success' : 'error',
+              title: result?.ok ? `${name} ${actionWords[kind].done}: ${result.status ?? 'unknown'}` : `Could not ${kind} ${name}`,
+              ...(result && !result.ok ? { description: describeResult(result) } : {}),
+            });
+          },
+          onError: (error) => showError(`Could not ${kind} ${name}`, error),
+        },
+      ),
+    [runOneMutate, toast, showError],
+  );
   const refreshOneMutate = refreshOne.mutate;
   const renderRowActions = useCallback(
     (row: InstanceRow) => {
       const find = () => itemsRef.current.find((item) => item.id === row.id) ?? null;
       return (
         <>
+          {(['start', 'stop', 'restart'] as const).map((kind) => (
+            <Button key={kind} size="sm" variant="ghost" onClick={() => runRowAction(kind, row.name)}>
+              {actionWords[kind].label}
+            </Button>
+          ))}
           <Button size="sm" variant="ghost" onClick={() => setEditing(find())}>
             Edit
           </Button>
@@ -248,7 +353,7 @@ export function InstancesView() {
         </>
       );
     },
-    [refreshOneMutate, toast, showError],
+    [refreshOneMutate, runRowAction, toast, showError],
   );
 
   const matched = list.data?.matched ?? 0;
@@ -285,6 +390,8 @@ export function InstancesView() {
         value={{ type: params.type, status: params.status, origin: params.origin, search: searchDraft }}
         onChange={handleFiltersChange}
         onReset={handleReset}
+        searchRef={searchRef}
+        searchShortcut="/"
         matched={matched}
         total={list.data?.total ?? 0}
       />
@@ -295,6 +402,22 @@ export function InstancesView() {
         </Banner>
       ) : null}
 
+      {isFiltered && matched > 0 && selectedNames.size === 0 ? (
+        <section
+          aria-label="Everything this filter matches"
+          className="flex flex-wrap items-center gap-3 rounded-lg border border-zinc-200 bg-white px-4 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <p className="font-medium">Everything this filter matches ({instancesNoun(matched)}, every page)</p>
+          <div className="flex flex-wrap items-center gap-2">
+            {(['start', 'stop', 'restart'] as const).map((kind) => (
+              <Button key={kind} size="sm" onClick={() => handleFilterAction(kind)}>
+                {`${actionWords[kind].label} ${instancesNoun(matched)}`}
+              </Button>
+            ))}
+          </div>
+        </section>
+      ) : null}
+
       {selectedNames.size > 0 ? (
         <SelectionBar
           count={selectedNames.size}
@@ -302,6 +425,7 @@ export function InstancesView() {
           isRefreshing={refreshMany.isPending}
           onDelete={handleBulkDeleteOpen}
           onRefresh={handleBulkRefresh}
+          onAction={handleSelectionAction}
           onClear={() => setSelectedNames(new Set())}
         />
       ) : null}
@@ -327,10 +451,24 @@ export function InstancesView() {
         }
         renderName={renderName}
         renderRowActions={renderRowActions}
+        focusedId={focusedId}
+        onFocusedIdChange={setFocusedId}
       />
+
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        Press <kbd className="font-mono">?</kbd> for keyboard shortcuts.
+      </p>
 
       <Pagination page={params.page} pageCount={pageCount} onPageChange={(page) => setParams({ ...params, page })} />
 
+      {actionRequest ? (
+        <InstanceActionDialog
+          key={actionRequest.id}
+          request={actionRequest.request}
+          onClose={() => setActionRequest(null)}
+        />
+      ) : null}
+      <ShortcutsDialog open={isShowingShortcuts} shortcuts={listShortcuts} onClose={() => setIsShowingShortcuts(false)} />
       {isCreating ? <CreateInstanceDialog onClose={() => setIsCreating(false)} /> : null}
       {editing ? <EditInstanceDialog instance={editing} onClose={() => setEditing(null)} /> : null}
       <DeleteInstanceDialog

@@ -1,6 +1,7 @@
 'use client';
 
 import { Button } from '@cc-bridge/ui';
+import { actionWords, type InstanceActionKind } from '@/lib/action-text';
 
 export interface SelectionBarProps {
   count: number;
@@ -8,11 +9,13 @@ export interface SelectionBarProps {
   isRefreshing: boolean;
   onDelete: () => void;
   onRefresh: () => void;
+  /** Start, stop or restart the ticked rows (a confirm lists them first). */
+  onAction: (kind: InstanceActionKind) => void;
   onClear: () => void;
 }
 
 /** What can be done to the ticked rows; rendered only while at least one is ticked. */
-export function SelectionBar({ count, isDeleting, isRefreshing, onDelete, onRefresh, onClear }: SelectionBarProps) {
+export function SelectionBar({ count, isDeleting, isRefreshing, onDelete, onRefresh, onAction, onClear }: SelectionBarProps) {
   return (
     <section
       aria-label="Selected instances"
@@ -28,6 +31,11 @@ export function SelectionBar({ count, isDeleting, isRefreshing, onDelete, onRefr
         <Button size="sm" onClick={onRefresh} disabled={isRefreshing} aria-busy={isRefreshing || undefined}>
           Refresh selected
         </Button>
+        {(['start', 'stop', 'restart'] as const).map((kind) => (
+          <Button key={kind} size="sm" onClick={() => onAction(kind)}>
+            {`${actionWords[kind].label} selected`}
+          </Button>
+        ))}
         <Button size="sm" variant="ghost" onClick={onClear}>
           Clear selection
         </Button>

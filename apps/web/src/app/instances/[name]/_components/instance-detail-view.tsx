@@ -10,8 +10,11 @@ import { DeleteInstanceDialog } from '../../_components/delete-instance-dialog';
 import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
 import { instanceDetailRows, type Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
-import { useRefreshInstanceStatus } from '@/lib/mutations';
+import { actionWords, describeResult, type InstanceActionKind } from '@/lib/action-text';
+import { useRefreshInstanceStatus, useRunInstanceAction } from '@/lib/mutations';
+import { useLiveState } from '@/lib/live-updates';
 import { instanceDetailQuery } from '@/lib/queries';
+import { pollingInterval } from '@/lib/query-client';
 import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
 
 const eventLabels: Record<InstanceEvent['kind'], string> = {
@@ -148,8 +151,10 @@ function Timeline({ events }: { events: InstanceEvent[] }) {
 export function InstanceDetailView({ name }: { name: string }) {
   const router = useRouter();
   const { toast } = useToast();
-  const detail = useQuery(instanceDetailQuery(name));
+  const isLive = useLiveState() === 'live';
+  const detail = useQuery({ ...instanceDetailQuery(name), refetchInterval: pollingInterval(isLive) });
   const refresh = useRefreshInstanceStatus();
+  const runAction = useRunInstanceAction();
   const [isEditing, setIsEditing] = useState(false);
   const [deleting, setDeleting] = useState<Instance | null>(null);
   const [isDeleted, setIsDeleted] = useState(false);
@@ -188,6 +193,21 @@ export function InstanceDetailView({ name }: { name: string }) {
     });
   }
 
+  function handleAction(kind: InstanceActionKind) {
+    runAction.mutate(
+      { kind, target: { names: [instance.name] } },
+      {
+        onSuccess: ([result]) =>
+          toast({
+            variant: result?.ok ? 'success' : 'error',
+            title: result?.ok ? `${instance.name} ${actionWords[kind].done}: ${result.status ?? 'unknown'}` : `Could not ${kind} ${instance.name}`,
+            ...(result && !result.ok ? { description: describeResult(result) } : {}),
+          }),
+        onError: (error) => toast({ variant: 'error', title: `Could not ${kind} ${instance.name}`, description: errorSentence(toSerializedError(error)) }),
+      },
+    );
+  }
+
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm">
@@ -203,7 +223,17 @@ export function InstanceDetailView({ name }: { name: string }) {
           <h1 className="text-2xl font-semibold tracking-tight">{instance.name}</h1>
           <StatusBadge status={status.status} />
         </div>
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
+          {(['start', 'stop', 'restart'] as const).map((kind) => (
+            <Button
+              key={kind}
+              onClick={() => handleAction(kind)}
+              disabled={runAction.isPending}
+              aria-busy={(runAction.isPending && runAction.variables.kind === kind) || undefined}
+            >
+              {actionWords[kind].label}
+            </Button>
+          ))}
           <Button onClick={handleRefresh} disabled={refresh.isPending} aria-busy={refresh.isPending || undefined}>
             Refresh status
           </Button>
