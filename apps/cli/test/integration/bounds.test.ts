@@ -288,6 +288,9 @@ const dockerFlags = { ...everyCommand, '--type': ['docker'], '--image': ['cc-bri
 
 function argvFor(leaf: Leaf, scenario: Scenario): string[] {
   const argv = [...leaf.path];
+  // start/stop/restart take names or filters, not both: they get the record by name, without --type.
+  const takesNames = leaf.command.registeredArguments.some((argument) => argument.name() === 'names' && !argument.required);
+  if (takesNames) argv.push(scenario.record);
   for (const argument of leaf.command.registeredArguments) {
     if (!argument.required) continue;
     const name = argument.name();
@@ -296,7 +299,7 @@ function argvFor(leaf: Leaf, scenario: Scenario): string[] {
     else throw new Error(`no test value for <${name}> of ${leaf.path.join(' ')}: add one to argvFor`);
   }
   for (const option of leaf.command.options) {
-    const values = option.long === undefined ? undefined : scenario.flags[option.long];
+    const values = option.long === undefined || (takesNames && option.long === '--type') ? undefined : scenario.flags[option.long];
     if (option.long !== undefined && values !== undefined) argv.push(option.long, ...values);
   }
   return argv;
