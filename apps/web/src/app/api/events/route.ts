@@ -12,8 +12,9 @@ export const dynamic = 'force-dynamic';
  * then `{ all: false, ids, deleted }` (Instance ids). A `: heartbeat` comment every 15 s; ends
  * when the browser goes away. One per open tab; the feed holds one LISTEN connection for all of
  * them. While it is open the process's live follower runs (`bridge.live.subscribe()`), so a
- * container stopped outside cc-bridge changes the page without any poll. The request guard (proxy.ts) has checked it like every other read. 503 while the
- * registry cannot be opened (EventSource then gives up; the page's own retry asks again).
+ * container stopped outside cc-bridge changes the page without any poll. The request guard
+ * (proxy.ts) has checked it like every other read. 503 while the registry cannot be opened
+ * (EventSource then gives up; the page's own retry asks again).
  */
 export async function GET(request: Request): Promise<Response> {
   let bridge;
