@@ -2,7 +2,7 @@
 // case measured by `/usr/bin/time -v` in a fresh private data folder, HOME and tmux socket.
 //   pnpm bench:cli              (10 runs a case)
 //   pnpm bench:cli --runs 20
-// "with the dashboard" starts the built dashboard (apps/web/.next, `next start` on a free
+// "with the dashboard" starts the built dashboard (apps/web/.next, its server.ts on a free
 // loopback port) on the same data folder first; without a build those rows are skipped.
 // A command that finds its folder unserved leaves a database owner lingering (the default
 // [database] owner_linger); "linger 0" rows measure a command that opens the folder itself.
@@ -107,12 +107,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `next start` on the sandbox's data folder and waits until the API has answered once (so it owns the folder). */
+/** Starts the dashboard's server on the sandbox's data folder and waits until the API has answered once (so it owns the folder). */
 async function startDashboard(sandbox: Sandbox): Promise<() => Promise<void>> {
   const port = await freePort();
-  const next = join(webDir, 'node_modules', '.bin', 'next');
-  // Its own process group, so stopping it stops whatever `next start` spawned, and nothing else.
-  const child = spawn(next, ['start', '-H', '127.0.0.1', '-p', String(port)], {
+  const tsx = join(webDir, 'node_modules', '.bin', 'tsx');
+  // Its own process group, so stopping it stops whatever the server spawned, and nothing else.
+  const child = spawn(tsx, ['server.ts', '--hostname', '127.0.0.1', '--port', String(port)], {
     cwd: webDir,
     env: { ...sandbox.env, NEXT_TELEMETRY_DISABLED: '1', CC_BRIDGE_SKIP_DISCOVERY: '1' },
     stdio: 'ignore',

@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-tools.sh
 pnpm install --frozen-lockfile --reporter=append-only >/dev/null
+# A refused address is said at once, not after the build.
+pnpm --filter @cc-bridge/web exec tsx server.ts --check --hostname "${HOST:-127.0.0.1}" --port "${PORT:-3000}"
 export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
 pnpm exec turbo run build --filter=@cc-bridge/web --output-logs=errors-only
-echo "» cc-bridge dashboard on http://${HOST:-127.0.0.1}:${PORT:-3000}" >&2
-exec pnpm --filter @cc-bridge/web exec next start -H "${HOST:-127.0.0.1}" -p "${PORT:-3000}"
+# server.ts refuses any address but loopback until sign-in exists, and says why.
+exec pnpm --filter @cc-bridge/web exec tsx server.ts --hostname "${HOST:-127.0.0.1}" --port "${PORT:-3000}"

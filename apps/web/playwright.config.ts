@@ -33,7 +33,7 @@ export default defineConfig({
   // Started in order: the first builds (unless E2E_SKIP_BUILD=1), the second reuses that build.
   webServer: [
     {
-      command: `${build}pnpm exec next start -H 127.0.0.1 -p ${port}`,
+      command: `${build}pnpm exec tsx server.ts --hostname 127.0.0.1 --port ${port}`,
       url: `${baseURL}/instances`,
       env: { ...serverEnv, NEXT_TELEMETRY_DISABLED: '1' },
       reuseExistingServer: false,
@@ -42,7 +42,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `pnpm exec next start -H 127.0.0.1 -p ${noDockerPort}`,
+      command: `pnpm exec tsx server.ts --hostname 127.0.0.1 --port ${noDockerPort}`,
       url: `http://127.0.0.1:${noDockerPort}/instances`,
       env: { ...noDockerServerEnv, NEXT_TELEMETRY_DISABLED: '1' },
       reuseExistingServer: false,

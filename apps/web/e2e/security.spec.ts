@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { InstanceManager } from '@cc-bridge/core';
 import { openStream, readEntryPoints, sendRaw, type RawResponse } from './support/entry-points';
 import { expect, test } from './support/fixtures';
+import { appDir } from './support/server';
 import { hasTmuxSession } from './support/tmux';
 
 // The attacker's name: after DNS rebinding it resolves to 127.0.0.1, and the browser sends it as
@@ -354,4 +357,21 @@ test('in Chromium, a page whose name is rebound to 127.0.0.1 reads nothing and r
   }
   expect(await registry.getInstance(victim)).not.toBeNull();
   expect(await hasTmuxSession(victim)).toBe(true);
+});
+
+test.describe('until sign-in exists, the dashboard listens on loopback only', () => {
+  const tsxBin = join(appDir, 'node_modules', '.bin', 'tsx');
+
+  for (const hostname of ['0.0.0.0', '::', '192.0.2.10', 'example.com']) {
+    test(`it refuses to listen on ${hostname} and says why`, async () => {
+      const port = String(40_000 + Math.floor(Math.random() * 20_000));
+      const run = spawnSync(tsxBin, ['server.ts', '--hostname', hostname, '--port', port], { cwd: appDir, encoding: 'utf8', timeout: 30_000 });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`refusing to listen on ${hostname}`);
+      expect(run.stderr).toContain('anyone who reaches the dashboard can start, stop and type into your agents');
+      expect(run.stderr).toContain(`ssh -L ${port}:127.0.0.1:${port}`);
+      // Nothing listens there afterwards.
+      await expect(fetch(`http://127.0.0.1:${port}/instances`)).rejects.toThrow();
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, parseHost, type GuardedRequest } from './request-guard.ts';
+import { checkRequest, isLoopbackAddress, parseHost, type GuardedRequest } from './request-guard.ts';
 
 const page = (overrides: Partial<GuardedRequest> = {}): GuardedRequest => ({ method: 'GET', host: '127.0.0.1:3000', origin: null, ...overrides });
 const action = (overrides: Partial<GuardedRequest> = {}): GuardedRequest =>
@@ -109,4 +109,17 @@ describe('checkRequest', () => {
     expect(checkRequest(action({ host: 'localhost', origin: 'http://localhost' }), [])).toEqual({ allowed: true });
     expect(refusal(action({ host: 'localhost', origin: 'http://localhost:5173' })).status).toBe(403);
   });
+});
+
+describe('isLoopbackAddress', () => {
+  it.each(['127.0.0.1', '127.1.2.3', '127.1', 'localhost', 'LocalHost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', ' 127.0.0.1 '])('accepts %s', (address) => {
+    expect(isLoopbackAddress(address)).toBe(true);
+  });
+
+  it.each(['0.0.0.0', '::', '[::]', '192.168.1.10', '10.0.0.1', '128.0.0.1', '::ffff:10.0.0.1', '::2', 'example.com', 'localhost.', 'localhost.example.com', '127.0.0.1.nip.io', '', 'http://127.0.0.1', '127.0.0.1:3000', '2130706433x'])(
+    'refuses %s',
+    (address) => {
+      expect(isLoopbackAddress(address)).toBe(false);
+    },
+  );
 });

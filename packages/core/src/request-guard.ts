@@ -160,3 +160,24 @@ export function checkRequest(request: GuardedRequest, allowedHosts: readonly str
   }
   return { allowed: true };
 }
+
+/**
+ * Whether a listen address reaches this machine only: `localhost`, an IPv4 address in
+ * 127.0.0.0/8, or `::1` (bracketed or not, in any spelling, or IPv4-mapped `::ffff:127.x.x.x`).
+ * Anything else, the wildcards `0.0.0.0` and `::` and every other name included, can be reached
+ * from elsewhere. Spellings are made canonical by the URL parser (`127.1` is 127.0.0.1).
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const text = address.trim().toLowerCase();
+  const host = text.includes(':') && !text.startsWith('[') ? `[${text}]` : text;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}/`).hostname;
+  } catch {
+    return false;
+  }
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(hostname)) return hostname.startsWith('127.');
+  // ::ffff:127.0.0.0/104, which the URL parser writes as ::ffff:7fXX:XXXX.
+  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname);
+}

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const appDir = join(import.meta.dirname, '..', '..');
 const nextBin = join(appDir, 'node_modules', '.bin', 'next');
+const tsxBin = join(appDir, 'node_modules', '.bin', 'tsx');
 
 /** Builds the production app unless a build is there already (SKIP_BUILD=0 forces one). */
 export function ensureBuild(): void {
@@ -18,9 +19,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `next start` on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers. */
+/** The dashboard's server (server.ts) on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers. */
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
-  const child: ChildProcess = spawn(nextBin, ['start', '-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(tsxBin, ['server.ts', '--hostname', '127.0.0.1', '--port', String(port)], {
     cwd: appDir,
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -29,7 +30,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the dashboard server exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${url}/instances`);
       if (response.ok) break;
@@ -38,7 +39,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     }
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
-      throw new Error('next start did not answer within 60 s');
+      throw new Error('the dashboard server did not answer within 60 s');
     }
     await sleep(200);
   }

@@ -1,0 +1,76 @@
+// The dashboard's server: Next's request handler on a node:http server that listens on a
+// loopback address only. Until sign-in exists, whoever reaches the dashboard can start, stop and
+// type into agents, so an address another machine could reach is refused before anything opens.
+//   tsx server.ts [--hostname 127.0.0.1] [--port 3000] [--dev] [--check]
+// Defaults come from HOST and PORT, then 127.0.0.1:3000. `--check` only checks the address (the
+// dashboard script does so before it builds). Exit code 2: the address or port was refused.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { z } from 'zod';
+import { isLoopbackAddress } from '@cc-bridge/core/request-guard';
+
+const listenOptions = z.object({
+  hostname: z.string().min(1, 'the hostname is empty'),
+  port: z.coerce.number().int().min(0).max(65_535, 'a port is at most 65535'),
+  dev: z.boolean(),
+  check: z.boolean(),
+});
+
+/** Why a non-loopback address is refused, and what to do instead. */
+function refusal(hostname: string, port: number): string {
+  return [
+    `cc-bridge dashboard: refusing to listen on ${hostname}.`,
+    'Until sign-in exists, anyone who reaches the dashboard can start, stop and type into your agents,',
+    'so it listens on a loopback address only (127.0.0.1, ::1 or localhost).',
+    `To use it from another machine, forward the port over SSH: ssh -L ${port}:127.0.0.1:${port} THIS-HOST`,
+  ].join('\n');
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    hostname: { type: 'string', short: 'H', default: process.env.HOST ?? '127.0.0.1' },
+    port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
+    dev: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+  },
+});
+const parsed = listenOptions.safeParse(values);
+if (!parsed.success) fail(`cc-bridge dashboard: ${parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+const { hostname, port, dev, check } = parsed.data;
+if (!isLoopbackAddress(hostname)) fail(refusal(hostname, port));
+if (check) process.exit(0);
+
+const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+const server = createServer((request, response) => void handle(request, response));
+if (dev) {
+  const upgrade = app.getUpgradeHandler();
+  server.on('upgrade', (request, socket, head) => void upgrade(request, socket, head));
+}
+server.once('error', (error) => fail(`cc-bridge dashboard: cannot listen on ${hostname}:${port}: ${error.message}`));
+server.listen(port, hostname, () => {
+  // A name such as localhost resolves at listen time: what was bound is what counts.
+  const { address, port: bound } = server.address() as AddressInfo;
+  if (!isLoopbackAddress(address)) {
+    server.close();
+    fail(refusal(`${hostname} (${address})`, bound));
+  }
+  process.stderr.write(`» cc-bridge dashboard on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}\n`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+  });
+}
