@@ -107,7 +107,8 @@ export class DiscoveryApply {
         for (const update of plan.updates) {
           const hasFields = Object.keys(update.fields).length > 0;
           const from = statusBefore(update.entry);
-          await tx.instance.update({
+          // updateMany: a record deleted since the plan was read is skipped, not a failed discovery.
+          const { count } = await tx.instance.updateMany({
             where: { id: update.entry.id },
             data: {
               ...update.fields,
@@ -117,6 +118,7 @@ export class DiscoveryApply {
               ...(hasFields ? { version: { increment: 1 } } : {}),
             },
           });
+          if (count === 0) continue;
           if (update.entry.dockerEngineId !== null && update.entry.dockerEngineId !== update.observed.dockerEngineId) {
             this.#context.logger.info(`container ${update.container.name} of "${update.entry.name}" is on Engine ${update.observed.dockerEngineId}, not ${update.entry.dockerEngineId} as recorded: the record follows it`);
           }

@@ -165,7 +165,9 @@ export class Statuses {
         const from = before.get(instance.id) ?? instance.status;
         const isChange = from !== observation.status;
         const hasNewPid = observation.pid !== undefined && observation.pid !== instance.pid;
-        await tx.instance.update({
+        // updateMany: a record deleted since it was read (another process, a bulk delete) is
+        // no longer there to write, and that fails nothing else.
+        const { count } = await tx.instance.updateMany({
           where: { id: instance.id },
           data: {
             status: observation.status,
@@ -174,7 +176,7 @@ export class Statuses {
             ...observation.docker,
           },
         });
-        if (isChange) {
+        if (isChange && count > 0) {
           changed.push({ name: instance.name, from, to: observation.status });
           events.push(eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from, to: observation.status, actor }));
         }
