@@ -15,16 +15,23 @@ export function ensureBuild(): void {
 
 export interface RunningServer {
   url: string;
+  /** The `next start` process (what it spawns runs below it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-/** `next start` on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers. */
+/**
+ * `next start` on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers.
+ * Its output goes to this process's stderr, so whatever a script prints on stdout stays its own.
+ */
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
   const child: ChildProcess = spawn(nextBin, ['start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: appDir,
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', process.stderr, 'inherit'],
   });
+  if (child.pid === undefined) throw new Error(`next start could not be spawned (${nextBin})`);
+  const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -44,6 +51,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   }
   return {
     url,
+    pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
