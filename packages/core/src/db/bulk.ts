@@ -59,6 +59,22 @@ export async function insertInstances(tx: Tx, rows: InstanceRow[]): Promise<void
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(${recordType})`;
 }
 
+/**
+ * insertInstances for rows another writer may be racing: a row whose name, container or tmux
+ * session a record written meanwhile holds is left out (ON CONFLICT DO NOTHING) instead of
+ * failing the statement. The ids of the rows written.
+ */
+export async function insertInstancesUnlessTaken(tx: Tx, rows: InstanceRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const written = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "Instance" (${columnList})
+    SELECT ${columnList}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(${recordType})
+    ON CONFLICT DO NOTHING
+    RETURNING id`;
+  return new Set(written.map((row) => row.id));
+}
+
 /** Inserts many events in one statement; `from` and `to` are stored as JSON (absent: null). */
 export async function insertEvents(tx: Tx, events: EventRow[]): Promise<void> {
   if (events.length === 0) return;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertEvents, insertInstances, markSeen, type InstanceRow } from '../db/bulk.ts';
+import { insertEvents, insertInstancesUnlessTaken, markSeen, type InstanceRow } from '../db/bulk.ts';
 import { goneContainerObservation, planMerge, type RegistryEntry } from '../discovery/merge.ts';
 import { emptyInstanceFields, fieldsOfType, type FieldsOfType } from '../instance.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
@@ -72,10 +72,16 @@ export class DiscoveryApply {
             createdAt: now,
             updatedAt: now,
           }));
-          await insertInstances(tx, rows);
+          // A create --start or another process's discovery may have registered a container since
+          // the plan was made: that record stands, and the container is merged next time.
+          const written = await insertInstancesUnlessTaken(tx, rows);
           plan.creates.forEach((create, index) => {
             const row = rows[index];
             if (!row) return;
+            if (!written.has(row.id)) {
+              this.#context.logger.debug(`container ${create.container.name}: registered meanwhile by another writer; left to it`);
+              return;
+            }
             let message: string | undefined;
             if (create.invalidLabel !== null) {
               // The label is what someone chose to call it: a changed name must not pass unnoticed.

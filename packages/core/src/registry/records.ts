@@ -28,6 +28,11 @@ const instanceIds = z.array(z.uuid()).max(maxIdsPerRead);
 
 const nameArgument = z.string();
 
+/** Equal as stored: dates by their time, everything else by identity. */
+function isSameValue(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+}
+
 /** No record can hold a name that is not a valid instance name: looking one up finds nothing. */
 function isPossibleName(name: string): boolean {
   return instanceName.safeParse(name).success;
@@ -58,6 +63,39 @@ export class Records {
       });
     } catch (error) {
       throw translateDatabaseError(error, { name: data.name, containerId: data.containerId ?? null, tmuxSession: data.tmuxSession ?? null });
+    }
+  }
+
+  /**
+   * Takes over the record discovery wrote for a container this process has just launched. Discovery
+   * in any process (a live follower hearing the Engine's `create` event, another shell's `list`)
+   * can register the container between its start and the create's insert; that record then gets
+   * the create's fields and origin `manual`, with an `updated` event that says so. Null when no
+   * discovered record names `data.containerId` (the create's own error stands then).
+   */
+  async adoptDiscovered(data: Prisma.InstanceCreateInput & { containerId: string }, actor: string): Promise<Instance | null> {
+    try {
+      return await this.#context.prisma.$transaction(async (tx) => {
+        const found = await tx.instance.findFirst({ where: { containerId: data.containerId, origin: 'discovered' } });
+        if (!found) return null;
+        await this.refuseTakenName(tx, data.name, found.id);
+        const changes: Record<string, unknown> = {};
+        const before: Record<string, unknown> = {};
+        for (const [field, value] of Object.entries({ ...data, origin: 'manual' })) {
+          if (isSameValue(value, found[field as keyof Instance])) continue;
+          changes[field] = value;
+          before[field] = found[field as keyof Instance];
+        }
+        const updated = await tx.instance.update({
+          where: { id: found.id },
+          data: { ...changes, version: { increment: 1 }, updatedAt: this.#context.now() },
+        });
+        const message = 'created and started here; discovery had registered its container a moment before';
+        await recordEvent(tx, { instanceId: found.id, instanceName: updated.name, kind: 'updated', from: before, to: changes, actor, message });
+        return updated;
+      });
+    } catch (error) {
+      throw translateDatabaseError(error, { name: data.name, containerId: data.containerId, tmuxSession: data.tmuxSession ?? null });
     }
   }
 

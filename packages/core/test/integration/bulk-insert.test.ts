@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultedInstanceColumns, insertedInstanceColumns, insertInstances, type InstanceRow } from '../../src/db/bulk.ts';
+import { defaultedInstanceColumns, insertedInstanceColumns, insertInstances, insertInstancesUnlessTaken, type InstanceRow } from '../../src/db/bulk.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { emptyInstanceFields, fieldKinds, fieldSpec, fieldsOfType, instanceFieldNames, type InstanceType } from '../../src/instance.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -89,5 +89,17 @@ describe.each(testBackends())('the bulk instance insert on the %s database', (ba
     await scratch.database.prisma.$transaction((tx) => insertInstances(tx, rows));
     const stored = await scratch.database.prisma.instance.findMany({ where: { id: { in: rows.map((row) => row.id) } }, orderBy: { name: 'asc' } });
     expect(stored).toEqual(rows.map((row) => ({ ...row, version: 1 })).sort((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  it('leaves out the rows whose name or container a record already holds, where the plain insert fails', async () => {
+    const held = { ...fullRow('docker', 'held'), containerId: 'e'.repeat(64) };
+    await scratch.database.prisma.$transaction((tx) => insertInstances(tx, [held]));
+    const sameName = { ...fullRow('docker', 'HELD'), containerId: 'f'.repeat(64) };
+    const sameContainer = { ...fullRow('docker', 'other-name'), containerId: held.containerId };
+    const free = { ...fullRow('docker', 'free'), containerId: 'a'.repeat(64) };
+    const written = await scratch.database.prisma.$transaction((tx) => insertInstancesUnlessTaken(tx, [sameName, sameContainer, free]));
+    expect([...written]).toEqual([free.id]);
+    expect((await scratch.database.prisma.instance.findMany({ where: { name: { in: ['held', 'HELD', 'other-name', 'free'] } } })).map((row) => row.id).sort()).toEqual([held.id, free.id].sort());
+    await expect(scratch.database.prisma.$transaction((tx) => insertInstances(tx, [{ ...sameName, id: crypto.randomUUID() }]))).rejects.toThrow();
   });
 });

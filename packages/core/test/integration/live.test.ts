@@ -21,6 +21,7 @@ import {
   relayEngine,
   removeTestContainers,
   runTestContainer,
+  TEST_IMAGE,
   TEST_RUN,
   testBackends,
   type TestBridge,
@@ -109,6 +110,29 @@ describe.each(testBackends())('live status from the Docker Engine (%s database)'
     await until('the container is known gone', async () => (await record('stopper'))?.runtimeState === null, 3_000);
     expect(await record('stopper')).toMatchObject({ status: 'stopped', runtimeState: null });
     expect(await history('stopper')).toEqual(['running', 'stopped']);
+  });
+
+  it('keeps a Docker instance created and started here while followed: one record, the create\'s, and its container', async () => {
+    // The follower hears the container's `create` and may register it before the create writes
+    // its record (it usually does); whichever writes first, the create's record and container stay.
+    const name = `made-${TEST_RUN}`;
+    try {
+      const made = await bridge.manager.createDockerInstance({ name, imageName: TEST_IMAGE, containerName: containerName('made') }, { start: true });
+      expect(made).toMatchObject({ name, origin: 'manual', status: 'running' });
+      await bridge.live.idle();
+      expect(await record(name)).toMatchObject({ id: made.id, origin: 'manual', status: 'running', containerId: made.containerId });
+      const { stdout } = await execFile('docker', ['inspect', '--format', '{{.State.Running}}', containerName('made')]);
+      expect(stdout.trim()).toBe('true');
+      expect((await bridge.manager.listInstances()).items.map((instance) => instance.name)).toEqual([name]);
+      const events = (await bridge.manager.listEvents(name)).filter((event) => event.kind !== 'status_changed');
+      const adopted = [
+        ['discovered', null],
+        ['updated', 'created and started here; discovery had registered its container a moment before'],
+      ];
+      expect([[['created', null]], adopted]).toContainEqual(events.map((event) => [event.kind, event.message]));
+    } finally {
+      await execFile('docker', ['rm', '--force', containerName('made')]).catch(() => undefined);
+    }
   });
 
   it('writes one event for an Engine outage, reads its records unknown (a removed one stays stopped), and is right again within 5 s after it comes back', async () => {

@@ -11,8 +11,10 @@ export const dynamic = 'force-dynamic';
  * `event: change` with `{ all: true, reason }` first and after every reconnect of the feed,
  * then `{ all: false, ids, deleted }` (Instance ids). A `: heartbeat` comment every 15 s; ends
  * when the browser goes away. One per open tab; the feed holds one LISTEN connection for all of
- * them. The request guard (proxy.ts) has checked it like every other read. 503 while the
- * registry cannot be opened (EventSource then gives up; the page's own retry asks again).
+ * them. While it is open the process's live follower runs (`bridge.live.subscribe()`), so a
+ * container stopped outside cc-bridge changes the page without any poll. The request guard
+ * (proxy.ts) has checked it like every other read. 503 while the registry cannot be opened
+ * (EventSource then gives up; the page's own retry asks again).
  */
 export async function GET(request: Request): Promise<Response> {
   let bridge;
@@ -22,7 +24,14 @@ export async function GET(request: Request): Promise<Response> {
     if (!isCcBridgeError(error)) getServerLogger().error('the event stream could not open the registry', { error: String(error) });
     return errorResponse(serializeError(error));
   }
-  const body = changeStream((signal) => bridge.watchChanges({ signal }), {
+  // While a page listens, the live follower keeps records in step with the runtimes (the
+  // Engine's event stream, the tmux probe); what it writes reaches this stream through the feed.
+  const follow = (signal: AbortSignal) => {
+    const unsubscribe = bridge.live.subscribe();
+    signal.addEventListener('abort', unsubscribe, { once: true });
+    return bridge.watchChanges({ signal });
+  };
+  const body = changeStream(follow, {
     signal: request.signal,
     onError: (error) => getServerLogger().error('the event stream failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   });
