@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
-// Live status as a user sees it (issue 8): the built dashboard (`next start` on a loopback port,
-// the embedded database in a private folder, or DATABASE_URL when set) with real Chromium pages
+// Live status as a user sees it (issue 8): the built dashboard (started on a loopback port as the
+// e2e support's startServer starts it, on the embedded database in a private folder, or on
+// DATABASE_URL when set) with real Chromium pages
 // on /instances, against the real Docker Engine reached through a relay socket the bench can cut.
 //   pnpm bench:live                                            (1,000 containers, 60 s idle, 20 tries)
 //   pnpm bench:live --containers 50 --idle-seconds 10 --tries 5  (a quick run)
@@ -261,7 +262,7 @@ try {
   process.stderr.write(`  in ${((performance.now() - startedContainers) / 1000).toFixed(1)} s\n`);
 
   relay = await relayEngine(relaySocket);
-  process.stderr.write('starting the dashboard (startup discovery of every container)…\n');
+  process.stderr.write('starting the dashboard (its first page discovers every container)…\n');
   const port = await freePort();
   const startedServer = performance.now();
   server = await startServer(port, env);
