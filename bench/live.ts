@@ -1,8 +1,7 @@
-/// <reference lib="dom" />
 // Live status as a user sees it (issue 8): the built dashboard (started on a loopback port as the
 // e2e support's startServer starts it, on the embedded database in a private folder, or on
-// DATABASE_URL when set) with real Chromium pages
-// on /instances, against the real Docker Engine reached through a relay socket the bench can cut.
+// DATABASE_URL when set) with real Chromium pages on /instances, against the real Docker Engine
+// reached through a relay socket the bench can cut.
 //   pnpm bench:live                                            (1,000 containers, 60 s idle, 20 tries)
 //   pnpm bench:live --containers 50 --idle-seconds 10 --tries 5  (a quick run)
 // Needs a dashboard build (pnpm exec turbo run build --filter=@cc-bridge/web) and /usr/bin/chromium.
@@ -29,6 +28,8 @@
 //      the fleet, the least it takes to learn every container's state.
 // Times are wall clock (performance.now()) in this process. Other work on the machine shows in
 // every figure: the load average is printed at the end.
+// The DOM library: the functions run in the page (page.waitForFunction) are typed against it.
+/// <reference lib="dom" />
 import { execFile as execFileCallback, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
