@@ -23,9 +23,10 @@
 //      first with no page open (nobody follows anything), then with 5 pages open; % of one core.
 //   4. Engine outage: the relay is cut for `--outage-seconds` while 5 pages are open, then
 //      restored. Events = rows of the event table written from the cut until every record is
-//      right again (by kind); "right" = every fleet record reads `running` and every case-1
-//      record `stopped`, polled every 50 ms on the database. Floor: one `docker ps -a` listing
-//      the fleet, the least it takes to learn every container's state.
+//      right again and 2 s more, for the end-of-outage event (by kind); "right" = every fleet
+//      record reads `running` and every case-1 record `stopped`, polled every 50 ms on the
+//      database. Floor: one `docker ps -a` listing the fleet, the least it takes to learn every
+//      container's state.
 // Times are wall clock (performance.now()) in this process. Other work on the machine shows in
 // every figure: the load average is printed at the end.
 // The DOM library: the functions run in the page (page.waitForFunction) are typed against it.
