@@ -16,16 +16,23 @@ export function ensureBuild(): void {
 
 export interface RunningServer {
   url: string;
+  /** The `next start` process (what it spawns runs below it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-/** The dashboard's server (server.ts) on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers. */
+/**
+ * The dashboard's server (server.ts) on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers.
+ * Its output goes to this process's stderr, so whatever a script prints on stdout stays its own.
+ */
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
   const child: ChildProcess = spawn(tsxBin, ['server.ts', '--hostname', '127.0.0.1', '--port', String(port)], {
     cwd: appDir,
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', process.stderr, 'inherit'],
   });
+  if (child.pid === undefined) throw new Error(`the dashboard server could not be spawned (${tsxBin})`);
+  const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -45,6 +52,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   }
   return {
     url,
+    pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -119,8 +119,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** The machine's Engine on a TCP port: a byte-for-byte relay to its Unix socket, closed to simulate an outage. */
-export async function relayEngine(port: number, socketPath = '/var/run/docker.sock'): Promise<{ close(): Promise<void> }> {
+/**
+ * The machine's Engine behind a byte-for-byte relay to its Unix socket, closed to simulate an
+ * outage: on a loopback TCP port (`tcp://127.0.0.1:PORT`), or on a Unix socket when `listenOn` is
+ * a path (`unix://PATH`; the socket file goes when the relay closes).
+ */
+export async function relayEngine(listenOn: number | string, socketPath = '/var/run/docker.sock'): Promise<{ close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const engine = connect(socketPath);
@@ -133,7 +137,7 @@ export async function relayEngine(port: number, socketPath = '/var/run/docker.so
     }
     client.pipe(engine).pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => (typeof listenOn === 'number' ? server.listen(listenOn, '127.0.0.1', resolve) : server.listen(listenOn, resolve)));
   return {
     async close() {
       for (const socket of sockets) socket.destroy();
