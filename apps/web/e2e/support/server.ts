@@ -16,7 +16,7 @@ export function ensureBuild(): void {
 
 export interface RunningServer {
   url: string;
-  /** The `next start` process (what it spawns runs below it). */
+  /** The server process (tsx; the node process it spawns runs below it). */
   pid: number;
   stop(): Promise<void>;
 }
