@@ -1,6 +1,7 @@
 // What `instances watch` shows, as text: pure, so it is tested without a terminal.
 import type { ListInstancesResult, LiveState } from '@cc-bridge/core';
 import { instanceStatuses } from '@cc-bridge/core/schemas';
+import cliTruncate from 'cli-truncate';
 import { emptyListMessage, formatClockTime, formatInstanceTable } from './format.ts';
 
 export interface WatchView {
@@ -71,7 +72,6 @@ export function watchScreenLines(view: WatchView, size: ScreenSize | null, hint:
   if (size === null) return lines;
   const height = Math.max(1, size.rows);
   const fitted = lines.length <= height ? lines : [...lines.slice(0, height - 1), `… ${lines.length - height + 1} more lines`];
-  // By characters: names, sessions and flags are ASCII; a double-width character (an odd image
-  // name) could still make its line wrap.
-  return fitted.map((line) => [...line].slice(0, Math.max(1, size.columns)).join(''));
+  // By display width (a wide character takes two columns); a cut line ends in "…".
+  return fitted.map((line) => cliTruncate(line, Math.max(1, size.columns)));
 }

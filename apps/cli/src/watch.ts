@@ -21,8 +21,8 @@ export interface WatchStreams {
   output: NodeJS.WriteStream;
 }
 
-/** Bytes that end the watch when stdin is a terminal in raw mode: q, Q, Ctrl-C. */
-const quitKeys = new Set(['q', 'Q', '\u0003']);
+/** Keys that end the watch when stdin is a terminal in raw mode: q, Q, Ctrl-C (byte 3). */
+const quitKeys = ['q', 'Q', '\u0003'];
 
 /** Signals that end the watch as cleanly as `q` does (exit 0). */
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -75,7 +75,8 @@ export async function watchInstances(bridge: CcBridge, query: ListInstancesQuery
   );
 
   const onKey = (chunk: Buffer | string) => {
-    if ([...chunk.toString()].some((key) => quitKeys.has(key))) stop.abort();
+    const text = chunk.toString();
+    if (quitKeys.some((key) => text.includes(key))) stop.abort();
   };
   const onSignal = () => stop.abort();
   const onResize = () => draw();
@@ -113,7 +114,7 @@ export async function watchInstances(bridge: CcBridge, query: ListInstancesQuery
     // The first item (`connected`) comes once the feed listens: the first read follows it, so no
     // change falls between that read and the feed.
     for await (const change of bridge.watchChanges({ signal: stop.signal })) {
-      if (change.all === false || change.reason !== 'connected') view.lastChangeAt = new Date();
+      if (!change.all || change.reason !== 'connected') view.lastChangeAt = new Date();
       reader.request();
     }
   } finally {
@@ -126,5 +127,5 @@ export async function watchInstances(bridge: CcBridge, query: ListInstancesQuery
     restore();
     process.off('exit', restore);
   }
-  if (failure !== null) throw failure;
+  if (failure !== null) throw failure instanceof Error ? failure : new Error('reading the list failed', { cause: failure });
 }

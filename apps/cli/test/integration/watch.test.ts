@@ -70,10 +70,10 @@ async function createSandbox(): Promise<Sandbox> {
 
 interface WatchPane {
   /** The pane's visible text now. */
-  screen(): Promise<string>;
-  sendKeys(...keys: string[]): Promise<void>;
+  screen: () => Promise<string>;
+  sendKeys: (...keys: string[]) => Promise<void>;
   /** The watch's exit code once it has ended (the pane's command writes it to a file). */
-  exitCode(): Promise<string | null>;
+  exitCode: () => Promise<string | null>;
 }
 
 /** `cc-bridge instances watch ARGS` in a 120×30 tmux pane whose command records the exit code. */
@@ -119,8 +119,8 @@ describe('cc-bridge instances watch', () => {
   it('shows a record another process creates without a key press, and exits 0 on q with the screen restored', async () => {
     const sandbox = await createSandbox();
     const pane = await startWatch(sandbox);
-    // The watch opens a fresh database (migrations): the first frame takes a few seconds.
-    const empty = await waitFor(pane.screen, (screen) => screen.includes('No instances yet'), 30_000);
+    // The watch opens a fresh database (migrations): the first frame takes seconds, more on a busy machine.
+    const empty = await waitFor(pane.screen, (screen) => screen.includes('No instances yet'), 60_000);
     expect(empty).toMatch(/^0 instances · watching since \d\d:\d\d:\d\d$/m);
     expect(empty).toMatch(/^live · docker disabled · tmux probing · q quits$/m);
 
@@ -145,7 +145,7 @@ describe('cc-bridge instances watch', () => {
   it('applies the list filters and exits 0 on Ctrl-C', async () => {
     const sandbox = await createSandbox();
     const pane = await startWatch(sandbox, ['--search', 'keep']);
-    await waitFor(pane.screen, (screen) => screen.includes('No instances yet'), 30_000);
+    await waitFor(pane.screen, (screen) => screen.includes('No instances yet'), 60_000);
 
     const kept = `keep-${TEST_RUN}`;
     const other = `other-${TEST_RUN}`;
@@ -171,10 +171,10 @@ describe('cc-bridge instances watch', () => {
       await exited;
     });
 
-    await waitFor(async () => stdout, (text) => text.includes('No instances yet'), 30_000);
+    await waitFor(() => Promise.resolve(stdout), (text) => text.includes('No instances yet'), 60_000);
     const name = `piped-${TEST_RUN}`;
     expect((await sandbox.run(['instances', 'create', name])).code).toBe(0);
-    await waitFor(async () => stdout, (text) => rowOf(text, name) !== undefined, 5_000);
+    await waitFor(() => Promise.resolve(stdout), (text) => rowOf(text, name) !== undefined, 5_000);
     // Plain text: no escape sequences, snapshots a blank line apart, the first one still there.
     expect(stdout).not.toContain('\u001b');
     const headers = stdout.match(/^\d+ instances?\b.* · (watching since|last change) \d\d:\d\d:\d\d$/gm) ?? [];
