@@ -74,6 +74,8 @@ interface WatchPane {
   sendKeys: (...keys: string[]) => Promise<void>;
   /** The watch's exit code once it has ended (the pane's command writes it to a file). */
   exitCode: () => Promise<string | null>;
+  /** The watch's process id (the child of the pane's shell). */
+  pid: () => Promise<number>;
 }
 
 /** `cc-bridge instances watch ARGS` in a 120×30 tmux pane whose command records the exit code. */
@@ -90,6 +92,11 @@ async function startWatch(sandbox: Sandbox, args: readonly string[] = []): Promi
     screen: async () => (await tmux(['capture-pane', '-p', '-t', '=watch:'])).stdout,
     sendKeys: async (...keys) => {
       await tmux(['send-keys', '-t', '=watch:', ...keys]);
+    },
+    pid: async () => {
+      const shell = (await tmux(['display-message', '-p', '-t', '=watch:', '#{pane_pid}'])).stdout.trim();
+      const { stdout } = await execFile('pgrep', ['-P', shell]);
+      return Number(stdout.trim());
     },
     exitCode: async () => {
       try {
@@ -156,6 +163,15 @@ describe('cc-bridge instances watch', () => {
 
     await pane.sendKeys('C-c');
     expect(await waitFor(pane.exitCode, (code) => code !== null, 15_000)).toBe('0');
+  });
+
+  it('gives the terminal back and exits 0 on SIGTERM', async () => {
+    const sandbox = await createSandbox();
+    const pane = await startWatch(sandbox);
+    await waitFor(pane.screen, (screen) => screen.includes('No instances yet'), 60_000);
+    process.kill(await pane.pid(), 'SIGTERM');
+    expect(await waitFor(pane.exitCode, (code) => code !== null, 15_000)).toBe('0');
+    expect(await pane.screen()).not.toContain('instances');
   });
 
   it('prints one snapshot per change when stdout is a pipe, and exits 0 on SIGINT', async () => {
