@@ -34,7 +34,8 @@ const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  *
  * On a terminal (stdout a TTY): the alternate screen, redrawn in one synchronized write, restored
  * on every way out (a failure included); keys are read in raw mode when stdin is a terminal too.
- * To a pipe or a file: one snapshot (header and table) per change, a blank line between them.
+ * To a pipe or a file: one snapshot (header and table) per change (the first when the feed
+ * connects), a blank line between them.
  * Resolves when stopped; rejects with the first failure to read the list.
  */
 export async function watchInstances(bridge: CcBridge, query: ListInstancesQuery, streams: WatchStreams): Promise<void> {
@@ -58,12 +59,16 @@ export async function watchInstances(bridge: CcBridge, query: ListInstancesQuery
     output.write(ansiEscapes.synchronizedOutput(frame));
   };
 
+  // Whether a change of the feed is still to be shown: to a pipe, the 30 s re-read alone prints nothing.
+  let isChangeUnshown = false;
   const reader = createCoalescer(
     async () => {
+      const isForChange = isChangeUnshown;
+      isChangeUnshown = false;
       const result: ListInstancesResult = await bridge.manager.listInstances(query);
       if (stop.signal.aborted) return;
       view.result = result;
-      draw();
+      if (isScreen || isForChange) draw();
     },
     {
       minIntervalMs: redrawIntervalMs,
@@ -115,6 +120,7 @@ export async function watchInstances(bridge: CcBridge, query: ListInstancesQuery
     // change falls between that read and the feed.
     for await (const change of bridge.watchChanges({ signal: stop.signal })) {
       if (!change.all || change.reason !== 'connected') view.lastChangeAt = new Date();
+      isChangeUnshown = true;
       reader.request();
     }
   } finally {
