@@ -70,6 +70,11 @@ export function formatDateTime(date: Date): string {
   return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
 }
 
+/** Local time to the second (`14:03:27`): when something just happened. */
+export function formatClockTime(date: Date): string {
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+}
+
 export function formatAge(date: Date | null, now: Date): string {
   if (date === null) return '-';
   const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
@@ -106,6 +111,13 @@ export function formatInstanceTable(instances: readonly Instance[], now: Date): 
       formatAge(instance.lastSeenAt, now),
     ]),
   );
+}
+
+/** What `list` (and `watch`) say when the table would be empty. */
+export function emptyListMessage(total: number): string {
+  return total === 0
+    ? 'No instances yet; add one with `cc-bridge instances create NAME`.\n'
+    : `No instances match (${total} in the registry).\n`;
 }
 
 /** `show`: one field a line, only the runtime fields that hold something. */

@@ -18,6 +18,8 @@ import {
   type InstanceType,
   instanceTypes,
   type ListInstancesQuery,
+  type SortField,
+  sortFields,
   type UpdateInstancePatch,
 } from '@cc-bridge/core/schemas';
 import { type Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
@@ -153,4 +155,16 @@ export function listFilterQuery(flags: ListFilterFlags): Pick<ListInstancesQuery
     ...(flags.origin === undefined ? {} : { origin: flags.origin }),
     ...(flags.search === undefined ? {} : { search: flags.search }),
   };
+}
+
+/** `--sort FIELD` and `--desc`, for `list` and `watch`. */
+export function addListSort<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(command: Command<Args, Opts, Globals>) {
+  return command
+    .addOption(new Option('--sort <field>', 'sort by this field (default: name)').choices(sortFields))
+    .option('--desc', 'sort in descending order');
+}
+
+/** The order given, as a list query. */
+export function listSortQuery(flags: { sort?: SortField; desc?: true }): Pick<ListInstancesQuery, 'sort' | 'order'> {
+  return { ...(flags.sort === undefined ? {} : { sort: flags.sort }), order: flags.desc === true ? 'desc' : 'asc' };
 }

@@ -1,11 +1,12 @@
 import type { BulkTarget, DiscoveryReport, RemovalReport } from '@cc-bridge/core';
-import { type Instance, instanceTypes, sortFields, typeSpecs } from '@cc-bridge/core/schemas';
+import { type Instance, instanceTypes, typeSpecs } from '@cc-bridge/core/schemas';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { printBulkResults } from '../bulk-output.ts';
 import {
   formatDeleted,
   formatDiscoveryDetails,
+  emptyListMessage,
   formatDiscoverySummary,
   formatInstanceDetails,
   formatInstanceTable,
@@ -19,11 +20,13 @@ import {
 import { CliError, type Io, ReportedFailure } from '../io.ts';
 import {
   addListFilters,
+  addListSort,
   addRuntimeOptions,
   buildCreateInput,
   buildUpdatePatch,
   FlagUsageError,
   listFilterQuery,
+  listSortQuery,
   type ListFilterFlags,
   parseClearFlag,
   parseDurationFlag,
@@ -86,13 +89,6 @@ const runtimeActions = [
   { kind: 'restart', description: 'restart instances: the tmux session anew, or the container' },
 ] as const;
 
-/** What `list` says when the table would be empty. */
-function emptyListMessage(total: number): string {
-  return total === 0
-    ? 'No instances yet; add one with `cc-bridge instances create NAME`.\n'
-    : `No instances match (${total} in the registry).\n`;
-}
-
 /** One record: as JSON, or as aligned fields. */
 function printInstance(io: Io, instance: Instance, isJson: boolean): void {
   io.out(isJson ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
@@ -106,9 +102,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
   const list = instances.command('list');
   list
     .description('list instances; runs container discovery first unless told not to')
-  addListFilters(list)
-    .addOption(new Option('--sort <field>', 'sort by this field (default: name)').choices(sortFields))
-    .option('--desc', 'sort in descending order')
+  addListSort(addListFilters(list))
     .option(...jsonFlag)
     .option('--skip-discovery', 'list what is stored: no container discovery, no status refresh')
     .option('--cleanup-stopped', 'remove stopped records before listing')
@@ -129,16 +123,21 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
           const refresh = await manager.refreshStatuses();
           if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
         }
-        const result = await manager.listInstances({
-          ...listFilterQuery(options),
-          sort: options.sort,
-          order: options.desc === true ? 'desc' : 'asc',
-        });
+        const result = await manager.listInstances({ ...listFilterQuery(options), ...listSortQuery(options) });
         if (isJson) io.out(toJsonDocument(result.items.map(instanceToJson)));
         else if (result.items.length === 0) io.out(emptyListMessage(result.total));
         else io.out(formatInstanceTable(result.items, io.now()));
       });
     });
+
+  const watch = instances.command('watch');
+  watch.description('the list as a live table, redrawn on every change by any process; q or Ctrl-C quits');
+  addListSort(addListFilters(watch)).action(async (options, command) => {
+    const { watchInstances } = await import('../watch.ts');
+    await open(command, (bridge) =>
+      watchInstances(bridge, { ...listFilterQuery(options), ...listSortQuery(options) }, { input: process.stdin, output: process.stdout }),
+    );
+  });
 
   addRuntimeOptions(
     instances
