@@ -17,8 +17,8 @@ const prompt: ScreenReading = {
   activity: 'waiting',
   reason: 'Bash: rm -f old.log — Do you want to proceed?',
   choices: [
-    { label: 'Yes', key: '1', isSelected: true },
-    { label: 'No', key: '2', isSelected: false },
+    { label: 'Yes', key: '1', isSelected: true, detail: null },
+    { label: 'No', key: '2', isSelected: false, detail: null },
   ],
 };
 

@@ -11,13 +11,15 @@ const screen = (name: string) => readFileSync(new URL(`${name}.txt`, fixtures), 
 const idle: ScreenReading = { activity: 'idle', reason: null, choices: [] };
 const busy: ScreenReading = { activity: 'busy', reason: null, choices: [] };
 const unknown: ScreenReading = { activity: 'unknown', reason: null, choices: [] };
-const numbered = (labels: string[], selected = 0): ScreenChoice[] =>
-  labels.map((label, index) => ({ label, key: String(index + 1), isSelected: index === selected }));
+const numbered = (labels: string[], selected = 0, details: (string | null)[] = []): ScreenChoice[] =>
+  labels.map((label, index) => ({ label, key: String(index + 1), isSelected: index === selected, detail: details[index] ?? null }));
 const editChoices = numbered([
   'Yes',
   'Yes, and switch to accept edits (auto-approve file edits and common file commands) for this session (shift+tab)',
   'No',
 ]);
+
+const questionDetails = ['The brand colour', 'Calmer'];
 
 /** Every captured screen and what it must read as. */
 const expected: Record<string, ScreenReading> = {
@@ -59,17 +61,31 @@ const expected: Record<string, ScreenReading> = {
     reason: 'Edit: readme.md — Do you want to make this edit to readme.md?',
     choices: editChoices,
   },
+  // A file outside the working folder: the second choice's label wraps onto a second row.
+  'waiting-write-outside-cwd': {
+    activity: 'waiting',
+    reason: 'Write: ../work/notes.txt — Do you want to create notes.txt?',
+    choices: numbered(
+      [
+        'Yes',
+        'Yes, and switch to accept edits (auto-approve file edits and common file commands) for this session; Yes, and',
+        'No',
+      ],
+      0,
+      [null, 'always allow access to /tmp/screen-cap/work for this session (shift+tab)'],
+    ),
+  },
   'waiting-question': {
     activity: 'waiting',
     reason: 'Colour: Which colour should the button be?',
-    choices: numbered(['Blue', 'Green', 'Type something.', 'Chat about this']),
+    choices: numbered(['Blue', 'Green', 'Type something.', 'Chat about this'], 0, questionDetails),
   },
   'first-run-trust': {
     activity: 'waiting',
     reason: 'Accessing workspace: /tmp/screen-cap/work2 — Quick safety check: Is this a project you created or one you trust?',
     choices: [
-      { label: 'No, exit', key: null, isSelected: true },
-      { label: 'Yes, I trust this folder', key: null, isSelected: false },
+      { label: 'No, exit', key: null, isSelected: true, detail: null },
+      { label: 'Yes, I trust this folder', key: null, isSelected: false, detail: null },
     ],
   },
   'first-run-api-key': {
@@ -77,8 +93,8 @@ const expected: Record<string, ScreenReading> = {
     reason:
       'Detected a custom API key in your environment: ANTHROPIC_API_KEY: sk-ant-...sk-ant-test-000 — Do you want to use this API key?',
     choices: [
-      { label: 'Yes', key: null, isSelected: false },
-      { label: 'No (recommended)', key: null, isSelected: true },
+      { label: 'Yes', key: null, isSelected: false, detail: null },
+      { label: 'No (recommended)', key: null, isSelected: true, detail: null },
     ],
   },
   'exited-resume-hint': { activity: 'exited', reason: null, choices: [] },
@@ -131,7 +147,7 @@ describe('readClaudeScreen', () => {
     const lastQuestionChoice = screen('waiting-question').replace('❯ 1. Blue', '  1. Blue').replace('  4. Chat', '❯ 4. Chat');
     expect(readClaudeScreen(lastQuestionChoice)).toEqual({
       ...expected['waiting-question'],
-      choices: numbered(['Blue', 'Green', 'Type something.', 'Chat about this'], 3),
+      choices: numbered(['Blue', 'Green', 'Type something.', 'Chat about this'], 3, questionDetails),
     });
   });
 

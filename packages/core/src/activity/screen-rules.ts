@@ -27,6 +27,12 @@ export interface ScreenChoice {
   key: string | null;
   /** Whether the `❯` marker is on it, so that Enter picks it. */
   isSelected: boolean;
+  /**
+   * The lines shown under it, deeper than its label, joined by spaces: a question's description
+   * of the option, or the rest of a label too long for one row (the screen does not tell the two
+   * apart); null when there are none.
+   */
+  detail: string | null;
 }
 
 /** One reading of a screen. `reason` and `choices` are filled for `waiting` only. */
@@ -151,10 +157,13 @@ function readDialog(lines: string[]): ScreenReading | null {
   const choices: ScreenChoice[] = [];
   for (let index = first; index < footer; index++) {
     const line = lines[index] ?? '';
-    if (rowOf(line) !== 'choice') continue;
+    const row = rowOf(line);
+    const last = choices.at(-1);
+    if (row === 'detail' && last !== undefined) last.detail = last.detail === null ? line.trim() : `${last.detail} ${line.trim()}`;
+    if (row !== 'choice') continue;
     const text = line.trim().replace(/^❯ /, '');
     const numbered = numberedChoice.exec(text);
-    choices.push({ label: numbered?.[2] ?? text, key: numbered?.[1] ?? null, isSelected: index === selected });
+    choices.push({ label: numbered?.[2] ?? text, key: numbered?.[1] ?? null, isSelected: index === selected, detail: null });
   }
 
   return { activity: 'waiting', reason: dialogReason(lines.slice(0, first)), choices };
