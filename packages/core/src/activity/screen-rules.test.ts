@@ -26,6 +26,8 @@ const expected: Record<string, ScreenReading> = {
   'idle-startup': idle,
   'idle-typed-prompt': idle,
   'idle-typed-slash-command': idle,
+  'idle-slash-menu': idle,
+  'idle-shortcuts-help': idle,
   'idle-typed-after-turn': idle,
   'idle-turn-finished': idle,
   'idle-after-tool': idle,
@@ -33,6 +35,8 @@ const expected: Record<string, ScreenReading> = {
   'idle-after-no': idle,
   'idle-after-edit': idle,
   'idle-after-question': idle,
+  // Esc during a turn puts the prompt back into the box; no hook reports this.
+  'idle-after-interrupt': idle,
   'idle-auto-mode-notice': idle,
   'idle-ctrl-c-once': idle,
   'busy-thinking-1': busy,

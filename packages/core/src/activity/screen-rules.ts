@@ -59,8 +59,6 @@ const boxRule = /^─{20,}$/;
 const fenceRule = /^╌{20,}$/;
 // The input line: `❯` and a (no-break) space, then whatever is typed.
 const inputLine = /^❯(?:\s|$)/;
-// A footer below the input box and the lines of a menu opened there (slash commands) are indented.
-const maxFooterLines = 12;
 // The line above the input box while a turn runs: a glyph (it turns through these), a gerund and
 // an ellipsis, then maybe `(12s · ↓ 20 tokens)`. The line left when a turn ends (`✻ Crunched for
 // 30s · done 7:55 AM`) has no ellipsis.
@@ -202,14 +200,15 @@ function dialogReason(above: string[]): string | null {
 }
 
 function readInputBox(lines: string[]): ScreenReading | null {
-  // The footer: indented lines (or none) under the box's lower rule.
+  // The footer under the box's lower rule: its lines, or a menu's (`/` lists 20 commands), are all
+  // indented; a line at the left edge is something else's, such as a shell's prompt.
   let lower = lines.length - 1;
   while (lower >= 0 && !boxRule.test(lines[lower] ?? '')) {
     const line = lines[lower] ?? '';
     if (line !== '' && indentation(line) === 0) return null;
     lower--;
   }
-  if (lower < 0 || lines.length - 1 - lower > maxFooterLines) return null;
+  if (lower < 0) return null;
   const footer = lines.slice(lower + 1);
 
   // The box: its upper rule, then the input line (a long input continues on the lines below it).
