@@ -36,3 +36,15 @@ export type {
   RuntimeChange,
   SendInputOptions,
 } from './runtimes/instance-runtime.ts';
+export { readClaudeScreen, screenActivities, type ScreenActivity, type ScreenChoice, type ScreenReading } from './activity/screen-rules.ts';
+export {
+  defaultHookGraceMs,
+  defaultScreenHoldMs,
+  emptyScreenHold,
+  holdScreenReading,
+  standingActivity,
+  type HeldActivity,
+  type HookReport,
+  type ScreenHold,
+  type StandingActivity,
+} from './activity/screen-activity.ts';
