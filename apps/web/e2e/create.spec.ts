@@ -44,12 +44,12 @@ test.describe('creating instances from the form', () => {
     await expect(row).toContainText('running');
     await expect(row).toContainText(agentImage);
     expect(await containerState(name)).toBe('running');
-    // Past the follower's debounce and refresh: still one record, the one the create wrote, running.
+    // Past the follower's debounce and refresh: still one record, the create's (origin manual), running.
     await page.waitForTimeout(2_000);
     await expect(rowOf(page, name)).toHaveCount(1);
     await expect(row).toContainText('running');
     await expect(row).not.toContainText('discovered');
-    expect(await registry.getInstance(name)).toMatchObject({ origin: 'created', status: 'running' });
+    expect(await registry.getInstance(name)).toMatchObject({ origin: 'manual', status: 'running' });
     expect(await containerState(name)).toBe('running');
   });
 
