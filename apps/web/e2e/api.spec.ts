@@ -105,7 +105,7 @@ test.describe('the read API', () => {
     await killTmuxSession(`${prefix}-tmux`);
     await expect(rowOf(page, `${prefix}-tmux`)).toContainText('stopped', { timeout: 10_000 });
     const tmuxMs = Date.now() - since;
-    console.log(`push latency: docker ${dockerMs} ms, tmux ${tmuxMs} ms`);
+    test.info().annotations.push({ type: 'push latency', description: `docker ${dockerMs} ms, tmux ${tmuxMs} ms` });
     expect(dockerMs).toBeLessThan(3_000);
     expect(tmuxMs).toBeLessThan(5_000);
     expect(listReads).toEqual([]);
