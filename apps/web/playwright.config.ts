@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { noDockerPort, noDockerServerEnv, serverEnv } from './e2e/support/env';
+import { noDockerPort, noDockerServerEnv, relayedPort, relayedServerEnv, serverEnv } from './e2e/support/env';
 
 const port = Number(process.env.CC_BRIDGE_E2E_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -30,7 +30,7 @@ export default defineConfig({
       args: ['--disable-dev-shm-usage', '--disable-gpu'],
     },
   },
-  // Started in order: the first builds (unless E2E_SKIP_BUILD=1), the second reuses that build.
+  // Started in order: the first builds (unless E2E_SKIP_BUILD=1), the others reuse that build.
   webServer: [
     {
       command: `${build}pnpm exec tsx server.ts --hostname 127.0.0.1 --port ${port}`,
@@ -45,6 +45,15 @@ export default defineConfig({
       command: `pnpm exec tsx server.ts --hostname 127.0.0.1 --port ${noDockerPort}`,
       url: `http://127.0.0.1:${noDockerPort}/instances`,
       env: { ...noDockerServerEnv, NEXT_TELEMETRY_DISABLED: '1' },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `pnpm exec next start -H 127.0.0.1 -p ${relayedPort}`,
+      url: `http://127.0.0.1:${relayedPort}/instances`,
+      env: { ...relayedServerEnv, NEXT_TELEMETRY_DISABLED: '1' },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'pipe',

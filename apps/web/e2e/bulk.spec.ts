@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { loadConfig, openCcBridge, silentLogger, type InstanceManager } from '@cc-bridge/core';
 import { noDockerBaseURL, noDockerServerEnv } from './support/env';
-import { dialog, expect, holdListReads, nextActionResponse, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, holdListReads, nextActionResponse, openInstances, rowOf, test, toast, withoutPush } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession, startTmuxSession } from './support/tmux';
 
 const selectionBar = (page: Page) => page.getByRole('region', { name: 'Selected instances' });
@@ -58,7 +58,11 @@ test.describe('bulk actions on selected rows', () => {
     await registry.getInstanceStatus(name, { refresh: true });
     expect((await registry.getInstance(name))?.status).toBe('running');
 
+    // With the push connected, the server's live follower would find the session gone by itself
+    // within ~2 s; without it, only the button (or a held poll) can.
+    await withoutPush(page);
     await openInstances(page, `?search=${name}`);
+    await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('reconnecting');
     const row = rowOf(page, name);
     await expect(row).toContainText('running');
     // The list refreshes statuses itself on each read: none may reach the server before the button.

@@ -23,9 +23,12 @@ test.describe('creating instances from the form', () => {
     expect(await hasTmuxSession(name)).toBe(true);
   });
 
-  test('a Docker instance started now runs a container from the image', async ({ page, uid }) => {
+  test('a Docker instance started now runs a container from the image, and the live follower does not take it over', async ({ page, uid, registry }) => {
     const name = `dock-${uid}`;
     await openInstances(page);
+    // The follower runs while the page listens: it sees the new container start before its record
+    // is written, which once made discovery and the create undo each other.
+    await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('live');
     await page.getByRole('button', { name: 'New instance' }).click();
     const form = dialog(page);
     await form.getByLabel('Name').fill(name);
@@ -40,6 +43,13 @@ test.describe('creating instances from the form', () => {
     const row = rowOf(page, name);
     await expect(row).toContainText('running');
     await expect(row).toContainText(agentImage);
+    expect(await containerState(name)).toBe('running');
+    // Past the follower's debounce and refresh: still one record, the create's (origin manual), running.
+    await page.waitForTimeout(2_000);
+    await expect(rowOf(page, name)).toHaveCount(1);
+    await expect(row).toContainText('running');
+    await expect(row).not.toContainText('discovered');
+    expect(await registry.getInstance(name)).toMatchObject({ origin: 'manual', status: 'running' });
     expect(await containerState(name)).toBe('running');
   });
 

@@ -1,7 +1,7 @@
 import { getTestDockerClient, runTestContainer } from '@cc-bridge/core/testing';
 import { containerState, killContainer, runLabelledContainer } from './support/docker';
 import { e2eLabel } from './support/env';
-import { dialog, expect, holdListReads, nextActionResponse, open, openInstances, rowOf, test, toast } from './support/fixtures';
+import { dialog, expect, holdListReads, nextActionResponse, open, openInstances, rowOf, test, toast, withoutPush } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession } from './support/tmux';
 
 test.describe('acting on instances', () => {
@@ -156,7 +156,11 @@ test.describe('acting on instances', () => {
     await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: container.name });
     await registry.getInstanceStatus(name, { refresh: true });
 
+    // With the push connected the live follower would see the kill by itself; without a page
+    // listening it does not run, and only the button (or a held poll) can find it.
+    await withoutPush(page);
     await openInstances(page, `?search=${name}`);
+    await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('reconnecting');
     // The list refreshes statuses itself on each read: none may reach the server before the button.
     const reads = await holdListReads(page);
     await killContainer(container.id);
@@ -173,13 +177,32 @@ test.describe('acting on instances', () => {
     const name = `found-${uid}`;
     await runLabelledContainer(`e2e-found-${uid}`, name);
 
+    // A listening page would start the live follower, whose first refresh discovers it by itself.
+    await withoutPush(page);
     await openInstances(page, `?search=${name}`);
+    await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('reconnecting');
     await expect(rowOf(page, name)).toHaveCount(0);
     await page.getByRole('button', { name: 'Discover now' }).click();
     await expect(toast(page, /Discovery found \d+ containers?: added 1/)).toBeVisible();
     const row = rowOf(page, name);
     await expect(row).toContainText('discovered');
     await expect(row).toContainText('running');
+  });
+
+  test('with the push connected, a labelled container started outside appears by itself, and Discover now then adds nothing', async ({ page, uid }) => {
+    const name = `seen-${uid}`;
+    await openInstances(page, `?search=${name}`);
+    await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('live');
+    await expect(rowOf(page, name)).toHaveCount(0);
+
+    await runLabelledContainer(`e2e-seen-${uid}`, name);
+    const row = rowOf(page, name);
+    await expect(row).toContainText('running', { timeout: 5_000 });
+    await expect(row).toContainText('discovered');
+    // The follower got there first: the button reports that honestly, and adds no second row.
+    await page.getByRole('button', { name: 'Discover now' }).click();
+    await expect(toast(page, /Discovery found \d+ containers?: added 0/)).toBeVisible();
+    await expect(rowOf(page, name)).toHaveCount(1);
   });
 
   test('Clean up stopped shows what it will remove, then removes it', async ({ page, uid, registry }) => {

@@ -1,3 +1,6 @@
+import { getTestDockerClient } from '@cc-bridge/core/testing';
+import { containerState } from './support/docker';
+import { agentImage } from './support/env';
 import { expect, fakeContainerId, open, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
 
@@ -85,4 +88,37 @@ test('stopping the ticked rows confirms them and reports each', async ({ page, u
   expect(await hasTmuxSession(`${prefix}-a`)).toBe(false);
   expect(await hasTmuxSession(`${prefix}-b`)).toBe(true);
   expect(await hasTmuxSession(`${prefix}-c`)).toBe(false);
+});
+
+test('a record whose container was removed outside says so on Start and offers Re-create, which runs a new container from its image', async ({ page, uid, registry }) => {
+  const name = `ss-gone-${uid}`;
+  const created = await registry.createInstance({ name, type: 'docker', imageName: agentImage, dockerNetwork: 'none' }, { start: true });
+  const oldId = created.containerId;
+  expect(oldId).toBeTruthy();
+  await getTestDockerClient().getContainer(oldId ?? '').remove({ force: true });
+
+  await open(page, `/instances/${name}`);
+  await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('live');
+  // A removed container reads `stopped` (kept), never `running`.
+  await expect(page.getByRole('heading', { name, level: 1 }).locator('..')).toContainText('stopped');
+  await expect(page.getByRole('button', { name: 'Re-create' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Start', exact }).click();
+  await expect(toast(page, `Could not start ${name}`)).toBeVisible();
+  const gone = page.getByRole('alert').filter({ hasText: `The container of ${name} is gone` });
+  await expect(gone).toContainText('re-create it from its image');
+  await expect(gone).toContainText(agentImage);
+
+  await gone.getByRole('button', { name: 'Re-create' }).click();
+  await expect(toast(page, `${name} re-created: running`)).toBeVisible();
+  await expect(gone).toHaveCount(0);
+  await expect(page.getByRole('heading', { name, level: 1 }).locator('..')).toContainText('running');
+  await expect(page.getByRole('list', { name: 'Events' })).toContainText('re-created as');
+
+  const recreated = await registry.getInstance(name);
+  expect(recreated).toMatchObject({ name, status: 'running', imageName: agentImage });
+  expect(recreated?.containerId).toBeTruthy();
+  expect(recreated?.containerId).not.toBe(oldId);
+  expect(await containerState(recreated?.containerId ?? '')).toBe('running');
+  expect(await containerState(oldId ?? '')).toBeNull();
 });

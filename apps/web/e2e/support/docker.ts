@@ -33,12 +33,15 @@ export async function ensureAgentImage(): Promise<void> {
  */
 export const agentCommand = ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'];
 
-/** A running container (no network, test-labelled) that discovery will read as instance `instanceName`. */
-export async function runLabelledContainer(containerName: string, instanceName?: string) {
+/**
+ * A running container (no network, test-labelled) that discovery will read as instance
+ * `instanceName`, under `label` (the main server's by default).
+ */
+export async function runLabelledContainer(containerName: string, instanceName?: string, label = appContainerLabel) {
   const container = await runTestContainer({
     name: containerName,
     command: agentCommand,
-    labels: { [e2eLabel]: '1', ...(instanceName ? { [appContainerLabel]: instanceName } : {}) },
+    labels: { [e2eLabel]: '1', ...(instanceName ? { [label]: instanceName } : {}) },
   });
   const info = await container.inspect();
   return { id: info.Id, name: containerName };

@@ -61,3 +61,21 @@ export const noDockerServerEnv: Record<string, string> = {
   CC_BRIDGE_TMUX_SOCKET: join(runDir, 'tmux-no-docker.sock'),
   DOCKER_HOST: 'unix:///nonexistent/docker.sock',
 };
+
+/**
+ * A third server that reaches the real Engine only through a relay on a loopback TCP port which
+ * engine-outage.spec.ts opens, cuts and opens again (core's relayEngine), as an Engine going away
+ * and coming back. Its own database, tmux server and container label keep it apart from the
+ * other tests' containers. Until the test opens the relay, its Engine does not answer.
+ */
+export const relayedPort = noDockerPort + 1;
+export const relayedBaseURL = `http://127.0.0.1:${relayedPort}`;
+export const engineRelayPort = noDockerPort + 2;
+export const relayedContainerLabel = 'cc-bridge-e2e-relayed.instance';
+export const relayedServerEnv: Record<string, string> = {
+  ...serverEnv,
+  CC_BRIDGE_DATA_DIR: join(runDir, 'db-relayed'),
+  CC_BRIDGE_TMUX_SOCKET: join(runDir, 'tmux-relayed.sock'),
+  CC_BRIDGE_CONTAINER_LABEL: relayedContainerLabel,
+  DOCKER_HOST: `tcp://127.0.0.1:${engineRelayPort}`,
+};

@@ -97,6 +97,15 @@ export function toast(page: Page, text: string | RegExp): Locator {
   return page.locator('[role="status"], [role="alert"]').getByText(text).first();
 }
 
+/**
+ * Keeps the page's push connection (GET /api/events) from ever opening. With no page listening,
+ * the server's live follower does not run, so nothing but the page's own buttons (and its
+ * polling) asks the runtimes: for tests of what a button finds. Call before the page loads.
+ */
+export async function withoutPush(page: Page): Promise<void> {
+  await page.route('**/api/events', (route) => route.abort());
+}
+
 /** List reads the browser holds back (see holdListReads). */
 export interface HeldReads {
   /** Resolves once the page has sent a list read that is now held. */

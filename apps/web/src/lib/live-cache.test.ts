@@ -2,9 +2,9 @@ import type { ListInstancesResult } from '@cc-bridge/core';
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from './core-schemas';
-import { applyRecordChanges, KnownRecords, placingFields } from './live-cache';
+import { applyRecordChanges, contradictsDockerHealth, KnownRecords, placingFields } from './live-cache';
 import { defaultListParams, type InstanceListParams } from './list-params';
-import { instanceKeys } from './queries';
+import { dockerHealthKey, instanceKeys } from './queries';
 
 function record(name: string, overrides: Partial<Instance> = {}): Instance {
   return {
@@ -89,5 +89,26 @@ describe('placingFields', () => {
     expect([...placingFields(defaultListParams)].sort()).toEqual(['name']);
     expect([...placingFields({ ...defaultListParams, sort: 'lastSeenAt', type: 'docker', origin: 'discovered' })].sort()).toEqual(['lastSeenAt', 'name', 'origin', 'type']);
     expect(placingFields({ ...defaultListParams, search: 'x' }).has('containerName')).toBe(true);
+  });
+});
+
+describe('contradictsDockerHealth', () => {
+  const withHealth = (reachable: boolean, enabled = true) => {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(dockerHealthKey, { enabled, reachable, error: null });
+    return queryClient;
+  };
+  const box = (status: Instance['status']) => record('box', { type: 'docker', status, tmuxSession: null });
+
+  it('is true when a Docker record turns unknown while the Engine was reachable, or answers again while it was not', () => {
+    expect(contradictsDockerHealth(withHealth(true), [box('unknown')])).toBe(true);
+    expect(contradictsDockerHealth(withHealth(false), [box('stopped')])).toBe(true);
+  });
+
+  it('is false when the records agree with it, hold no Docker record, Docker is off, or nothing is cached', () => {
+    expect(contradictsDockerHealth(withHealth(true), [box('running'), record('t', { status: 'unknown' })])).toBe(false);
+    expect(contradictsDockerHealth(withHealth(false), [box('unknown')])).toBe(false);
+    expect(contradictsDockerHealth(withHealth(false, false), [box('running')])).toBe(false);
+    expect(contradictsDockerHealth(new QueryClient(), [box('unknown')])).toBe(false);
   });
 });

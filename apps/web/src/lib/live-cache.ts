@@ -1,8 +1,8 @@
-import type { ListInstancesResult } from '@cc-bridge/core';
+import type { DockerHealth, ListInstancesResult } from '@cc-bridge/core';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { Instance } from './core-schemas';
 import type { InstanceListParams } from './list-params';
-import { instanceKeys } from './queries';
+import { dockerHealthKey, instanceKeys } from './queries';
 import type { InstanceDetail } from './reads';
 
 // How a change pushed by the server (GET /api/events) lands in TanStack Query's cache: the
@@ -168,4 +168,18 @@ export function applyRecordChanges(queryClient: QueryClient, changes: RecordChan
   for (const id of gone) known.delete(id);
   for (const record of byId.values()) known.set(record);
   return applied;
+}
+
+/**
+ * Whether pushed records contradict the cached Docker health: a Docker record turned `unknown`
+ * while the Engine was last seen reachable (an outage: the live follower writes no `all` change
+ * for it, only the records), or one reads a real status again while it was last seen unreachable
+ * (the outage ended). The caller then asks GET /api/docker/health again instead of waiting for
+ * its 10 s poll, so the page's banner follows the rows.
+ */
+export function contradictsDockerHealth(queryClient: QueryClient, records: readonly Instance[]): boolean {
+  const health = queryClient.getQueryData<DockerHealth>(dockerHealthKey);
+  if (!health?.enabled) return false;
+  const docker = records.filter((record) => record.type === 'docker');
+  return health.reachable ? docker.some((record) => record.status === 'unknown') : docker.some((record) => record.status !== 'unknown');
 }

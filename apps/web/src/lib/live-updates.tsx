@@ -5,7 +5,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { z } from 'zod';
 import { fetchInstancesByIds } from './api-client';
 import type { Instance } from './core-schemas';
-import { applyRecordChanges, KnownRecords } from './live-cache';
+import { applyRecordChanges, contradictsDockerHealth, KnownRecords } from './live-cache';
 import { dockerHealthKey, instanceKeys } from './queries';
 
 /**
@@ -86,6 +86,7 @@ class ChangeApplier {
         }
         const found = new Set(records.map((record) => record.id));
         applyRecordChanges(this.queryClient, { records, goneIds: [...deleted, ...ids.filter((id) => !found.has(id))] }, this.#known);
+        if (contradictsDockerHealth(this.queryClient, records)) void this.queryClient.invalidateQueries({ queryKey: dockerHealthKey });
       } catch {
         // The changed records could not be read: what is shown may be behind, so read it all again.
         this.reloadAll();

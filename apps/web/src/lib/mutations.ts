@@ -9,6 +9,7 @@ import { deleteInstanceAction } from '@/actions/delete-instance';
 import { deleteInstancesAction } from '@/actions/delete-instances';
 import { discoverInstancesAction } from '@/actions/discover-instances';
 import { pruneDiscoveredAction } from '@/actions/prune-discovered';
+import { recreateInstanceAction } from '@/actions/recreate-instance';
 import { refreshInstanceStatusAction } from '@/actions/refresh-instance-status';
 import { refreshInstancesStatusAction } from '@/actions/refresh-instances-status';
 import { refreshStatusesAction } from '@/actions/refresh-statuses';
@@ -170,6 +171,15 @@ export function useRunInstanceAction() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (variables: InstanceActionVariables) => unwrap(await runInstanceActionAction(variables)),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+/** Re-creates a Docker record's gone container from its image (actions/recreate-instance.ts). */
+export function useRecreateInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (name: string) => unwrap(await recreateInstanceAction({ name })),
     onSettled: () => invalidateInstances(queryClient),
   });
 }

@@ -92,7 +92,8 @@ export class Actions {
    * event, `recreate`, with the old and new fields; then the status as observed). CONFLICT when
    * the container or session still exists (start it instead); DOCKER_UNAVAILABLE for a record of
    * another Engine; INVALID_INPUT when the record has no image. If the record cannot be written
-   * the new container is removed again.
+   * the new container is removed again; a discovery that merged the new container into the record
+   * meanwhile is not a conflict.
    */
   async recreateInstance(name: string, options: ActorOption = {}): Promise<Instance> {
     const actor = options.actor ?? this.#context.actor;
@@ -110,10 +111,14 @@ export class Actions {
     let updated: Instance;
     try {
       updated = await this.#context.prisma.$transaction(async (tx) => {
-        const { count } = await tx.instance.updateMany({
-          where: { id: instance.id, version: instance.version },
-          data: { ...fields, lastSeenAt: this.#context.now(), updatedAt: this.#context.now(), version: { increment: 1 } },
-        });
+        const data = { ...fields, lastSeenAt: this.#context.now(), updatedAt: this.#context.now(), version: { increment: 1 } };
+        let { count } = await tx.instance.updateMany({ where: { id: instance.id, version: instance.version }, data });
+        // Discovery in any process (a live follower hearing the new container's `create`) may
+        // have merged the launched container into this record meanwhile: that change is this
+        // re-create's own, so the write goes on. Any other change is someone else's.
+        if (count === 0 && typeof fields.containerId === 'string') {
+          ({ count } = await tx.instance.updateMany({ where: { id: instance.id, containerId: fields.containerId }, data }));
+        }
         if (count === 0) throw new CcBridgeError('CONFLICT', `"${instance.name}" was changed by someone else while it was re-created; try again`);
         const written = await tx.instance.findUniqueOrThrow({ where: { id: instance.id } });
         const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((field) => fields[field] !== instance[field]);

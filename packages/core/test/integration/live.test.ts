@@ -135,6 +135,28 @@ describe.each(testBackends())('live status from the Docker Engine (%s database)'
     }
   });
 
+  it('re-creates a record whose container was removed while followed: the follower merging the new container is no conflict', async () => {
+    const name = `again-${TEST_RUN}`;
+    try {
+      const made = await bridge.manager.createDockerInstance({ name, imageName: TEST_IMAGE, containerName: containerName('again') }, { start: true });
+      await bridge.live.idle();
+      await execFile('docker', ['rm', '--force', containerName('again')]);
+      await until('the removed container reads stopped', async () => (await statusOf(name)) === 'stopped', 3_000);
+      await bridge.live.idle();
+
+      const recreated = await bridge.manager.recreateInstance(name);
+      expect(recreated).toMatchObject({ id: made.id, name, status: 'running' });
+      expect(recreated.containerId).not.toBe(made.containerId);
+      await bridge.live.idle();
+      expect(await record(name)).toMatchObject({ id: made.id, origin: 'manual', status: 'running', containerId: recreated.containerId });
+      const { stdout } = await execFile('docker', ['inspect', '--format', '{{.State.Running}}', containerName('again')]);
+      expect(stdout.trim()).toBe('true');
+      expect((await bridge.manager.listInstances()).items.map((instance) => instance.name)).toEqual([name]);
+    } finally {
+      await execFile('docker', ['rm', '--force', containerName('again')]).catch(() => undefined);
+    }
+  });
+
   it('writes one event for an Engine outage, reads its records unknown (a removed one stays stopped), and is right again within 5 s after it comes back', async () => {
     const lost: Instance[] = [];
     await runLabelled('keeps');

@@ -12,7 +12,9 @@ export function DockerBanner() {
   // A host setting that cannot be used is not an outage: nothing changes until it is fixed.
   const isMisconfigured = health.error?.code === 'CONFIG_INVALID';
   return (
-    <Banner variant="warning" title={isMisconfigured ? 'The Docker host setting cannot be used' : 'The Docker Engine is not reachable'}>
+    // "reconnecting": the server keeps asking (its live follower with backoff while a page
+    // listens, this banner's own poll besides); rows follow by themselves once the Engine answers.
+    <Banner variant="warning" title={isMisconfigured ? 'The Docker host setting cannot be used' : 'The Docker Engine is not reachable: reconnecting'}>
       tmux instances work as usual; Docker instances show “unknown” until {isMisconfigured ? 'the setting is fixed' : 'the Engine answers'}.
       {health.error ? <span className="mt-1 block text-xs opacity-80">{errorSentence(health.error)}</span> : null}
     </Banner>

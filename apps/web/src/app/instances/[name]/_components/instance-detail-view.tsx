@@ -1,6 +1,6 @@
 'use client';
 
-import type { InstanceEvent } from '@cc-bridge/core';
+import type { InstanceEvent, SerializedError } from '@cc-bridge/core';
 import { Banner, Button, RelativeTime, StatusBadge, TypeIcon, formatTimestamp, useToast } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -11,7 +11,7 @@ import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
 import { instanceDetailRows, type Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { actionWords, describeResult, type InstanceActionKind } from '@/lib/action-text';
-import { useRefreshInstanceStatus, useRunInstanceAction } from '@/lib/mutations';
+import { useRecreateInstance, useRefreshInstanceStatus, useRunInstanceAction } from '@/lib/mutations';
 import { useLiveState } from '@/lib/live-updates';
 import { instanceDetailQuery } from '@/lib/queries';
 import { pollingInterval } from '@/lib/query-client';
@@ -155,6 +155,9 @@ export function InstanceDetailView({ name }: { name: string }) {
   const detail = useQuery({ ...instanceDetailQuery(name), refetchInterval: pollingInterval(isLive) });
   const refresh = useRefreshInstanceStatus();
   const runAction = useRunInstanceAction();
+  const recreate = useRecreateInstance();
+  // Set when Start or Restart answered CONTAINER_GONE: the page then offers re-creating it.
+  const [goneError, setGoneError] = useState<SerializedError | null>(null);
   const [isEditing, setIsEditing] = useState(false);
   const [deleting, setDeleting] = useState<Instance | null>(null);
   const [isDeleted, setIsDeleted] = useState(false);
@@ -197,15 +200,27 @@ export function InstanceDetailView({ name }: { name: string }) {
     runAction.mutate(
       { kind, target: { names: [instance.name] } },
       {
-        onSuccess: ([result]) =>
+        onSuccess: ([result]) => {
+          setGoneError(result?.error?.code === 'CONTAINER_GONE' ? result.error : null);
           toast({
             variant: result?.ok ? 'success' : 'error',
             title: result?.ok ? `${instance.name} ${actionWords[kind].done}: ${result.status ?? 'unknown'}` : `Could not ${kind} ${instance.name}`,
             ...(result && !result.ok ? { description: describeResult(result) } : {}),
-          }),
+          });
+        },
         onError: (error) => toast({ variant: 'error', title: `Could not ${kind} ${instance.name}`, description: errorSentence(toSerializedError(error)) }),
       },
     );
+  }
+
+  function handleRecreate() {
+    recreate.mutate(instance.name, {
+      onSuccess: (recreated) => {
+        setGoneError(null);
+        toast({ variant: 'success', title: `${recreated.name} re-created: ${recreated.status}` });
+      },
+      onError: (error) => toast({ variant: 'error', title: `Could not re-create ${instance.name}`, description: errorSentence(toSerializedError(error)) }),
+    });
   }
 
   return (
@@ -243,6 +258,21 @@ export function InstanceDetailView({ name }: { name: string }) {
           </Button>
         </div>
       </div>
+
+      {goneError && instance.type === 'docker' ? (
+        <Banner
+          variant="error"
+          title={`The container of ${instance.name} is gone`}
+          actions={
+            <Button onClick={handleRecreate} disabled={recreate.isPending} aria-busy={recreate.isPending || undefined}>
+              Re-create
+            </Button>
+          }
+        >
+          {errorSentence(goneError)} A new container is made from {instance.imageName ? <code className="font-mono text-xs">{instance.imageName}</code> : 'its image'}; the
+          record keeps its name and history.
+        </Banner>
+      ) : null}
 
       <section aria-labelledby="live-status" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <h2 id="live-status" className="mb-2 text-sm font-semibold">
