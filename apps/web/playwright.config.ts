@@ -51,7 +51,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `pnpm exec next start -H 127.0.0.1 -p ${relayedPort}`,
+      command: `pnpm exec tsx server.ts --hostname 127.0.0.1 --port ${relayedPort}`,
       url: `http://127.0.0.1:${relayedPort}/instances`,
       env: { ...relayedServerEnv, NEXT_TELEMETRY_DISABLED: '1' },
       reuseExistingServer: false,
