@@ -21,6 +21,19 @@ const installedPackages = ['@electric-sql/pglite', '@prisma/client', '@prisma/ad
 const heavyInputs = [...installedPackages.map((name) => `/node_modules/${name}/`), '/packages/core/src/db/', '/packages/core/src/generated/prisma/'];
 
 /**
+ * What opening the registry (src/open.ts, every command that reads it) must not load: the Docker
+ * client (dockerode with docker-modem, ssh2, grpc, protobufjs: ~0.1 s), which core loads with
+ * import() on the first Docker call. A static import of it from the open chunk is a build error.
+ */
+const dockerInputs = ['/node_modules/dockerode/', '/packages/core/src/runtimes/docker/docker-client.ts'];
+
+/** Each chunk an entry point (or an import() target) becomes, and what it must not load before its code runs. */
+const lazyBoundaries = [
+  { entry: 'src/main.ts', forbidden: heavyInputs, remedy: 'import them with import() in the action' },
+  { entry: 'src/open.ts', forbidden: dockerInputs, remedy: 'core must load them with import() on the first Docker call' },
+];
+
+/**
  * Prisma's runtime is plain CommonJS that finds nothing beside itself: bundled, Node need not scan
  * its 230 KB for export names (cjs-module-lexer) on every command (~40 ms of CPU).
  */
@@ -82,14 +95,14 @@ const result = await build({
   logLevel: 'warning',
 });
 
-const entry = 'dist/cc-bridge.mjs';
-const eager = staticallyLoaded(result.metafile, entry);
-const eagerHeavy = [...eager].flatMap((output) => {
-  if (output.startsWith('external:')) return heavyInputs.some((part) => `/node_modules/${output.slice('external:'.length)}`.includes(part)) ? [output] : [];
-  return Object.keys(result.metafile.outputs[output]?.inputs ?? {}).filter((input) => heavyInputs.some((part) => `/${input}`.includes(part)));
-});
-if (eagerHeavy.length > 0) {
-  throw new Error(`${entry} loads heavy modules before any command runs (import them with import() in the action):\n  ${eagerHeavy.join('\n  ')}`);
+for (const { entry, forbidden, remedy } of lazyBoundaries) {
+  const output = Object.keys(result.metafile.outputs).find((name) => result.metafile.outputs[name]?.entryPoint === entry);
+  if (output === undefined) throw new Error(`the build made no chunk for ${entry}`);
+  const loaded = [...staticallyLoaded(result.metafile, output)].flatMap((name) => {
+    if (name.startsWith('external:')) return forbidden.some((part) => `/node_modules/${name.slice('external:'.length)}`.includes(part)) ? [name] : [];
+    return Object.keys(result.metafile.outputs[name]?.inputs ?? {}).filter((input) => forbidden.some((part) => `/${input}`.includes(part)));
+  });
+  if (loaded.length > 0) throw new Error(`${output} (${entry}) statically loads modules it must not (${remedy}):\n  ${loaded.join('\n  ')}`);
 }
 
 // What the launcher compares the bundle's age with (paths relative to dist/).

@@ -130,13 +130,13 @@ const heavyModules = /\/(@electric-sql\/pglite|@prisma\/client|@prisma\/adapter-
  * Runs the command with a module hook that writes every URL Node loads to a file, one a line;
  * resolves to those URLs.
  */
-async function loadedModules(sandbox: Sandbox, args: readonly string[]): Promise<{ result: CliResult; urls: string[] }> {
+async function loadedModules(sandbox: Sandbox, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ result: CliResult; urls: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-cli-loads-'));
   try {
     const log = join(dir, 'loaded.txt');
     await writeFile(join(dir, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.CC_BRIDGE_TEST_LOAD_LOG, `${url}\\n`); return next(url, context); }\n");
     await writeFile(join(dir, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
-    const result = await sandbox.run(args, { NODE_OPTIONS: `--import ${join(dir, 'register.mjs')}`, CC_BRIDGE_TEST_LOAD_LOG: log });
+    const result = await sandbox.run(args, { ...extraEnv, NODE_OPTIONS: `--import ${join(dir, 'register.mjs')}`, CC_BRIDGE_TEST_LOAD_LOG: log });
     const urls = (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '');
     return { result, urls };
   } finally {
@@ -161,6 +161,22 @@ describe('cc-bridge start-up', () => {
     const list = await loadedModules(sandbox, ['instances', 'list', '--skip-discovery']);
     expect(list.result.code).toBe(0);
     expect(list.urls.some((url) => url.includes('/@electric-sql/pglite/'))).toBe(true);
+  });
+
+  it('loads dockerode only for a command that asks the Docker Engine', async () => {
+    const sandbox = await createSandbox();
+    // Docker on, at a socket nobody listens on: discovery fails, but only after loading the client.
+    const dockerOn = { CC_BRIDGE_DOCKER_ENABLED: '1', DOCKER_HOST: `unix://${join(sandbox.dataDir, 'no-engine.sock')}` };
+    const isDockerode = (url: string) => url.includes('/dockerode/');
+
+    const skipped = await loadedModules(sandbox, ['instances', 'list', '--skip-discovery'], dockerOn);
+    expect(skipped.result.code).toBe(0);
+    expect(skipped.urls.filter(isDockerode)).toEqual([]);
+
+    const discovering = await loadedModules(sandbox, ['instances', 'list'], dockerOn);
+    expect(discovering.result.code).toBe(0);
+    expect(discovering.result.stderr).toContain('no-engine.sock');
+    expect(discovering.urls.some(isDockerode)).toBe(true);
   });
 
   it('does not load PGlite when another process already serves the data folder', async () => {

@@ -4,8 +4,7 @@ import type { DockerDiscoverer } from '../discovery/docker-discoverer.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { EventKind } from '../instance.ts';
 import type { Logger } from '../logger.ts';
-import { dockerDisabledError } from '../runtimes/docker/docker-runtime.ts';
-import type { DockerRuntime } from '../runtimes/runtime.ts';
+import { dockerDisabledError, type DockerRuntime } from '../runtimes/runtime.ts';
 import type { Runtimes } from '../runtimes/runtimes.ts';
 
 /**

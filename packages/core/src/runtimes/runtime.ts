@@ -1,3 +1,4 @@
+import { CcBridgeError } from '../errors.ts';
 import type { DockerObservation, Instance, InstanceStatus } from '../instance.ts';
 import type { ContainerChange } from './instance-runtime.ts';
 
@@ -245,4 +246,12 @@ export function belongsToOtherEngine(record: Pick<Instance, 'dockerEngineId'>, e
 export function statusFromTmuxSession(session: TmuxSessionInfo | null | undefined): InstanceStatus {
   if (!session) return 'stopped';
   return session.isAlive ? 'running' : 'stopped';
+}
+
+/**
+ * Docker support switched off in the configuration (`[docker] enabled = false`): DOCKER_UNAVAILABLE.
+ * Here rather than beside the Docker runtime, so code that only reports it does not load dockerode.
+ */
+export function dockerDisabledError(): CcBridgeError {
+  return new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
 }

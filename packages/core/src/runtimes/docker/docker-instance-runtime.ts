@@ -2,9 +2,8 @@ import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
 import type { Runtime } from '../instance-runtime.ts';
 import { findContainer, indexContainers, observeContainer, otherEngineError, type Observation } from '../observation.ts';
-import { belongsToOtherEngine, observeDockerContainer, statusFromContainerState, type DockerRuntime } from '../runtime.ts';
+import { belongsToOtherEngine, dockerDisabledError, observeDockerContainer, statusFromContainerState, type DockerRuntime } from '../runtime.ts';
 import { createEscapeStripper, lastLines, stripTerminalEscapes } from '../terminal-text.ts';
-import { dockerDisabledError } from './docker-runtime.ts';
 
 export interface DockerInstanceRuntimeOptions {
   /**

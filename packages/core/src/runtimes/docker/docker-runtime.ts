@@ -236,8 +236,3 @@ export function unusableDockerRuntime(error: CcBridgeError): DockerRuntime {
     watchContainers: fail,
   };
 }
-
-/** Docker support switched off in the configuration (`[docker] enabled = false`): DOCKER_UNAVAILABLE. */
-export function dockerDisabledError(): CcBridgeError {
-  return new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker support is disabled in the configuration ([docker] enabled = false)');
-}
