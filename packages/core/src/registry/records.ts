@@ -128,16 +128,22 @@ export class Records {
 
     const take = valid.limit === undefined ? undefined : valid.limit + 1;
     const { prisma } = this.#context;
-    const [rows, matched, total] = await Promise.all([
+    // Counts only where the rows cannot tell: every match is in the rows unless a page was asked
+    // for, and with no filter every record matches (each query is a connection of its own).
+    const isEveryMatch = take === undefined && !valid.cursor && !valid.offset;
+    const isUnfiltered = Object.keys(where).length === 0;
+    const [rows, matchedCount, totalCount] = await Promise.all([
       prisma.instance.findMany({
         where,
         orderBy,
         ...(take === undefined ? {} : { take }),
         ...(valid.cursor ? { cursor: { id: valid.cursor }, skip: 1 } : valid.offset ? { skip: valid.offset } : {}),
       }),
-      prisma.instance.count({ where }),
-      prisma.instance.count(),
+      isEveryMatch ? null : prisma.instance.count({ where }),
+      isUnfiltered ? null : prisma.instance.count(),
     ]);
+    const matched = matchedCount ?? rows.length;
+    const total = totalCount ?? matched;
     const hasMore = valid.limit !== undefined && rows.length > valid.limit;
     const items = hasMore ? rows.slice(0, valid.limit) : rows;
     return { items, matched, total, nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null };
