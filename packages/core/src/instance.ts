@@ -265,7 +265,7 @@ export const maxInputBytes = 8 * 1024;
 
 /** How much recent output to read: the last `lines` (1–10 000), with colour escape sequences only when `colors`. */
 export const readOutputInput = z.strictObject({
-  lines: z.number().int().min(1).max(maxOutputLines).default(defaultOutputLines),
+  lines: z.number().int().min(1, 'must be at least 1').max(maxOutputLines, `must be at most ${maxOutputLines}`).default(defaultOutputLines),
   colors: z.boolean().default(false),
 });
 export type ReadOutputInput = z.input<typeof readOutputInput>;
@@ -273,7 +273,7 @@ export type ReadOutputInput = z.input<typeof readOutputInput>;
 /** How to follow output: `lines` of recent output first (0, the default: only what is new). */
 export const followOutputInput = z.strictObject({
   signal: z.instanceof(AbortSignal),
-  lines: z.number().int().min(0).max(maxOutputLines).default(0),
+  lines: z.number().int().min(0, 'must be at least 0').max(maxOutputLines, `must be at most ${maxOutputLines}`).default(0),
   colors: z.boolean().default(false),
 });
 export type FollowOutputInput = z.input<typeof followOutputInput>;

@@ -17,6 +17,7 @@ import {
   toJsonDocument,
 } from '../format.ts';
 import { CliError, type Io, ReportedFailure } from '../io.ts';
+import { registerInstanceIoCommands } from './instance-io.ts';
 import {
   addListFilters,
   addRuntimeOptions,
@@ -284,6 +285,8 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         }
       });
     });
+
+  registerInstanceIoCommands(instances, io);
 
   instances
     .command('discover')
