@@ -71,6 +71,8 @@ export class InstanceIo {
    * not the text). A runtime's refusal is written as a failed `send` event and thrown:
    * NOT_RUNNING, INVALID_INPUT (a container without an open stdin), TMUX_ERROR, DOCKER_*.
    * INVALID_INPUT before anything is sent: a NUL, more than `maxInputBytes`, or nothing at all.
+   * The event is written after the text was typed: a database failure then is thrown although
+   * the text arrived.
    */
   async sendInput(name: string, text: string, options: SendOptions = {}): Promise<InputSent> {
     const input = parseInput(sendInputInput, { text, enter: options.enter }, 'input');
