@@ -3,7 +3,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerInstanceCommands } from './commands/instances.ts';
 import { formatError } from './format.ts';
-import { type Io, ReportedFailure } from './io.ts';
+import { ExitStatus, type Io, ReportedFailure } from './io.ts';
 
 /** Usage errors read like every other error: one line, `cc-bridge: …`. */
 function usageLine(text: string): string {
@@ -42,6 +42,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // Commander has already printed its message (help, version, or the usage error).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof ReportedFailure) return 1;
+    if (error instanceof ExitStatus) return error.exitCode;
     io.err(formatError(error));
     if (program.opts().verbose === true && error instanceof Error && error.stack !== undefined) {
       io.err(`${error.stack}\n`);

@@ -6,6 +6,8 @@ export const errorCodes = [
   'NOT_FOUND',
   /** A record's container is gone from its Engine, so it cannot be started: re-create it (`recreateInstance`). */
   'CONTAINER_GONE',
+  /** The instance's session or container is not running, so there is nothing to read from or type into (start it first). */
+  'NOT_RUNNING',
   'CONFLICT',
   'DOCKER_UNAVAILABLE',
   'DOCKER_ERROR',

@@ -21,6 +21,7 @@ export {
   type BulkTarget,
 } from './registry/bulk.ts';
 export { instanceAction, type InstanceAction } from './registry/actions.ts';
+export type { InputSent, SendOptions } from './registry/io.ts';
 export { defaultStatusMaxAgeMs } from './registry/status-policy.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';
@@ -35,6 +36,7 @@ export type {
   Runtime,
   RuntimeChange,
   SendInputOptions,
+  TerminalCommand,
 } from './runtimes/instance-runtime.ts';
 export { readClaudeScreen, screenActivities, type ScreenActivity, type ScreenChoice, type ScreenReading } from './activity/screen-rules.ts';
 export {

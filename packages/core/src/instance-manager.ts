@@ -5,12 +5,14 @@ import type { PrismaClient } from './generated/prisma/client.ts';
 import type {
   CreateInstanceInput,
   DockerInstance,
+  FollowOutputInput,
   ImportRecord,
   Instance,
   InstanceEvent,
   InstanceType,
   ListInstancesQuery,
   ListInstancesResult,
+  ReadOutputInput,
   UpdateInstancePatch,
 } from './instance.ts';
 import type { Logger } from './logger.ts';
@@ -31,13 +33,14 @@ import type {
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
 import { Actions } from './registry/actions.ts';
-import type { ContainerChange } from './runtimes/instance-runtime.ts';
+import type { ContainerChange, TerminalCommand } from './runtimes/instance-runtime.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import { createRuntimes } from './runtimes/runtimes.ts';
 import type { RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';
 import { Import } from './registry/import.ts';
+import { InstanceIo, type InputSent, type SendOptions } from './registry/io.ts';
 import { Records } from './registry/records.ts';
 import { Removal } from './registry/removal.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
@@ -82,7 +85,8 @@ export interface InstanceManagerDeps {
  * the real runtimes (a tmux server, the Docker Engine), and discovery of containers.
  *
  * A facade: each concern lives in its module under `registry/` (records and history, creation,
- * status and its freshness policy, discovery apply, import, removal, bulk operations), and the status cache and outage tracking they share
+ * status and its freshness policy, discovery apply, import, removal, bulk operations, output and
+ * input), and the status cache and outage tracking they share
  * are one `StatusState`.
  */
 export class InstanceManager {
@@ -94,6 +98,7 @@ export class InstanceManager {
   readonly #removal: Removal;
   readonly #import: Import;
   readonly #actions: Actions;
+  readonly #io: InstanceIo;
   readonly #bulk: BulkOperations;
   readonly #statusPolicy: StatusPolicy;
   readonly #live: LiveRegistry;
@@ -124,6 +129,7 @@ export class InstanceManager {
     this.#removal = new Removal(context, this.#records, state);
     this.#import = new Import(context);
     this.#actions = new Actions(context, { records: this.#records, statuses: this.#statuses, state });
+    this.#io = new InstanceIo(context, this.#records);
     this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses, actions: this.#actions });
     this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
     this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
@@ -270,6 +276,45 @@ export class InstanceManager {
    */
   recreateInstance(name: string, options: ActorOption = {}): Promise<Instance> {
     return this.#actions.recreateInstance(name, options);
+  }
+
+  // ---- output and input (registry/io.ts) ----------------------------------------------------
+
+  /**
+   * The last `lines` (1–10 000, default 50) lines the instance printed, `\n`-separated, plain
+   * text unless `colors`: tmux the pane and its scroll-back (`capture-pane -J`), Docker the
+   * container's log. INVALID_INPUT, NOT_FOUND (no record), NOT_RUNNING (no session or container).
+   */
+  readOutput(name: string, options: ReadOutputInput = {}): Promise<string> {
+    return this.#io.readOutput(name, options);
+  }
+
+  /**
+   * Follows what the instance prints: resolves once following has begun, to text chunks (`lines`
+   * of recent output first, default 0); ends when `signal` fires or the session or container
+   * stops, throws a runtime failure met on the way. Errors as `readOutput`.
+   */
+  followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<string>> {
+    return this.#io.followOutput(name, options);
+  }
+
+  /**
+   * Types `text` into the instance as literal characters, then Enter unless `enter` is false
+   * (tmux `send-keys -l`; a container's stdin, which needs OpenStdin: else INVALID_INPUT). Writes
+   * an `action` event with the number of characters, never the text. INVALID_INPUT (a NUL, over
+   * 8 KiB, nothing to send), NOT_FOUND, NOT_RUNNING, TMUX_ERROR, DOCKER_*.
+   */
+  sendInput(name: string, text: string, options: SendOptions = {}): Promise<InputSent> {
+    return this.#io.sendInput(name, text, options);
+  }
+
+  /**
+   * The program (an argument array) that attaches a terminal to the running instance: tmux attach
+   * to its session on the configured server, or a shell in its container; writes an `action`
+   * event. NOT_FOUND, NOT_RUNNING, TMUX_ERROR, DOCKER_*.
+   */
+  attachTerminal(name: string, options: ActorOption = {}): Promise<TerminalCommand> {
+    return this.#io.attachTerminal(name, options);
   }
 
   // ---- bulk ---------------------------------------------------------------------------------

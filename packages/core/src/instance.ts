@@ -250,3 +250,42 @@ export function isSameContainer(a: string, b: string): boolean {
  */
 export type ImportRecord = Pick<Instance, 'name' | 'type' | 'status' | 'lastActivityAt'> &
   Partial<Pick<Instance, InputField>> & { createdAt: Date | null };
+
+// ---- working inside an instance: its output, input typed into it ------------------------------
+
+/** The most lines of output one read or follow asks for. */
+export const maxOutputLines = 10_000;
+/** Lines of output a read gives when it names none. */
+export const defaultOutputLines = 50;
+/**
+ * The most text one send takes, in bytes of UTF-8: tmux refuses a command of about 16 KiB
+ * ("command too long"), and a terminal's line buffer holds 4 KiB anyway.
+ */
+export const maxInputBytes = 8 * 1024;
+
+/** How much recent output to read: the last `lines` (1–10 000), with colour escape sequences only when `colors`. */
+export const readOutputInput = z.strictObject({
+  lines: z.number().int().min(1, 'must be at least 1').max(maxOutputLines, `must be at most ${maxOutputLines}`).default(defaultOutputLines),
+  colors: z.boolean().default(false),
+});
+export type ReadOutputInput = z.input<typeof readOutputInput>;
+
+/** How to follow output: `lines` of recent output first (0, the default: only what is new). */
+export const followOutputInput = z.strictObject({
+  signal: z.instanceof(AbortSignal),
+  lines: z.number().int().min(0, 'must be at least 0').max(maxOutputLines, `must be at most ${maxOutputLines}`).default(0),
+  colors: z.boolean().default(false),
+});
+export type FollowOutputInput = z.input<typeof followOutputInput>;
+
+/** Text typed into an instance: literal characters, at most `maxInputBytes`, no NUL (no program argument can carry one). */
+export const inputText = z
+  .string()
+  .refine((text) => !text.includes('\0'), 'must not contain a NUL character')
+  .refine((text) => new TextEncoder().encode(text).length <= maxInputBytes, `must be at most ${maxInputBytes} bytes`);
+
+/** What to type into an instance: the text, then Enter unless `enter` is false; something must be sent. */
+export const sendInputInput = z
+  .strictObject({ text: inputText, enter: z.boolean().default(true) })
+  .refine((input) => input.text !== '' || input.enter, { error: 'is empty and Enter was not asked for: nothing to send', path: ['text'] });
+export type SendInputInput = z.input<typeof sendInputInput>;

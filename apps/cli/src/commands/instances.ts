@@ -18,6 +18,7 @@ import {
   toJsonDocument,
 } from '../format.ts';
 import { CliError, type Io, ReportedFailure } from '../io.ts';
+import { registerInstanceIoCommands } from './instance-io.ts';
 import {
   addListFilters,
   addListSort,
@@ -283,6 +284,8 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         }
       });
     });
+
+  registerInstanceIoCommands(instances, io);
 
   instances
     .command('discover')

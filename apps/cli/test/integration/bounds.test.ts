@@ -13,6 +13,7 @@ import { createTestTmux, type TestTmux } from '@cc-bridge/core/testing';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../../src/program.ts';
+import type { Io } from '../../src/io.ts';
 
 const execFile = promisify(execFileCallback);
 const cliDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -264,7 +265,17 @@ interface Leaf {
 
 /** Every runnable command of the program, found from its definition: a new command is covered too. */
 function leafCommands(): Leaf[] {
-  const silent = { out: () => undefined, err: () => undefined, isInteractive: false, confirm: () => Promise.resolve(false), now: () => new Date() };
+  const silent: Io = {
+    out: () => undefined,
+    err: () => undefined,
+    isInteractive: false,
+    hasTerminal: false,
+    confirm: () => Promise.resolve(false),
+    readInput: () => Promise.resolve(''),
+    onInterrupt: () => () => undefined,
+    handOver: () => Promise.resolve(0),
+    now: () => new Date(),
+  };
   const leaves: Leaf[] = [];
   const walk = (command: CommandUnknownOpts, path: string[]) => {
     if (command.commands.length === 0) leaves.push({ path, command });
@@ -296,6 +307,7 @@ function argvFor(leaf: Leaf, scenario: Scenario): string[] {
     const name = argument.name();
     if (name === 'name') argv.push(leaf.path.at(-1) === 'create' ? 'fresh' : scenario.record);
     else if (name === 'file') argv.push(fixturePath);
+    else if (name === 'text') argv.push('hello');
     else throw new Error(`no test value for <${name}> of ${leaf.path.join(' ')}: add one to argvFor`);
   }
   for (const option of leaf.command.options) {

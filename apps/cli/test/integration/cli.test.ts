@@ -1,13 +1,12 @@
-// The real `cc-bridge` command (bin/cc-bridge.js running the bundle) against a fresh embedded database and a tmux server
-// of the test's own. Docker is disabled unless a case turns it on for the Engine it is about.
-import { execFile as execFileCallback, spawn } from 'node:child_process';
+// The real `cc-bridge` command (see sandbox.ts) against a fresh embedded database and a tmux server of the test's own.
+// Docker is disabled unless a case turns it on for the Engine it is about.
+import { execFile as execFileCallback } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
-  createTestTmux,
   ensureTestImage,
   getTestDockerClient,
   removeTestContainers,
@@ -16,97 +15,15 @@ import {
   TEST_IMAGE,
   TEST_RUN,
   type TestEngine,
-  type TestTmux,
 } from '@cc-bridge/core/testing';
 import { createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, createSandbox, disposeSandboxes, type Sandbox, stderrLines } from './sandbox.ts';
+
+afterEach(disposeSandboxes);
 
 const execFile = promisify(execFileCallback);
-const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-// The command as installed: the launcher and the bundle it runs (built by the global setup).
-const binPath = join(cliDir, 'bin', 'cc-bridge.js');
 const fixturePath = fileURLToPath(new URL('../../../../packages/core/test/fixtures/legacy-instances.json', import.meta.url));
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Sandbox {
-  tmux: TestTmux;
-  /** The embedded database's folder (CC_BRIDGE_DATA_DIR). */
-  dataDir: string;
-  run(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
-  hasTmuxSession(name: string): Promise<boolean>;
-  dispose(): Promise<void>;
-}
-
-const sandboxes: Sandbox[] = [];
-afterEach(async () => {
-  await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.dispose()));
-});
-
-/** A data folder, a tmux server and a HOME of its own: nothing of the developer's is read. */
-async function createSandbox(): Promise<Sandbox> {
-  const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-cli-'));
-  const tmux = await createTestTmux();
-  // The developer's own cc-bridge settings must not reach the process under test.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && key !== 'DATABASE_URL' && !key.startsWith('XDG_')),
-  );
-  const env = {
-    ...inherited,
-    HOME: dir,
-    CC_BRIDGE_DATA_DIR: join(dir, 'db'),
-    CC_BRIDGE_TMUX_SOCKET: tmux.socket,
-    CC_BRIDGE_DOCKER_ENABLED: '0',
-    // Each command opens the folder itself: no database owner outlives the test.
-    CC_BRIDGE_OWNER_LINGER: '0',
-  };
-  const sandbox: Sandbox = {
-    tmux,
-    dataDir: env.CC_BRIDGE_DATA_DIR,
-    run: (args, extraEnv = {}) =>
-      new Promise((resolve, reject) => {
-        // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
-        const child = spawn(process.execPath, [binPath, ...args], {
-          cwd: cliDir,
-          env: { ...env, ...extraEnv },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        child.stdin.end();
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      }),
-    async hasTmuxSession(name) {
-      try {
-        await execFile('tmux', ['-S', tmux.socket, 'has-session', '-t', `=${name}`]);
-        return true;
-      } catch (error) {
-        if (error instanceof Error && 'code' in error && error.code === 1) return false;
-        throw error;
-      }
-    },
-    async dispose() {
-      try {
-        await tmux.dispose();
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  };
-  sandboxes.push(sandbox);
-  return sandbox;
-}
-
-function stderrLines(result: CliResult): string[] {
-  return result.stderr.split('\n').filter((line) => line !== '');
-}
 
 interface ListedInstance {
   name: string;

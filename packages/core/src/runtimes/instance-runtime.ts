@@ -33,6 +33,15 @@ export interface SendInputOptions {
   enter?: boolean;
 }
 
+/** A program that attaches a terminal to an instance, as an argument array (never a shell string). */
+export interface TerminalCommand {
+  /** The program: `tmux`, `docker`. */
+  file: string;
+  args: string[];
+  /** What it attaches to, and how to leave without stopping the agent, for the person at the terminal. */
+  description: string;
+}
+
 /** Docker's words for what happened to a container (the event's `Action`; `health_status` without its verdict). */
 export type ContainerAction =
   | 'create'
@@ -179,9 +188,18 @@ export interface Runtime {
 
   /**
    * Types `text` (then Enter) into the instance. tmux: `send-keys -l`; Docker: the container's
-   * stdin through an attach, which needs `OpenStdin` (else INVALID_INPUT) and a running container.
+   * stdin through an attach, which needs `OpenStdin` (else INVALID_INPUT) and a running container
+   * (else NOT_RUNNING).
    */
   sendInput(instance: Instance, input: SendInputOptions): Promise<void>;
+
+  /**
+   * The program that puts a terminal inside the running instance; runs nothing itself. tmux:
+   * `tmux -S SOCKET attach-session -t =SESSION` (the agent's own pane; detaching leaves it
+   * running); Docker: `docker -H ENDPOINT exec -it CONTAINER sh`, a shell beside the agent, whose
+   * exit never stops it. NOT_FOUND without the session or container, NOT_RUNNING for a stopped container.
+   */
+  terminalCommand(instance: Instance): Promise<TerminalCommand>;
 
   /**
    * Runtimes that push changes have this (Docker: GET /events); tmux has none (undefined). It

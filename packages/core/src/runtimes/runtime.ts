@@ -47,6 +47,11 @@ export interface TmuxRuntime {
    * (`send-keys Enter`). NOT_FOUND without the session.
    */
   sendKeys(name: string, text: string, options: { enter: boolean }): Promise<void>;
+  /**
+   * The tmux arguments that attach a terminal to the session on this server (`-S SOCKET
+   * attach-session -t =NAME`, exact name), for a program run on a terminal; runs nothing itself.
+   */
+  attachArgs(name: string): string[];
 }
 
 /** A health check's verdict (`State.Health.Status`); only a running container has one that counts. */

@@ -2,7 +2,7 @@ import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
 import type { Runtime } from '../instance-runtime.ts';
 import { findContainer, indexContainers, observeContainer, otherEngineError, type Observation } from '../observation.ts';
-import { belongsToOtherEngine, dockerDisabledError, observeDockerContainer, statusFromContainerState, type DockerRuntime } from '../runtime.ts';
+import { belongsToOtherEngine, dockerDisabledError, observeDockerContainer, statusFromContainerState, type ContainerSettings, type DockerRuntime } from '../runtime.ts';
 import { createEscapeStripper, lastLines, stripTerminalEscapes } from '../terminal-text.ts';
 
 export interface DockerInstanceRuntimeOptions {
@@ -60,6 +60,15 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
       await refuseOtherEngine(instance, error);
       throw error;
     }
+  }
+
+  /** How the record's container runs (inspect); NOT_FOUND when the Engine has none. */
+  function settingsOf(instance: Instance): Promise<ContainerSettings> {
+    return onContainer(instance, async (container) => {
+      const found = await docker.getContainerSettings(container);
+      if (!found) throw new CcBridgeError('NOT_FOUND', `"${instance.name}": its container ${container} is not on the Docker Engine`);
+      return found;
+    });
   }
 
   return {
@@ -147,20 +156,25 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
 
     async sendInput(instance, { text, enter = true }) {
       if (text === '' && !enter) throw new CcBridgeError('INVALID_INPUT', 'Nothing to send: the text is empty and Enter was not asked for');
-      const settings = await onContainer(instance, async (container) => {
-        const found = await docker.getContainerSettings(container);
-        if (!found) throw new CcBridgeError('NOT_FOUND', `"${instance.name}": its container ${container} is not on the Docker Engine`);
-        return found;
-      });
+      const settings = await settingsOf(instance);
       if (!settings.openStdin) {
         throw new CcBridgeError(
           'INVALID_INPUT',
           `"${instance.name}": container ${settings.name} keeps no stdin open (it was not created with OpenStdin, docker run -i), so it cannot be sent input`,
         );
       }
-      if (!settings.isRunning) throw new CcBridgeError('DOCKER_ERROR', `"${instance.name}": container ${settings.name} is not running; start it before sending input`);
+      if (!settings.isRunning) throw new CcBridgeError('NOT_RUNNING', `"${instance.name}": container ${settings.name} is not running; start it before sending input`);
       // A terminal sends a carriage return for Enter (its line discipline makes it a newline); a pipe wants the newline itself.
       await docker.writeStdin(settings.id, text + (enter ? (settings.tty ? '\r' : '\n') : ''));
+    },
+
+    async terminalCommand(instance) {
+      const settings = await settingsOf(instance);
+      if (!settings.isRunning) throw new CcBridgeError('NOT_RUNNING', `"${instance.name}": container ${settings.name} is not running; start it before opening a terminal in it`);
+      const { endpoint } = await docker.getEngine();
+      // A shell beside the agent rather than an attach to its own TTY: leaving it (exit, Ctrl-D)
+      // never stops the agent, an attach's Ctrl-C could, and it works without a TTY or OpenStdin.
+      return { file: 'docker', args: ['-H', endpoint, 'exec', '-it', settings.id, 'sh'], description: `a shell in the container ${settings.name} (leave with exit or Ctrl-D)` };
     },
 
     changes: ({ signal }) => docker.watchContainers({ labels: options.containerLabel === null ? [] : [options.containerLabel], signal }),
@@ -187,5 +201,6 @@ function disabledDockerInstanceRuntime(): Runtime {
     readOutput: fail,
     followOutput: fail,
     sendInput: fail,
+    terminalCommand: fail,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyTmuxFailure, completeLines, lastPaneLines, linesAfter, parsePaneLine, parsePaneLines } from './parse.ts';
+import { classifyTmuxFailure, completeLines, lastPaneLines, linesAfter, literalArgument, parsePaneLine, parsePaneLines } from './parse.ts';
 
 describe('parsePaneLine', () => {
   it('reads name, pid, dead flag and unix-second timestamps', () => {
@@ -135,5 +135,19 @@ describe('linesAfter', () => {
 
   it('counts a repeated line once per new occurrence', () => {
     expect(linesAfter(['.', '.'], ['.', '.', '.'])).toEqual(['.']);
+  });
+});
+
+describe('literalArgument', () => {
+  it('leaves a text alone unless it ends in a semicolon', () => {
+    expect(literalArgument('echo a; echo b')).toBe('echo a; echo b');
+    expect(literalArgument('')).toBe('');
+  });
+
+  it('writes a final semicolon as tmux reads it back: backslash, semicolon', () => {
+    expect(literalArgument('a;')).toBe('a\\;');
+    expect(literalArgument(';')).toBe('\\;');
+    // tmux turns the final `\;` into `;` and keeps what comes before: `b\;` stays `b\;`.
+    expect(literalArgument('b\\;')).toBe('b\\\\;');
   });
 });

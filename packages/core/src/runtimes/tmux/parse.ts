@@ -127,3 +127,12 @@ export function linesAfter(previous: readonly string[], current: readonly string
   }
   return [...current];
 }
+
+/**
+ * `text` as one argument tmux takes literally. tmux 3.3 ends a command at an argument that ends in
+ * `;` (dropping the `;`), and reads a final `\;` as a plain `;`: `a;` would arrive as `a`, and `b\;`
+ * as `b;`. Ending such a text in `\;` instead makes tmux give back exactly the text.
+ */
+export function literalArgument(text: string): string {
+  return text.endsWith(';') ? `${text.slice(0, -1)}\\;` : text;
+}

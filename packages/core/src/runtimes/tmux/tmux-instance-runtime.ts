@@ -166,5 +166,11 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
       if (text === '' && !enter) throw new CcBridgeError('INVALID_INPUT', 'Nothing to send: the text is empty and Enter was not asked for');
       await tmux.sendKeys(sessionOf(instance), text, { enter });
     },
+
+    async terminalCommand(instance) {
+      const name = sessionOf(instance);
+      if (!(await tmux.getSession(name))) throw new CcBridgeError('NOT_FOUND', `No tmux session named ${name}`);
+      return { file: 'tmux', args: tmux.attachArgs(name), description: `the tmux session ${name} (detach with the tmux prefix, then d: Ctrl-b d by default)` };
+    },
   };
 }

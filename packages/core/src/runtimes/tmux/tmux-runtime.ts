@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { CcBridgeError } from '../../errors.ts';
 import { formatSeconds, NoAnswerError, runtimeCallTimeoutMs } from '../bounds.ts';
 import type { TmuxRuntime, TmuxSessionInfo } from '../runtime.ts';
-import { classifyTmuxFailure, lastPaneLines, paneFormat, parsePaneLines, type PaneLine } from './parse.ts';
+import { classifyTmuxFailure, lastPaneLines, literalArgument, paneFormat, parsePaneLines, type PaneLine } from './parse.ts';
 
 /**
  * Runs a program with an argument array and utf8 output, failing when it has not finished
@@ -252,10 +252,15 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
       const target = exactWindowTarget(name);
       // -l: every character as typed, so `Enter` or `C-c` in the text stay words; `--`: text
       // beginning with `-` is not read as an option.
-      const args = text === '' ? [] : ['send-keys', '-l', '-t', target, '--', text];
+      const args = text === '' ? [] : ['send-keys', '-l', '-t', target, '--', literalArgument(text)];
       if (enter) args.push(...(args.length > 0 ? [';'] : []), 'send-keys', '-t', target, 'Enter');
       if (args.length === 0) return;
       if ((await runOrNothing(args)) === null) throw noSession(name);
+    },
+
+    attachArgs(name) {
+      // No -u: an interactive client judges the terminal's UTF-8 support from the user's locale, as `tmux attach` does.
+      return [...(options.socket === null ? [] : ['-S', options.socket]), 'attach-session', '-t', `=${name}`];
     },
   };
 }
