@@ -1,26 +1,18 @@
 // The detached database owner: the real `cc-bridge` command (bin/cc-bridge.js, the bundle and
 // dist/owner.mjs) on a fresh embedded data folder, with `CC_BRIDGE_OWNER_LINGER` set per case.
 // Owners are real processes found through /proc; every case ends any it left.
-import { execFile as execFileCallback, spawn } from 'node:child_process';
+import { execFile as execFileCallback } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLogger, loadConfig, openCcBridge } from '@cc-bridge/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from './sandbox.ts';
 
 const execFile = promisify(execFileCallback);
-const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-const binPath = join(cliDir, 'bin', 'cc-bridge.js');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Sandbox {
   /** The embedded database's folder (CC_BRIDGE_DATA_DIR). */
@@ -54,16 +46,7 @@ async function createSandbox(lingerSeconds: number): Promise<Sandbox> {
   };
   return {
     dataDir: env.CC_BRIDGE_DATA_DIR,
-    run: (args, extraEnv = {}) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      }),
+    run: (args, extraEnv = {}) => runCli(args, { ...env, ...extraEnv }),
   };
 }
 

@@ -50,15 +50,41 @@ export async function disposeSandboxes(): Promise<void> {
 }
 
 /** A data folder, a tmux server and a HOME of its own: nothing of the developer's is read. */
+/** This process's environment without the developer's own cc-bridge settings, which must not reach a process under test. */
+export function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('CC_BRIDGE_') && entry[0] !== 'DATABASE_URL' && !entry[0].startsWith('XDG_'),
+    ),
+  );
+}
+
+/** The built `cc-bridge` with `args` and exactly `env`; stdin a pipe, not a terminal, so it never waits for an answer. */
+export function startCli(args: readonly string[], env: Record<string, string>): RunningCli {
+  const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, result };
+}
+
+/** startCli, with `input` on stdin, until it ends. */
+export function runCli(args: readonly string[], env: Record<string, string>, input = ''): Promise<CliResult> {
+  const running = startCli(args, env);
+  running.child.stdin.end(input);
+  return running.result;
+}
+
 export async function createSandbox(): Promise<Sandbox> {
   const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-cli-'));
   const tmux = await createTestTmux();
-  // The developer's own cc-bridge settings must not reach the process under test.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && key !== 'DATABASE_URL' && !key.startsWith('XDG_')),
-  );
   const env: Record<string, string> = {
-    ...(inherited as Record<string, string>),
+    ...inheritedEnv(),
     HOME: dir,
     CC_BRIDGE_DATA_DIR: join(dir, 'db'),
     CC_BRIDGE_TMUX_SOCKET: tmux.socket,
@@ -66,32 +92,12 @@ export async function createSandbox(): Promise<Sandbox> {
     // Each command opens the folder itself: no database owner outlives the test.
     CC_BRIDGE_OWNER_LINGER: '0',
   };
-  const start = (args: readonly string[], extraEnv: Record<string, string> = {}): RunningCli => {
-    // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
-    const child = spawn(process.execPath, [binPath, ...args], {
-      cwd: cliDir,
-      env: { ...env, ...extraEnv },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const result = new Promise<CliResult>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
-    return { child, stdout: () => stdout, stderr: () => stderr, result };
-  };
+  const start = (args: readonly string[], extraEnv: Record<string, string> = {}): RunningCli => startCli(args, { ...env, ...extraEnv });
   const sandbox: Sandbox = {
     tmux,
     dataDir: join(dir, 'db'),
     env,
-    run: (args, extraEnv = {}, input = '') => {
-      const running = start(args, extraEnv);
-      running.child.stdin.end(input);
-      return running.result;
-    },
+    run: (args, extraEnv = {}, input = '') => runCli(args, { ...env, ...extraEnv }, input),
     start,
     async hasTmuxSession(name) {
       try {

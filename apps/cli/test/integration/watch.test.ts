@@ -7,14 +7,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestTmux, TEST_RUN, type TestTmux } from '@cc-bridge/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { binPath, cliDir, inheritedEnv, runCli, type CliResult } from './sandbox.ts';
 
 const execFile = promisify(execFileCallback);
-const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-const binPath = join(cliDir, 'bin', 'cc-bridge.js');
 
 interface Sandbox {
   dir: string;
@@ -22,7 +20,7 @@ interface Sandbox {
   /** The tmux server the watch's terminal runs on (not the one cc-bridge's records use). */
   viewer: TestTmux;
   /** Runs `cc-bridge ARGS` to its end: another process than the watch. */
-  run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  run(args: readonly string[]): Promise<CliResult>;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -37,14 +35,8 @@ async function createSandbox(): Promise<Sandbox> {
   cleanups.push(() => records.dispose());
   const viewer = await createTestTmux();
   cleanups.push(() => viewer.dispose());
-  // The developer's own cc-bridge settings must not reach the processes under test.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('CC_BRIDGE_') && entry[0] !== 'DATABASE_URL' && !entry[0].startsWith('XDG_'),
-    ),
-  );
   const env = {
-    ...inherited,
+    ...inheritedEnv(),
     HOME: dir,
     CC_BRIDGE_DATA_DIR: join(dir, 'db'),
     CC_BRIDGE_TMUX_SOCKET: records.socket,
@@ -55,16 +47,7 @@ async function createSandbox(): Promise<Sandbox> {
     dir,
     env,
     viewer,
-    run: (args) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      }),
+    run: (args) => runCli(args, env),
   };
 }
 
