@@ -258,6 +258,8 @@ export const eventKinds = [
   'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported', 'action',
   // A runtime's outage and its end (instanceId null, instanceName `runtime:docker` / `runtime:tmux`).
   'runtime_unreachable', 'runtime_reachable',
+  // The agent's activity moved (from its hooks): from/to the activity, the message what it waits on.
+  'activity_changed',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 

@@ -129,6 +129,8 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
           const refresh = await manager.refreshStatuses();
           if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
         }
+        // What the agents' hooks reported since anyone last looked (the activity column).
+        await manager.applyHookReports();
         const result = await manager.listInstances({
           ...listFilterQuery(options),
           sort: options.sort,

@@ -11,6 +11,7 @@ export const hookReportSchema = z.object({
   at: z.number().int().nonnegative(),
   instance: z.string().min(1).max(200).nullable(),
   tmuxPane: z.string().regex(/^%\d+$/).nullable(),
+  tmuxSocket: z.string().max(4096).nullable().default(null),
   payload: z.object({
     hook_event_name: text,
     session_id: text.optional(),

@@ -43,8 +43,8 @@ describe('writeHookReport', () => {
     const base = mkdtempSync(join(tmpdir(), 'cc-bridge-spool-'));
     dirs.push(base);
     const dir = join(base, 'hooks');
-    const path = writeHookReport(dir, { at: 5, instance: 'api', tmuxPane: null, payload: { hook_event_name: 'Stop' } });
+    const path = writeHookReport(dir, { at: 5, instance: 'api', tmuxPane: null, tmuxSocket: null, payload: { hook_event_name: 'Stop' } });
     expect(readdirSync(dir)).toEqual([path.slice(dir.length + 1)]);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ at: 5, instance: 'api', tmuxPane: null, payload: { hook_event_name: 'Stop' } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ at: 5, instance: 'api', tmuxPane: null, tmuxSocket: null, payload: { hook_event_name: 'Stop' } });
   });
 });

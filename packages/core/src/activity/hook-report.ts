@@ -4,6 +4,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The variable cc-bridge sets in a runtime it starts, holding the record's id (or its name, at create). */
+export const instanceEnvVar = 'CC_BRIDGE_INSTANCE';
+
 /** The fields of a hook's stdin payload cc-bridge reads; everything else is dropped by the hook. */
 export interface HookPayload {
   hook_event_name?: unknown;
@@ -24,6 +27,8 @@ export interface HookReport {
   instance: string | null;
   /** `TMUX_PANE` (`%12`) when the agent runs in tmux: the fallback identity. */
   tmuxPane: string | null;
+  /** The tmux server's socket (the first part of `TMUX`): pane ids are per server. */
+  tmuxSocket: string | null;
   payload: HookPayload;
 }
 
