@@ -89,9 +89,9 @@ describe('agent activity from the real Claude Code hooks', () => {
 
   afterAll(async () => {
     unsubscribe();
-    await bridge?.close();
-    await tmux?.dispose();
-    await api?.close();
+    await bridge.close();
+    await tmux.dispose();
+    await api.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 

@@ -67,11 +67,9 @@ function withoutOwn(groups: readonly HookGroup[], script: string): HookGroup[] {
 
 function withHooks(settings: ClaudeSettings, events: Record<string, HookGroup[]>): ClaudeSettings {
   const before = typeof settings.hooks === 'object' && settings.hooks !== null ? (settings.hooks as Record<string, unknown>) : {};
-  const hooks: Record<string, unknown> = { ...before };
-  for (const [event, groups] of Object.entries(events)) {
-    if (groups.length === 0) delete hooks[event];
-    else hooks[event] = groups;
-  }
+  // An event left with no group goes; the others keep their place in the object.
+  const merged = { ...before, ...events };
+  const hooks = Object.fromEntries(Object.entries(merged).filter(([event, groups]) => !(event in events) || (groups as HookGroup[]).length > 0));
   const { hooks: _old, ...rest } = settings;
   return Object.keys(hooks).length === 0 ? rest : { ...rest, hooks };
 }
