@@ -91,6 +91,32 @@ describe.each(testBackends())('hook reports applied to records (%s database)', (
     ]);
   });
 
+  it('announces an activity change on the change feed, as a status change is', async () => {
+    const agent = await bridge.manager.createInstance({ name: 'agent' });
+    const stop = new AbortController();
+    const heard: string[] = [];
+    const feed = { isListening: false };
+    const listening = (async () => {
+      for await (const change of bridge.watchChanges({ signal: stop.signal })) {
+        if (change.all) feed.isListening = true;
+        else heard.push(...change.ids);
+      }
+    })();
+    try {
+      // A watcher first gets { all: true } once its LISTEN is in place.
+      const listenDeadline = Date.now() + 10_000;
+      while (!feed.isListening && Date.now() < listenDeadline) await sleep(25);
+      report({ hook_event_name: 'UserPromptSubmit' });
+      await bridge.manager.applyHookReports();
+      const deadline = Date.now() + 10_000;
+      while (!heard.includes(agent.id) && Date.now() < deadline) await sleep(25);
+      expect(heard).toContain(agent.id);
+    } finally {
+      stop.abort();
+      await listening.catch(() => undefined);
+    }
+  });
+
   it('sets CC_BRIDGE_INSTANCE in the sessions it starts', async () => {
     const started = await bridge.manager.createInstance({ name: 'env-check', cwd: tmpdir() }, { start: true });
     const { stdout } = await execFile('tmux', ['-S', tmux.socket, 'show-environment', '-t', '=env-check', 'CC_BRIDGE_INSTANCE'], { encoding: 'utf8' });
