@@ -125,6 +125,8 @@ export interface DockerRuntime {
     labels: Record<string, string>;
     network?: string | null;
     command?: readonly string[];
+    /** Variables in the container's environment (`Env`). */
+    env?: Readonly<Record<string, string>>;
   }): Promise<ContainerInfo>;
   /** Stops (if running) and removes the container: true; false when there was none (not an error). */
   removeContainer(idOrName: string): Promise<boolean>;
