@@ -105,8 +105,26 @@ for (const { entry, forbidden, remedy } of lazyBoundaries) {
   if (loaded.length > 0) throw new Error(`${output} (${entry}) statically loads modules it must not (${remedy}):\n  ${loaded.join('\n  ')}`);
 }
 
+// hook.mjs: the command Claude Code runs on every hook event (src/hook.ts). One file of its own,
+// no shared chunks: it must start in the time of a bare `node`, so it may load Node's modules only.
+const hook = await build({
+  absWorkingDir: cliDir,
+  entryPoints: { hook: 'src/hook.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  metafile: true,
+  logLevel: 'warning',
+});
+const hookImports = Object.values(hook.metafile.outputs).flatMap((output) => output.imports.map((imported) => imported.path));
+const foreign = hookImports.filter((path) => !path.startsWith('node:'));
+if (foreign.length > 0) throw new Error(`dist/hook.mjs must load only Node's own modules, but imports: ${foreign.join(', ')}`);
+
 // What the launcher compares the bundle's age with (paths relative to dist/).
-const inputs = Object.keys(result.metafile.inputs)
+const inputs = [...Object.keys(result.metafile.inputs), ...Object.keys(hook.metafile.inputs)]
   .filter((input) => !input.includes('node_modules/'))
   .map((input) => relative(distDir, join(cliDir, input)).split(sep).join('/'));
 await mkdir(distDir, { recursive: true });

@@ -32,6 +32,11 @@ export function instanceToJson(instance: Instance): InstanceJson {
     lastSeenAt: instance.lastSeenAt?.toISOString() ?? null,
     lastActivityAt: instance.lastActivityAt?.toISOString() ?? null,
     ...instanceFieldValuesOf(instance),
+    activity: instance.activity,
+    activitySince: instance.activitySince?.toISOString() ?? null,
+    activityReason: instance.activityReason,
+    claudeSessionId: instance.claudeSessionId,
+    claudeTranscriptPath: instance.claudeTranscriptPath,
     version: instance.version,
   };
 }
@@ -99,11 +104,12 @@ const columnHeaders = columnFieldNames.map((field) => fieldSpec(field).column?.c
 
 export function formatInstanceTable(instances: readonly Instance[], now: Date): string {
   return formatTable(
-    ['NAME', 'TYPE', 'STATUS', 'ORIGIN', 'SESSION/CONTAINER', ...columnHeaders, 'CREATED', 'LAST SEEN'],
+    ['NAME', 'TYPE', 'STATUS', 'ACTIVITY', 'ORIGIN', 'SESSION/CONTAINER', ...columnHeaders, 'CREATED', 'LAST SEEN'],
     instances.map((instance) => [
       instance.name,
       instance.type,
       instance.status,
+      instance.activity,
       instance.origin,
       formatRuntime(instance),
       ...columnFieldNames.map((field) => cell(instance[field])),
@@ -127,12 +133,15 @@ export function formatInstanceDetails(instance: Instance, now: Date): string {
     ['name', instance.name],
     ['type', instance.type],
     ['status', instance.status],
+    ['activity', instance.activitySince === null ? instance.activity : `${instance.activity} (since ${formatAge(instance.activitySince, now)})`],
+    ['waiting on', instance.activityReason],
     ['origin', instance.origin],
     ...instanceDetailRows(instance).map(({ cliLabel, value }): [string, string | number | null] => [cliLabel, value]),
     ['created', when(instance.createdAt)],
     ['updated', when(instance.updatedAt)],
     ['last seen', when(instance.lastSeenAt)],
     ['last activity', when(instance.lastActivityAt)],
+    ['claude session', instance.claudeSessionId],
     ['version', instance.version],
     ['id', instance.id],
   ];

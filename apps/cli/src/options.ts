@@ -9,6 +9,8 @@ import {
   fieldSpec,
   type InputField,
   inputFieldNames,
+  instanceActivities,
+  type InstanceActivity,
   type InstanceFieldValues,
   type instanceFields,
   type InstanceOrigin,
@@ -24,17 +26,27 @@ import {
 } from '@cc-bridge/core/schemas';
 import { type Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
 
+/** A comma-separated, repeatable flag of words from `known` (`what` names one in messages); the lists add up. */
+function parseChoiceList<Choice extends string>(known: readonly Choice[], what: string, text: string, previous: Choice[]): Choice[] {
+  const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
+  if (parts.length === 0) throw new InvalidArgumentError(`give one or more of ${known.join(', ')}`);
+  const chosen = [...previous];
+  for (const part of parts) {
+    const choice = known.find((word) => word === part);
+    if (choice === undefined) throw new InvalidArgumentError(`"${part}" is not ${what}; use ${known.join(', ')}`);
+    if (!chosen.includes(choice)) chosen.push(choice);
+  }
+  return chosen;
+}
+
 /** `--status running,stopped`, repeatable; the lists add up. */
 export function parseStatusList(text: string, previous: InstanceStatus[] = []): InstanceStatus[] {
-  const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
-  if (parts.length === 0) throw new InvalidArgumentError(`give one or more of ${instanceStatuses.join(', ')}`);
-  const statuses = [...previous];
-  for (const part of parts) {
-    const status = instanceStatuses.find((known) => known === part);
-    if (status === undefined) throw new InvalidArgumentError(`"${part}" is not a status; use ${instanceStatuses.join(', ')}`);
-    if (!statuses.includes(status)) statuses.push(status);
-  }
-  return statuses;
+  return parseChoiceList(instanceStatuses, 'a status', text, previous);
+}
+
+/** `--activity waiting,idle`, repeatable; the lists add up. */
+export function parseActivityList(text: string, previous: InstanceActivity[] = []): InstanceActivity[] {
+  return parseChoiceList(instanceActivities, 'an activity', text, previous);
 }
 
 export function parseWholeNumber(text: string): number {
@@ -129,13 +141,14 @@ export function parseClearFlag(text: string, previous: ClearableFlag[] = []): Cl
 }
 
 /**
- * The list filters (`--type`, `--status`, `--origin`, `--search`), one declaration for `list` and
+ * The list filters (`--type`, `--status`, `--activity`, `--origin`, `--search`), one declaration for `list` and
  * for the commands that act on what a filter matches.
  */
 export function addListFilters<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(command: Command<Args, Opts, Globals>) {
   return command
     .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
     .option('--status <statuses>', `only these statuses, comma-separated (${instanceStatuses.join(', ')})`, parseStatusList)
+    .option('--activity <activities>', `only agents doing this, comma-separated (${instanceActivities.join(', ')})`, parseActivityList)
     .addOption(new Option('--origin <origin>', 'only records made by hand or by discovery').choices(instanceOrigins))
     .option('--search <text>', 'text in the name, session, container or image');
 }
@@ -143,15 +156,17 @@ export function addListFilters<Args extends unknown[], Opts extends OptionValues
 export interface ListFilterFlags {
   type?: InstanceType;
   status?: InstanceStatus[];
+  activity?: InstanceActivity[];
   origin?: InstanceOrigin;
   search?: string;
 }
 
 /** The filters given, as a list query; absent flags stay absent keys. */
-export function listFilterQuery(flags: ListFilterFlags): Pick<ListInstancesQuery, 'type' | 'status' | 'origin' | 'search'> {
+export function listFilterQuery(flags: ListFilterFlags): Pick<ListInstancesQuery, 'type' | 'status' | 'activity' | 'origin' | 'search'> {
   return {
     ...(flags.type === undefined ? {} : { type: flags.type }),
     ...(flags.status === undefined ? {} : { status: flags.status }),
+    ...(flags.activity === undefined ? {} : { activity: flags.activity }),
     ...(flags.origin === undefined ? {} : { origin: flags.origin }),
     ...(flags.search === undefined ? {} : { search: flags.search }),
   };

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerDbCommands } from './commands/db.ts';
+import { registerHooksCommands } from './commands/hooks.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerInstanceCommands } from './commands/instances.ts';
 import { formatError } from './format.ts';
@@ -27,6 +28,7 @@ export function createProgram(io: Io) {
   registerInstanceCommands(program, io);
   registerImportCommand(program, io);
   registerDbCommands(program, io);
+  registerHooksCommands(program, io);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { CcBridgeError, unobservedContainer, type Instance } from '@cc-bridge/core';
+import { CcBridgeError, noActivity, unobservedContainer, type Instance } from '@cc-bridge/core';
 import { describe, expect, it } from 'vitest';
 import {
   formatAge,
@@ -38,6 +38,7 @@ function instance(overrides: Partial<Instance> = {}): Instance {
     imageName: null,
     dockerNetwork: null,
     ...unobservedContainer,
+    ...noActivity,
     version: 3,
     ...overrides,
   };
@@ -67,7 +68,10 @@ const docker = instance({
 
 describe('instanceToJson', () => {
   it('gives every field in camelCase with ISO dates, and round-trips through JSON', () => {
-    const json = instanceToJson(instance());
+    const since = new Date(2026, 10, 28, 11, 58);
+    const json = instanceToJson(
+      instance({ activity: 'waiting', activitySince: since, activityReason: 'Bash: rm -rf build', claudeSessionId: 'c0ffee', claudeTranscriptPath: '/home/me/.claude/projects/-srv-api/c0ffee.jsonl' }),
+    );
     expect(json).toEqual({
       id: '6f1c1b8e-2f0a-4c4e-9d7a-0c9b1f2e3d4a',
       name: 'api',
@@ -91,6 +95,11 @@ describe('instanceToJson', () => {
       oomKilled: null,
       dockerEngineId: null,
       dockerEndpoint: null,
+      activity: 'waiting',
+      activitySince: since.toISOString(),
+      activityReason: 'Bash: rm -rf build',
+      claudeSessionId: 'c0ffee',
+      claudeTranscriptPath: '/home/me/.claude/projects/-srv-api/c0ffee.jsonl',
       version: 3,
     });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
@@ -110,10 +119,10 @@ describe('formatTable', () => {
 
 describe('formatInstanceTable', () => {
   it('lines up one row per instance under the headers', () => {
-    const lines = formatInstanceTable([instance(), docker], now).split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ORIGIN\s+SESSION\/CONTAINER\s+IMAGE\s+CREATED\s+LAST SEEN$/);
-    expect(lines[1]).toMatch(/^api\s+tmux\s+running\s+manual\s+claude-api\s+-\s+2026-11-27 09:05\s+5m ago$/);
-    expect(lines[2]).toMatch(/^sandbox-long-name\s+docker\s+stopped\s+discovered\s+claude-sandbox \(3f4e5d6c7b8a\)\s+cc-bridge:latest\s+2026-11-27 09:05\s+-$/);
+    const lines = formatInstanceTable([instance({ activity: 'waiting' }), docker], now).split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ACTIVITY\s+ORIGIN\s+SESSION\/CONTAINER\s+IMAGE\s+CREATED\s+LAST SEEN$/);
+    expect(lines[1]).toMatch(/^api\s+tmux\s+running\s+waiting\s+manual\s+claude-api\s+-\s+2026-11-27 09:05\s+5m ago$/);
+    expect(lines[2]).toMatch(/^sandbox-long-name\s+docker\s+stopped\s+unknown\s+discovered\s+claude-sandbox \(3f4e5d6c7b8a\)\s+cc-bridge:latest\s+2026-11-27 09:05\s+-$/);
     const statusColumn = lines[0]?.indexOf('STATUS');
     expect(lines[1]?.indexOf('running')).toBe(statusColumn);
     expect(lines[2]?.indexOf('stopped')).toBe(statusColumn);

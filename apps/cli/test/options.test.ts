@@ -4,6 +4,8 @@ import {
   buildCreateInput,
   buildUpdatePatch,
   FlagUsageError,
+  listFilterQuery,
+  parseActivityList,
   parseClearFlag,
   parseDurationFlag,
   parseStatusList,
@@ -21,6 +23,18 @@ describe('parseStatusList', () => {
     expect(() => parseStatusList('running,asleep')).toThrow(InvalidArgumentError);
     expect(() => parseStatusList('running,asleep')).toThrow(/"asleep" is not a status; use created, running, stopped, unknown, error/);
     expect(() => parseStatusList(' , ')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parseActivityList', () => {
+  it('reads activities as --status reads statuses, and refuses other words', () => {
+    expect(parseActivityList('waiting', parseActivityList('idle,waiting'))).toEqual(['idle', 'waiting']);
+    expect(() => parseActivityList('asleep')).toThrow(/"asleep" is not an activity; use busy, waiting, idle, exited, unknown/);
+  });
+
+  it('becomes the list query core filters on', () => {
+    expect(listFilterQuery({ activity: ['waiting'] })).toEqual({ activity: ['waiting'] });
+    expect(listFilterQuery({})).toEqual({});
   });
 });
 

@@ -44,6 +44,7 @@ const fileSchema = z.strictObject({
   startup: z
     .strictObject({ cleanup_stopped: z.boolean().optional(), skip_discovery: z.boolean().optional() })
     .optional(),
+  hooks: z.strictObject({ spool_dir: z.string().min(1).optional() }).optional(),
   web: z.strictObject({ allowed_hosts: z.array(allowedHost).optional() }).optional(),
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
 });
@@ -63,6 +64,7 @@ const envSchema = z.object({
   CC_BRIDGE_DOCKER_NETWORK: z.string().min(1).optional(),
   CC_BRIDGE_PROCESS_SCAN: booleanText.optional(),
   CC_BRIDGE_DATA_DIR: z.string().min(1).optional(),
+  CC_BRIDGE_HOOKS_DIR: z.string().min(1).optional(),
   CC_BRIDGE_OWNER_LINGER: z
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number of seconds (0: no lingering owner)' })
@@ -116,6 +118,13 @@ export interface Config {
     command: string[];
   };
   startup: { skipDiscovery: boolean; cleanupStopped: boolean };
+  hooks: {
+    /**
+     * The folder Claude Code's hook command leaves its reports in (one JSON file each) until a
+     * cc-bridge process applies them; default `<database data dir>/hooks`.
+     */
+    spoolDir: string;
+  };
   web: {
     /**
      * Hosts the dashboard answers to besides 127.0.0.1, localhost and [::1] (always allowed):
@@ -205,6 +214,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     if (!url.success) throw new CcBridgeError('CONFIG_INVALID', `${path}: database.url ${url.error.issues[0]?.message}`);
   }
   const dataHome = env.XDG_DATA_HOME ?? join(home, '.local', 'share');
+  const dataDir = resolve(/* turbopackIgnore: true */ overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db'));
 
   return {
     docker: {
@@ -220,7 +230,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     },
     database: {
       url: overrides.databaseUrl ?? env.DATABASE_URL ?? file.database?.url ?? null,
-      dataDir: resolve(/* turbopackIgnore: true */ overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db')),
+      dataDir,
       ownerLingerMs: (env.CC_BRIDGE_OWNER_LINGER ?? file.database?.owner_linger ?? defaultOwnerLingerSeconds) * 1000,
     },
     tmux: {
@@ -231,6 +241,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       skipDiscovery: overrides.skipDiscovery ?? env.CC_BRIDGE_SKIP_DISCOVERY ?? file.startup?.skip_discovery ?? false,
       cleanupStopped: overrides.cleanupStopped ?? env.CC_BRIDGE_CLEANUP_STOPPED ?? file.startup?.cleanup_stopped ?? false,
     },
+    hooks: { spoolDir: resolve(/* turbopackIgnore: true */ env.CC_BRIDGE_HOOKS_DIR ?? file.hooks?.spool_dir ?? join(dataDir, 'hooks')) },
     web: { allowedHosts: env.CC_BRIDGE_ALLOWED_HOSTS ?? file.web?.allowed_hosts ?? [] },
     logLevel: overrides.logLevel ?? env.CC_BRIDGE_LOG_LEVEL ?? file.log_level ?? 'warn',
     source: isFileRead ? path : null,

@@ -1,3 +1,4 @@
+import { HookSpool, type DrainReport } from './activity/hook-spool.ts';
 import type { Config } from './config.ts';
 import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import type { CcBridgeError } from './errors.ts';
@@ -32,6 +33,7 @@ import type {
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
+import { ActivityReports } from './registry/activity.ts';
 import { Actions } from './registry/actions.ts';
 import type { ContainerChange, TerminalCommand } from './runtimes/instance-runtime.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
@@ -102,6 +104,8 @@ export class InstanceManager {
   readonly #bulk: BulkOperations;
   readonly #statusPolicy: StatusPolicy;
   readonly #live: LiveRegistry;
+  readonly #activity: ActivityReports;
+  readonly #spool: HookSpool;
 
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
@@ -133,6 +137,8 @@ export class InstanceManager {
     this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses, actions: this.#actions });
     this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
     this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
+    this.#activity = new ActivityReports(context, deps.tmux);
+    this.#spool = new HookSpool(deps.config.hooks.spoolDir, deps.logger);
   }
 
   get isDockerEnabled(): boolean {
@@ -388,5 +394,25 @@ export class InstanceManager {
   /** Imports records written elsewhere (the original cc-bridge); invalid and already registered ones are skipped with the reason. */
   importInstances(records: ImportRecord[], options: ActorOption = {}): Promise<ImportReport> {
     return this.#import.importInstances(records, options);
+  }
+
+  // ---- agent activity (Claude Code's hooks) -------------------------------------------------
+
+  /** The folder the hook command leaves its reports in (`[hooks] spool_dir`). */
+  get hookSpoolDir(): string {
+    return this.#spool.dir;
+  }
+
+  /**
+   * Applies every hook report waiting in the spool folder, in order, to its record's activity
+   * (registry/activity.ts); each file is deleted once applied. What a list shows is then current.
+   */
+  applyHookReports(): Promise<DrainReport> {
+    return this.#spool.drain((content) => this.#activity.apply(content));
+  }
+
+  /** Calls `onReport` whenever a hook report arrives, until `signal` aborts (the live follower drains then). */
+  watchHookReports(signal: AbortSignal, onReport: () => void): void {
+    this.#spool.watch(signal, onReport);
   }
 }

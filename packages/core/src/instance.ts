@@ -17,11 +17,18 @@ export * from './instance-fields.ts';
 
 export const instanceStatuses = ['created', 'running', 'stopped', 'unknown', 'error'] as const;
 export const instanceOrigins = ['manual', 'discovered'] as const;
+/**
+ * What the agent in an instance is doing, beside its runtime status: `busy` (working a turn),
+ * `waiting` (a permission prompt, a question), `idle` (turn finished), `exited` (the agent ended
+ * while its session or container lives), `unknown` (no report yet). Reported by Claude Code's hooks.
+ */
+export const instanceActivities = ['busy', 'waiting', 'idle', 'exited', 'unknown'] as const;
 export const sortFields = ['name', 'type', 'status', 'createdAt', 'updatedAt', 'lastSeenAt'] as const;
 export const sortOrders = ['asc', 'desc'] as const;
 
 export type InstanceStatus = (typeof instanceStatuses)[number];
 export type InstanceOrigin = (typeof instanceOrigins)[number];
+export type InstanceActivity = (typeof instanceActivities)[number];
 export type SortField = (typeof sortFields)[number];
 export type SortOrder = (typeof sortOrders)[number];
 
@@ -33,6 +40,7 @@ export const reservedNames: ReadonlySet<string> = new Set([
 export const instanceType = z.enum(instanceTypes);
 export const instanceStatus = z.enum(instanceStatuses);
 export const instanceOrigin = z.enum(instanceOrigins);
+export const instanceActivity = z.enum(instanceActivities);
 
 export const instanceName = z
   .string()
@@ -115,10 +123,15 @@ export const expectedVersion = z.number().int().positive();
 const statusList = z
   .union([instanceStatus, z.array(instanceStatus)])
   .transform((value) => (Array.isArray(value) ? value : [value]));
+const activityList = z
+  .union([instanceActivity, z.array(instanceActivity)])
+  .transform((value) => (Array.isArray(value) ? value : [value]));
 
 export const listInstancesQuery = z.strictObject({
   type: instanceType.optional(),
   status: statusList.optional(),
+  /** One activity or several (any of them). */
+  activity: activityList.optional(),
   origin: instanceOrigin.optional(),
   search: z.string().trim().max(200).optional(),
   sort: z.enum(sortFields).default('name'),
@@ -143,8 +156,29 @@ export interface Instance extends InstanceFieldValues {
   updatedAt: Date;
   lastSeenAt: Date | null;
   lastActivityAt: Date | null;
+  /** What the agent is doing, as its hooks last reported; `unknown` before any report. */
+  activity: InstanceActivity;
+  /** When the activity last changed (null before any report). */
+  activitySince: Date | null;
+  /** Why it waits: the tool and its command, or the question asked; null unless `waiting`. */
+  activityReason: string | null;
+  /** Claude Code's `session_id` and transcript file, from its hooks. */
+  claudeSessionId: string | null;
+  claudeTranscriptPath: string | null;
   version: number;
 }
+
+/** The columns the agent's hooks write: observations, left to their defaults when a record is made. */
+export const activityFields = ['activity', 'activitySince', 'activityReason', 'claudeSessionId', 'claudeTranscriptPath'] as const satisfies readonly (keyof Instance)[];
+
+/** What a record holds before its agent reported anything. */
+export const noActivity = {
+  activity: 'unknown',
+  activitySince: null,
+  activityReason: null,
+  claudeSessionId: null,
+  claudeTranscriptPath: null,
+} as const satisfies Pick<Instance, (typeof activityFields)[number]>;
 
 /**
  * What a Docker record keeps of its container and Engine: its fields without input. Observations,
@@ -224,6 +258,8 @@ export const eventKinds = [
   'created', 'updated', 'status_changed', 'discovered', 'merged', 'renamed_on_conflict', 'deleted', 'imported', 'action',
   // A runtime's outage and its end (instanceId null, instanceName `runtime:docker` / `runtime:tmux`).
   'runtime_unreachable', 'runtime_reachable',
+  // The agent's activity moved (from its hooks): from/to the activity, the message what it waits on.
+  'activity_changed',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 

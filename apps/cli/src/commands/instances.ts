@@ -76,10 +76,10 @@ function actionTarget(command: ErrorReporter, verb: string, names: string[], fla
   const query = listFilterQuery(flags);
   const hasFilters = Object.keys(query).length > 0;
   const isAll = flags.all === true;
-  if (names.length > 0 && (hasFilters || isAll)) usageError(command, `give instance names or --type/--status/--origin/--search/--all, not both`);
+  if (names.length > 0 && (hasFilters || isAll)) usageError(command, `give instance names or --type/--status/--activity/--origin/--search/--all, not both`);
   if (isAll && hasFilters) usageError(command, `--all acts on every record: leave it out to ${verb} only what the filters match`);
   if (names.length > 0) return { names };
-  if (!hasFilters && !isAll) usageError(command, `which instances? Give names, filters (--type, --status, --origin, --search), or --all for every record`);
+  if (!hasFilters && !isAll) usageError(command, `which instances? Give names, filters (--type, --status, --activity, --origin, --search), or --all for every record`);
   return { query };
 }
 
@@ -124,6 +124,8 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
           const refresh = await manager.refreshStatuses();
           if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
         }
+        // What the agents' hooks reported since anyone last looked (the activity column).
+        await manager.applyHookReports();
         const result = await manager.listInstances({ ...listFilterQuery(options), ...listSortQuery(options) });
         if (isJson) io.out(toJsonDocument(result.items.map(instanceToJson)));
         else if (result.items.length === 0) io.out(emptyListMessage(result.total));

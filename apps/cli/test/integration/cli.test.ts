@@ -129,8 +129,8 @@ describe('cc-bridge instances', () => {
 
     const table = await sandbox.run(['instances', 'list']);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ORIGIN\s+SESSION\/CONTAINER/);
-    expect(table.stdout).toMatch(/^api\s+tmux\s+created\s+manual\s+claude-api\s/m);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ACTIVITY\s+ORIGIN\s+SESSION\/CONTAINER/);
+    expect(table.stdout).toMatch(/^api\s+tmux\s+created\s+unknown\s+manual\s+claude-api\s/m);
 
     const shown = await sandbox.run(['instances', 'show', 'api']);
     expect(shown.code).toBe(0);

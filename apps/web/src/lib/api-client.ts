@@ -16,6 +16,7 @@ function instanceOf(json: Json<Instance>): Instance {
     updatedAt: dateOf(json.updatedAt),
     lastSeenAt: dateOrNull(json.lastSeenAt),
     lastActivityAt: dateOrNull(json.lastActivityAt),
+    activitySince: dateOrNull(json.activitySince),
   };
 }
 

@@ -1,10 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { fieldKinds, fieldSpec, instanceFieldNames, type Instance, type InstanceField } from '../instance.ts';
+import { activityFields, fieldKinds, fieldSpec, instanceFieldNames, type Instance, type InstanceField } from '../instance.ts';
 
 type Tx = Prisma.TransactionClient;
 
-/** A whole record as stored; `version` starts at 1 by default. */
-export type InstanceRow = Omit<Instance, 'version'>;
+/** A whole record as stored; `version` starts at 1 and the agent's activity at `unknown` by default. */
+export type InstanceRow = Omit<Instance, 'version' | (typeof activityFields)[number]>;
 
 export interface EventRow {
   instanceId: string | null;
@@ -40,7 +40,7 @@ export const insertedInstanceColumns: readonly { name: keyof InstanceRow; sqlTyp
 ];
 
 /** Columns a bulk insert leaves to their database default. */
-export const defaultedInstanceColumns = ['version'] as const satisfies readonly Exclude<keyof Instance, keyof InstanceRow>[];
+export const defaultedInstanceColumns = ['version', ...activityFields] as const satisfies readonly Exclude<keyof Instance, keyof InstanceRow>[];
 
 // Column names are quoted constants of this module, never input: building them as raw SQL is safe.
 const columnList = Prisma.raw(insertedInstanceColumns.map(({ name }) => `"${name}"`).join(', '));

@@ -21,6 +21,9 @@ class FakeRegistry implements LiveRegistryPort {
   applied: ContainerAction[][] = [];
   isEngineUp = true;
   tmuxErrors: RefreshReport['errors'] = [];
+  /** Hook drains are counted apart from `calls`, which the Docker and tmux tests compare whole. */
+  hookDrains = 0;
+  onHookReport: (() => void) | null = null;
   #push: ((item: ContainerChange) => void) | null = null;
   #cut: (() => void) | null = null;
 
@@ -68,6 +71,16 @@ class FakeRegistry implements LiveRegistryPort {
   recordRuntimeReachability(type: InstanceType, reachability: Reachability) {
     this.calls.push(`${type} ${reachability.reachable ? 'reachable' : 'unreachable'}`);
     return Promise.resolve(true);
+  }
+
+  applyHookReports() {
+    this.hookDrains += 1;
+    return Promise.resolve();
+  }
+
+  watchHookReports(signal: AbortSignal, onReport: () => void) {
+    this.onHookReport = onReport;
+    signal.addEventListener('abort', () => (this.onHookReport = null));
   }
 
   push(...changes: ContainerChange[]): void {
@@ -163,6 +176,25 @@ describe('LiveFollower', () => {
     expect(registry.count('refresh tmux')).toBe(5);
     expect(registry.count('connect')).toBe(1);
     expect(follower.state).toEqual({ docker: 'off', tmux: 'off' });
+  });
+
+  it('drains hook reports on subscribing, when one arrives, and with each tmux probe; never after the last subscriber left', async () => {
+    const unsubscribe = follower.subscribe();
+    await vi.advanceTimersByTimeAsync(0);
+    const afterStart = registry.hookDrains;
+    expect(afterStart).toBeGreaterThanOrEqual(1);
+    // A burst of arrivals while no drain runs becomes one drain.
+    registry.onHookReport?.();
+    registry.onHookReport?.();
+    registry.onHookReport?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(registry.hookDrains).toBe(afterStart + 1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(registry.hookDrains).toBe(afterStart + 2);
+    unsubscribe();
+    expect(registry.onHookReport).toBeNull();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(registry.hookDrains).toBe(afterStart + 2);
   });
 
   it('writes a tmux outage once while probes keep failing, and its end once', async () => {

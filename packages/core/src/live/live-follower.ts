@@ -13,6 +13,10 @@ export interface LiveRegistryPort {
   applyContainerChanges(changes: readonly ContainerChange[]): Promise<ContainerChangesReport>;
   refreshRuntime(type: InstanceType): Promise<RefreshReport>;
   recordRuntimeReachability(type: InstanceType, reachability: Reachability): Promise<boolean>;
+  /** Applies the hook reports waiting in the spool folder (agent activity). */
+  applyHookReports(): Promise<unknown>;
+  /** Calls `onReport` when a hook report arrives, until `signal` aborts. */
+  watchHookReports(signal: AbortSignal, onReport: () => void): void;
 }
 
 /**
@@ -50,6 +54,8 @@ export interface LiveFollowerOptions {
  * `runtime_unreachable` event is written and its records read `unknown` by the outage rule; when
  * it answers again, one `runtime_reachable` event and one refresh.
  * tmux, which has no events: one batched probe (`list-panes -a`) every `tmuxProbeMs`.
+ * Agent activity: the hook reports' spool folder is watched, and drained when a report arrives
+ * (and with every tmux probe, in case the watch missed one), one drain at a time.
  * Registry work runs one piece at a time per runtime; its failures are logged, never thrown.
  */
 export class LiveFollower {
@@ -71,6 +77,8 @@ export class LiveFollower {
   #tmuxProbe: Promise<void> = Promise.resolve();
   /** What this follower last wrote or confirmed of tmux's reachability; null: not yet this run. */
   #isTmuxReachable: boolean | null = null;
+  #hookDrain: Promise<void> = Promise.resolve();
+  #isHookDrainQueued = false;
 
   constructor(options: LiveFollowerOptions) {
     this.#registry = options.registry;
@@ -117,8 +125,9 @@ export class LiveFollower {
     for (;;) {
       const lane = this.#dockerLane;
       const probe = this.#tmuxProbe;
-      await Promise.all([lane, probe]);
-      if (lane === this.#dockerLane && probe === this.#tmuxProbe && this.#flushTimer === null) return;
+      const hooks = this.#hookDrain;
+      await Promise.all([lane, probe, hooks]);
+      if (lane === this.#dockerLane && probe === this.#tmuxProbe && hooks === this.#hookDrain && this.#flushTimer === null) return;
       if (this.#flushTimer !== null) await new Promise((resolve) => setTimeout(resolve, this.#debounceMs));
     }
   }
@@ -129,7 +138,24 @@ export class LiveFollower {
     this.#isTmuxReachable = null;
     this.#setState({ docker: this.#registry.isDockerEnabled ? 'connecting' : 'disabled', tmux: 'probing' });
     if (this.#registry.isDockerEnabled) this.#dockerLoop = this.#followDocker(stop.signal);
+    this.#registry.watchHookReports(stop.signal, () => this.#drainHooks(stop.signal));
+    this.#drainHooks(stop.signal);
     this.#probeTmux(stop.signal);
+  }
+
+  /** One drain of the hook reports after the one under way; reports arriving meanwhile join the queued one. */
+  #drainHooks(signal: AbortSignal): void {
+    if (this.#isHookDrainQueued) return;
+    this.#isHookDrainQueued = true;
+    this.#hookDrain = this.#hookDrain.then(async () => {
+      this.#isHookDrainQueued = false;
+      if (signal.aborted) return;
+      try {
+        await this.#registry.applyHookReports();
+      } catch (error) {
+        this.#logger.warn('live status: applying hook reports failed', { error: errorMessage(error) });
+      }
+    });
   }
 
   #halt(): void {
@@ -216,6 +242,7 @@ export class LiveFollower {
         this.#logger.warn('live status: the tmux probe failed', { error: errorMessage(error) });
       }
       if (signal.aborted) return;
+      this.#drainHooks(signal);
       this.#tmuxTimer = setTimeout(() => {
         this.#tmuxTimer = null;
         if (!signal.aborted) this.#probeTmux(signal);

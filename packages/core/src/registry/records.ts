@@ -109,6 +109,7 @@ export class Records {
     const where: Prisma.InstanceWhereInput = {
       ...(valid.type ? { type: valid.type } : {}),
       ...(valid.status && valid.status.length > 0 ? { status: { in: valid.status } } : {}),
+      ...(valid.activity && valid.activity.length > 0 ? { activity: { in: valid.activity } } : {}),
       ...(valid.origin ? { origin: valid.origin } : {}),
       ...(search
         ? {

@@ -26,9 +26,12 @@ export interface TmuxRuntime {
   getSession(name: string): Promise<TmuxSessionInfo | null>;
   /**
    * A detached session running `command` (argv) in `cwd`; throws TMUX_ERROR if the name is taken.
-   * A session it made but could not read back is killed before it throws.
+   * A session it made but could not read back is killed before it throws. `env`: variables set in
+   * the session's environment (`new-session -e NAME=VALUE`), which its command inherits.
    */
-  startSession(options: { name: string; cwd?: string | null; command: readonly string[] }): Promise<TmuxSessionInfo>;
+  startSession(options: { name: string; cwd?: string | null; command: readonly string[]; env?: Readonly<Record<string, string>> }): Promise<TmuxSessionInfo>;
+  /** The session a pane (`%12`, as `TMUX_PANE` names it) belongs to; null when there is no such pane. */
+  sessionOfPane(paneId: string): Promise<string | null>;
   /** Kills the session: true; false when there was none (not an error). */
   killSession(name: string): Promise<boolean>;
   /**
@@ -128,6 +131,8 @@ export interface DockerRuntime {
     labels: Record<string, string>;
     network?: string | null;
     command?: readonly string[];
+    /** Variables in the container's environment (`Env`). */
+    env?: Readonly<Record<string, string>>;
   }): Promise<ContainerInfo>;
   /** Stops (if running) and removes the container: true; false when there was none (not an error). */
   removeContainer(idOrName: string): Promise<boolean>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { unobservedContainer, type Instance } from '../instance.ts';
+import { noActivity, unobservedContainer, type Instance } from '../instance.ts';
 
 /** A record as the registry would hold it, without a database: for runtime tests. */
 export function testInstance(fields: Partial<Instance> & Pick<Instance, 'name' | 'type'>): Instance {
@@ -21,6 +21,7 @@ export function testInstance(fields: Partial<Instance> & Pick<Instance, 'name' |
     imageName: null,
     dockerNetwork: null,
     ...unobservedContainer,
+    ...noActivity,
     version: 1,
     ...fields,
   };

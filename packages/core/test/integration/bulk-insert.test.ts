@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultedInstanceColumns, insertedInstanceColumns, insertInstances, insertInstancesUnlessTaken, type InstanceRow } from '../../src/db/bulk.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
-import { emptyInstanceFields, fieldKinds, fieldSpec, fieldsOfType, instanceFieldNames, type InstanceType } from '../../src/instance.ts';
+import { emptyInstanceFields, noActivity, fieldKinds, fieldSpec, fieldsOfType, instanceFieldNames, type InstanceType } from '../../src/instance.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { testBackends, type TestBackend } from '../../src/testing/index.ts';
 
@@ -88,7 +88,7 @@ describe.each(testBackends())('the bulk instance insert on the %s database', (ba
     const rows = [fullRow('tmux', 'full-tmux'), fullRow('docker', 'full-docker')];
     await scratch.database.prisma.$transaction((tx) => insertInstances(tx, rows));
     const stored = await scratch.database.prisma.instance.findMany({ where: { id: { in: rows.map((row) => row.id) } }, orderBy: { name: 'asc' } });
-    expect(stored).toEqual(rows.map((row) => ({ ...row, version: 1 })).sort((a, b) => a.name.localeCompare(b.name)));
+    expect(stored).toEqual(rows.map((row) => ({ ...row, ...noActivity, version: 1 })).sort((a, b) => a.name.localeCompare(b.name)));
   });
 
   it('leaves out the rows whose name or container a record already holds, where the plain insert fails', async () => {

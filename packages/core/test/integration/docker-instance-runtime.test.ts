@@ -129,6 +129,7 @@ describe('the Docker Runtime on a real Docker Engine', () => {
     expect(launched.fields).toMatchObject({ containerName: 'cc-bridge-test-rt-launched', dockerNetwork: 'none', status: 'running', runtimeState: 'running' });
     const inspect = await docker.getContainer(launched.fields.containerId ?? '').inspect();
     expect(inspect.Config.Labels).toMatchObject({ [feedLabel]: 'launched' });
+    expect(inspect.Config.Env).toContain('CC_BRIDGE_INSTANCE=launched');
     expect(launched.description).toBe('the container cc-bridge-test-rt-launched');
     await launched.undo();
     expect(await client.getContainer(launched.fields.containerId ?? '')).toBeNull();

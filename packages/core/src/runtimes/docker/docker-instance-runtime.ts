@@ -1,3 +1,4 @@
+import { instanceEnvVar } from '../../activity/hook-report.ts';
 import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
 import type { Runtime } from '../instance-runtime.ts';
@@ -87,6 +88,8 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
         image: input.imageName ?? '',
         labels: options.containerLabel === null ? {} : { [options.containerLabel]: input.name },
         network: input.dockerNetwork ?? options.network,
+        // The agent's hooks name their instance by it (hook-report.ts); the record's id does not exist yet.
+        env: { [instanceEnvVar]: input.name },
       });
       return {
         fields: {

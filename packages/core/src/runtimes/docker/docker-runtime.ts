@@ -138,7 +138,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
 
     getContainer,
 
-    async runContainer({ name, image, labels, network, command }) {
+    async runContainer({ name, image, labels, network, command, env = {} }) {
       const container = await call(async () => {
         try {
           return await docker.createContainer({
@@ -146,6 +146,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
             Image: image,
             Labels: labels,
             ...(command && command.length > 0 ? { Cmd: [...command] } : {}),
+            Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
             // Claude Code is interactive: keep a terminal and stdin so `docker attach` reaches it.
             Tty: true,
             OpenStdin: true,

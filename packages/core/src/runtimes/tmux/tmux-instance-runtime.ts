@@ -1,3 +1,4 @@
+import { instanceEnvVar } from '../../activity/hook-report.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { CcBridgeError } from '../../errors.ts';
@@ -53,9 +54,10 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
    * once vanishes with no trace to look at: after the grace it must still be there, or the start
    * is a TMUX_ERROR, and a session that could not be confirmed is killed.
    */
-  async function startConfirmed(name: string, cwd: string | null): Promise<TmuxSessionInfo> {
-    // startSession kills the session itself if it fails after tmux made it.
-    await tmux.startSession({ name, cwd, command: options.command });
+  async function startConfirmed(name: string, cwd: string | null, instance: string): Promise<TmuxSessionInfo> {
+    // startSession kills the session itself if it fails after tmux made it. The agent's hooks
+    // name their instance by the variable (hook-report.ts).
+    await tmux.startSession({ name, cwd, command: options.command, env: { [instanceEnvVar]: instance } });
     try {
       await sleep(startGraceMs);
       const session = await tmux.getSession(name);
@@ -81,7 +83,7 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
     if (existing?.isAlive) return observeTmux(instance.status, existing);
     // A session kept with a dead pane (`remain-on-exit`) holds the name: it goes, so the command runs again.
     if (existing) await tmux.killSession(name);
-    return observeTmux(instance.status, await startConfirmed(name, instance.cwd));
+    return observeTmux(instance.status, await startConfirmed(name, instance.cwd, instance.id));
   }
 
   async function stop(instance: Instance): Promise<Observation> {
@@ -99,7 +101,8 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
 
     async launch(input) {
       const name = input.tmuxSession ?? input.name;
-      const session = await startConfirmed(name, input.cwd ?? null);
+      // The record's id does not exist yet: its name stands in (a rename falls back to the pane).
+      const session = await startConfirmed(name, input.cwd ?? null, input.name);
       return {
         fields: { tmuxSession: name, pid: session.panePid, status: statusFromTmuxSession(session) },
         description: `the tmux session ${name}`,

@@ -191,11 +191,12 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
       return pane ? sessionFromPane(pane) : null;
     },
 
-    async startSession({ name, cwd, command }) {
+    async startSession({ name, cwd, command, env = {} }) {
       // tmux silently falls back to its own working directory when -c names a missing one.
       if (cwd) await assertDirectory(cwd);
       const args = ['new-session', '-d', '-P', '-F', paneFormat, '-s', name];
       if (cwd) args.push('-c', cwd);
+      for (const [key, value] of Object.entries(env)) args.push('-e', `${key}=${value}`);
       if (command.length > 0) args.push('--', ...command);
       let stdout: string | undefined;
       for (let attempt = 1; stdout === undefined; attempt += 1) {
@@ -229,6 +230,13 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
     },
 
     killSession,
+
+    async sessionOfPane(paneId) {
+      // "can't find pane" reads as nothing there, like a missing session.
+      const stdout = await runOrNothing(['display-message', '-p', '-t', paneId, '-F', '#{session_name}']);
+      const name = stdout?.trim() ?? '';
+      return name === '' ? null : name;
+    },
 
     async capturePane(name, lines = defaultCaptureLines, { colors = false } = {}) {
       const stdout = await runOrNothing(captureArgs(name, lines, colors));

@@ -72,6 +72,7 @@ export function summarizeEvent(event: Pick<InstanceEvent, 'kind' | 'from' | 'to'
       return { kind: 'record', parts: [event.to.action, event.to.ok === false ? 'failed' : 'done'] };
     }
     case 'status_changed':
+    case 'activity_changed':
     case 'renamed_on_conflict':
       return { kind: 'changes', changes: [{ field: '', from: formatEventValue(event.from), to: formatEventValue(event.to) }] };
     // A runtime's outage belongs to no instance: its message says it all.

@@ -29,6 +29,7 @@ const eventLabels: Record<InstanceEvent['kind'], string> = {
   action: 'Action',
   runtime_unreachable: 'Runtime unreachable',
   runtime_reachable: 'Runtime reachable again',
+  activity_changed: 'Activity changed',
 };
 
 function Value({ children }: { children: ReactNode }) {
