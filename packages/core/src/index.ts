@@ -38,7 +38,7 @@ export type {
   SendInputOptions,
   TerminalCommand,
 } from './runtimes/instance-runtime.ts';
-export { readClaudeScreen, screenActivities, type ScreenActivity, type ScreenChoice, type ScreenReading } from './activity/screen-rules.ts';
+export { readClaudeScreen, type ScreenActivity, type ScreenChoice, type ScreenReading } from './activity/screen-rules.ts';
 export {
   defaultHookGraceMs,
   defaultScreenHoldMs,

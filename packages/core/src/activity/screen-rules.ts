@@ -1,3 +1,4 @@
+import type { InstanceActivity } from '../instance.ts';
 import { stripTerminalEscapes } from '../runtimes/terminal-text.ts';
 
 /**
@@ -12,9 +13,8 @@ import { stripTerminalEscapes } from '../runtimes/terminal-text.ts';
  * the rules never guess.
  */
 
-/** What an agent is doing, as the screen shows it. `exited`: Claude Code's own goodbye is the last thing shown. */
-export const screenActivities = ['busy', 'waiting', 'idle', 'exited', 'unknown'] as const;
-export type ScreenActivity = (typeof screenActivities)[number];
+/** What an agent is doing, as the screen shows it: the record's activity values. `exited`: Claude Code's own goodbye is the last thing shown. */
+export type ScreenActivity = InstanceActivity;
 
 /** One answer a dialog offers. */
 export interface ScreenChoice {
