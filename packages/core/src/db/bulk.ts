@@ -103,7 +103,7 @@ export async function updateInstances(tx: Tx, updates: InstanceUpdate[]): Promis
   const rows = updates.map(({ id, set, bumpVersion }) => ({
     ...set,
     id,
-    $set: Object.entries(set).flatMap(([column, value]) => (value === undefined ? [] : [column])),
+    $set: Object.keys(set).filter((column) => set[column as keyof typeof set] !== undefined),
     $bumpVersion: bumpVersion === true,
   }));
   const updated = await tx.$queryRaw<{ id: string }[]>`
