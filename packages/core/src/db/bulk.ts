@@ -75,6 +75,47 @@ export async function insertInstancesUnlessTaken(tx: Tx, rows: InstanceRow[]): P
   return new Set(written.map((row) => row.id));
 }
 
+/**
+ * One record's change for `updateInstances`: the columns in `set` take its values (null included);
+ * a column absent from it (or undefined, as Prisma reads it) keeps its value. `bumpVersion` adds 1
+ * to `version`.
+ */
+export interface InstanceUpdate {
+  id: string;
+  set: Partial<Omit<InstanceRow, 'id'>>;
+  bumpVersion?: boolean;
+}
+
+// Each row carries the names of the columns it sets ("$set"), so one statement serves rows that
+// set different columns, and an absent column is told apart from one set to null.
+const updatedColumns = insertedInstanceColumns.filter(({ name }) => name !== 'id');
+const updateAssignments = Prisma.raw(
+  updatedColumns.map(({ name }) => `"${name}" = CASE WHEN '${name}' = ANY(row."$set") THEN row."${name}" ELSE i."${name}" END`).join(',\n    '),
+);
+
+/**
+ * Updates many instance records in one statement (one UPDATE per record costs a round trip
+ * each: about 3 ms through the embedded database's owner). A record deleted meanwhile is simply
+ * not there to update. The ids of the records updated.
+ */
+export async function updateInstances(tx: Tx, updates: InstanceUpdate[]): Promise<Set<string>> {
+  if (updates.length === 0) return new Set();
+  const rows = updates.map(({ id, set, bumpVersion }) => ({
+    ...set,
+    id,
+    $set: Object.keys(set).filter((column) => set[column as keyof typeof set] !== undefined),
+    $bumpVersion: bumpVersion === true,
+  }));
+  const updated = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "Instance" AS i SET
+    ${updateAssignments},
+    "version" = i."version" + CASE WHEN row."$bumpVersion" THEN 1 ELSE 0 END
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(${recordType}, "$set" text[], "$bumpVersion" boolean)
+    WHERE i.id = row.id
+    RETURNING i.id`;
+  return new Set(updated.map((row) => row.id));
+}
+
 /** Inserts many events in one statement; `from` and `to` are stored as JSON (absent: null). */
 export async function insertEvents(tx: Tx, events: EventRow[]): Promise<void> {
   if (events.length === 0) return;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertEvents, insertInstancesUnlessTaken, markSeen, type InstanceRow } from '../db/bulk.ts';
+import { insertEvents, insertInstancesUnlessTaken, markSeen, updateInstances, type InstanceRow } from '../db/bulk.ts';
 import { goneContainerObservation, planMerge, type RegistryEntry } from '../discovery/merge.ts';
 import { emptyInstanceFields, fieldsOfType, type FieldsOfType } from '../instance.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
@@ -104,21 +104,23 @@ export class DiscoveryApply {
             }
           });
         }
-        for (const update of plan.updates) {
+        const updates = plan.updates.map((update) => {
           const hasFields = Object.keys(update.fields).length > 0;
           const from = statusBefore(update.entry);
-          // updateMany: a record deleted since the plan was read is skipped, not a failed discovery.
-          const { count } = await tx.instance.updateMany({
-            where: { id: update.entry.id },
-            data: {
-              ...update.fields,
-              ...update.observed,
-              status: update.status,
-              ...(hasFields || from !== update.status ? { updatedAt: now } : {}),
-              ...(hasFields ? { version: { increment: 1 } } : {}),
-            },
-          });
-          if (count === 0) continue;
+          return { update, hasFields, from };
+        });
+        // One statement for all of them; a record deleted since the plan was read is not among
+        // those written, and that fails nothing else.
+        const written = await updateInstances(
+          tx,
+          updates.map(({ update, hasFields, from }) => ({
+            id: update.entry.id,
+            set: { ...update.fields, ...update.observed, status: update.status, ...(hasFields || from !== update.status ? { updatedAt: now } : {}) },
+            bumpVersion: hasFields,
+          })),
+        );
+        for (const { update, hasFields, from } of updates) {
+          if (!written.has(update.entry.id)) continue;
           if (update.entry.dockerEngineId !== null && update.entry.dockerEngineId !== update.observed.dockerEngineId) {
             this.#context.logger.info(`container ${update.container.name} of "${update.entry.name}" is on Engine ${update.observed.dockerEngineId}, not ${update.entry.dockerEngineId} as recorded: the record follows it`);
           }

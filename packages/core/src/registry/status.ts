@@ -1,4 +1,4 @@
-import { insertEvents, markSeen, type EventRow } from '../db/bulk.ts';
+import { insertEvents, markSeen, updateInstances, type EventRow } from '../db/bulk.ts';
 import { lastAnnouncedStatuses } from '../db/status-history.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -161,22 +161,28 @@ export class Statuses {
       if (gone.length > 0) await tx.instance.updateMany({ where: { id: { in: gone }, status: { not: 'unknown' } }, data: { status: 'unknown' } });
       await markSeen(tx, seen, now);
       const events: EventRow[] = [];
-      for (const { instance, observation } of differs) {
+      const writes = differs.map(({ instance, observation }) => {
         const from = before.get(instance.id) ?? instance.status;
         const isChange = from !== observation.status;
         const hasNewPid = observation.pid !== undefined && observation.pid !== instance.pid;
-        // updateMany: a record deleted since it was read (another process, a bulk delete) is
-        // no longer there to write, and that fails nothing else.
-        const { count } = await tx.instance.updateMany({
-          where: { id: instance.id },
-          data: {
+        return { instance, observation, from, isChange, hasNewPid };
+      });
+      // One statement for all of them; a record deleted since it was read (another process, a
+      // bulk delete) is not among those written, and that fails nothing else.
+      const written = await updateInstances(
+        tx,
+        writes.map(({ instance, observation, isChange, hasNewPid }) => ({
+          id: instance.id,
+          set: {
             status: observation.status,
             ...(isChange || hasNewPid ? { updatedAt: now } : {}),
             ...(hasNewPid ? { pid: observation.pid } : {}),
             ...observation.docker,
           },
-        });
-        if (isChange && count > 0) {
+        })),
+      );
+      for (const { instance, observation, from, isChange } of writes) {
+        if (isChange && written.has(instance.id)) {
           changed.push({ name: instance.name, from, to: observation.status });
           events.push(eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'status_changed', from, to: observation.status, actor }));
         }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultedInstanceColumns, insertedInstanceColumns, insertInstances, insertInstancesUnlessTaken, type InstanceRow } from '../../src/db/bulk.ts';
+import { defaultedInstanceColumns, insertedInstanceColumns, insertInstances, insertInstancesUnlessTaken, updateInstances, type InstanceRow } from '../../src/db/bulk.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { emptyInstanceFields, noActivity, fieldKinds, fieldSpec, fieldsOfType, instanceFieldNames, type InstanceType } from '../../src/instance.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -101,5 +101,45 @@ describe.each(testBackends())('the bulk instance insert on the %s database', (ba
     expect([...written]).toEqual([free.id]);
     expect((await scratch.database.prisma.instance.findMany({ where: { name: { in: ['held', 'HELD', 'other-name', 'free'] } } })).map((row) => row.id).sort()).toEqual([held.id, free.id].sort());
     await expect(scratch.database.prisma.$transaction((tx) => insertInstances(tx, [{ ...sameName, id: crypto.randomUUID() }]))).rejects.toThrow();
+  });
+
+  it('updates many records in one call: the columns given (null too), the others kept, version bumped where asked', async () => {
+    const [first, second] = [fullRow('docker', 'update-first'), fullRow('tmux', 'update-second')];
+    await scratch.database.prisma.$transaction((tx) => insertInstances(tx, [first, second]));
+    // Every column but the id, each to a value of its type other than the stored one: a column
+    // the declarations add is covered without a change here.
+    const changed = { text: 'changed', integer: 7, boolean: false } as const;
+    const fields = Object.fromEntries(fieldsOfType('docker').map((field) => [field, changed[fieldSpec(field).kind]]));
+    const everything = {
+      name: 'update-renamed',
+      type: 'docker',
+      status: 'running',
+      origin: 'manual',
+      createdAt: new Date('2026-12-01T10:00:00.000Z'),
+      updatedAt: new Date('2026-12-02T10:00:00.000Z'),
+      lastSeenAt: null,
+      lastActivityAt: new Date('2026-12-03T10:00:00.000Z'),
+      ...emptyInstanceFields,
+      ...fields,
+    } as const;
+    expect(Object.keys(everything).sort()).toEqual(insertedInstanceColumns.map(({ name }) => name).filter((name) => name !== 'id').sort());
+    const missing = crypto.randomUUID();
+    const written = await scratch.database.prisma.$transaction((tx) =>
+      updateInstances(tx, [
+        { id: first.id, set: everything, bumpVersion: true },
+        // null is written, undefined and absent columns keep their value.
+        { id: second.id, set: { status: 'unknown', pid: null, cwd: undefined } },
+        { id: missing, set: { status: 'running' } },
+      ]),
+    );
+    expect([...written].sort()).toEqual([first.id, second.id].sort());
+    const stored = await scratch.database.prisma.instance.findMany({ where: { id: { in: [first.id, second.id, missing] } } });
+    expect(stored.find((row) => row.id === first.id)).toEqual({ ...everything, id: first.id, version: 2 });
+    expect(stored.find((row) => row.id === second.id)).toEqual({ ...second, status: 'unknown', pid: null, version: 1 });
+    expect(stored).toHaveLength(2);
+  });
+
+  it('updates nothing for no records', async () => {
+    expect(await scratch.database.prisma.$transaction((tx) => updateInstances(tx, []))).toEqual(new Set());
   });
 });
