@@ -134,8 +134,8 @@ describe.each(testBackends())('the bulk instance insert on the %s database', (ba
     );
     expect([...written].sort()).toEqual([first.id, second.id].sort());
     const stored = await scratch.database.prisma.instance.findMany({ where: { id: { in: [first.id, second.id, missing] } } });
-    expect(stored.find((row) => row.id === first.id)).toEqual({ ...everything, id: first.id, version: 2 });
-    expect(stored.find((row) => row.id === second.id)).toEqual({ ...second, status: 'unknown', pid: null, version: 1 });
+    expect(stored.find((row) => row.id === first.id)).toEqual({ ...everything, ...noActivity, id: first.id, version: 2 });
+    expect(stored.find((row) => row.id === second.id)).toEqual({ ...second, ...noActivity, status: 'unknown', pid: null, version: 1 });
     expect(stored).toHaveLength(2);
   });
 
