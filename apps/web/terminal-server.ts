@@ -10,7 +10,7 @@ import type { CcBridge } from '@cc-bridge/core';
 import type { Config } from '@cc-bridge/core/config';
 import { createLogger } from '@cc-bridge/core/logger';
 import { checkRequest, isLoopbackAddress } from '@cc-bridge/core/request-guard';
-import { createDockerClient, openTerminal, parseTerminalControl, terminalQuery, type TerminalNotice } from '@cc-bridge/core/terminal';
+import { createDockerClient, openTerminal, parseTerminalControl, terminalQuery, type TerminalNotice, type TerminalSession } from '@cc-bridge/core/terminal';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const terminalPath = /^\/api\/instances\/([^/]+)\/terminal$/;
@@ -27,6 +27,11 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${String(status)} ${title}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\nConnection: close\r\n\r\n${body}`);
 }
 
+interface Refusal {
+  status: number;
+  reason: string;
+}
+
 function notify(socket: WebSocket, notice: TerminalNotice): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(notice));
 }
@@ -41,12 +46,9 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
   const sockets = new WebSocketServer({ noServer: true });
   const docker = config.docker.enabled ? createDockerClientOrNull(config.docker.host) : null;
   const logger = createLogger(config.logLevel);
-  const refused = (request: IncomingMessage, socket: Duplex, status: number, reason: string) => {
-    logger.warn('refused a terminal connection', { path: new URL(request.url ?? '/', 'http://localhost').pathname, status, reason });
-    refuse(socket, status, reason);
-  };
 
-  return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+  /** Checks a handshake and opens its terminal; a refusal names its HTTP status and reason. */
+  const admit = async (request: IncomingMessage): Promise<{ session: TerminalSession; name: string } | Refusal> => {
     const headers = request.headers;
     const verdict = checkRequest(
       {
@@ -60,34 +62,45 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
       },
       config.web.allowedHosts,
     );
-    if (!verdict.allowed) return refused(request, socket, verdict.status, verdict.reason);
+    if (!verdict.allowed) return verdict;
     // Until sign-in exists a terminal is a shell on this machine: loopback peers only, whatever Host says.
     const peer = request.socket.remoteAddress ?? '';
-    if (!isLoopbackAddress(peer)) return refused(request, socket, 403, `terminal connections are accepted from loopback only, not ${peer}`);
+    if (!isLoopbackAddress(peer)) return { status: 403, reason: `terminal connections are accepted from loopback only, not ${peer}` };
 
     const url = new URL(request.url ?? '/', 'http://localhost');
     const name = decodeURIComponent(terminalPath.exec(url.pathname)?.[1] ?? '');
     const query = terminalQuery.safeParse(Object.fromEntries(url.searchParams));
-    if (!query.success) return refused(request, socket, 400, `bad terminal query: ${query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    if (!query.success) return { status: 400, reason: `bad terminal query: ${query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
 
     const bridgePromise = sharedBridge();
-    if (!bridgePromise) return refused(request, socket, 503, 'the registry is not open yet; reload the page');
-    let session;
+    if (!bridgePromise) return { status: 503, reason: 'the registry is not open yet; reload the page' };
     try {
-      const bridge = await bridgePromise;
-      const instance = await bridge.manager.getInstance(name);
-      if (!instance) return refused(request, socket, 404, `no instance named ${name}`);
-      session = await openTerminal(instance, {
+      const instance = await (await bridgePromise).manager.getInstance(name);
+      if (!instance) return { status: 404, reason: `no instance named ${name}` };
+      const session = await openTerminal(instance, {
         cols: query.data.cols ?? 80,
         rows: query.data.rows ?? 24,
         readOnly: query.data.mode === 'ro',
         tmuxSocket: config.tmux.socket,
         docker,
       });
+      return { session, name };
     } catch (error) {
-      return refused(request, socket, 503, error instanceof Error ? error.message : String(error));
+      return { status: 503, reason: error instanceof Error ? error.message : String(error) };
     }
-    const attached = session;
+  };
+
+  return async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    const admitted = await admit(request);
+    if ('status' in admitted) {
+      logger.warn('refused a terminal connection', { path: new URL(request.url ?? '/', 'http://localhost').pathname, status: admitted.status, reason: admitted.reason });
+      refuse(socket, admitted.status, admitted.reason);
+      return;
+    }
+    const { session: attached, name } = admitted;
+    const detach = () => {
+      attached.close().catch((error: unknown) => logger.error('ending a terminal client failed', { instance: name, error: String(error) }));
+    };
     sockets.handleUpgrade(request, socket, head, (ws) => {
       attached.onData((data) => {
         if (ws.readyState === ws.OPEN) ws.send(data);
@@ -98,16 +111,19 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
       });
       ws.on('message', (data, isBinary) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(new Uint8Array(data));
-        if (isBinary) return attached.write(bytes);
+        if (isBinary) {
+          attached.write(bytes);
+          return;
+        }
         const control = parseTerminalControl(bytes.toString('utf8'));
-        if (control === null) return notify(ws, { type: 'error', message: 'unknown control message' });
-        attached.resize(control);
+        if (control === null) notify(ws, { type: 'error', message: 'unknown control message' });
+        else attached.resize(control);
       });
       // Closing the page closes the socket: only this viewer's attach client ends.
-      ws.on('close', () => attached.close());
+      ws.on('close', detach);
     });
     // A socket that closed during the handshake never reaches the callback above.
-    socket.once('close', () => attached.close());
+    socket.once('close', detach);
   };
 }
 

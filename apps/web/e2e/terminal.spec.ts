@@ -2,7 +2,8 @@ import { execFile as execFileCallback } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
-import { runLabelledContainer } from './support/docker';
+import { getTestDockerClient } from '@cc-bridge/core/testing';
+import { containerState, runLabelledContainer } from './support/docker';
 import { serverEnv } from './support/env';
 import { expect, open, test } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
@@ -19,6 +20,13 @@ async function startShellSession(name: string): Promise<void> {
 async function attachedClients(name: string): Promise<number> {
   const { stdout } = await execFile('tmux', ['-S', tmuxSocket, 'list-clients', '-t', `=${name}`, '-F', '#{client_pid}']);
   return stdout.split('\n').filter(Boolean).length;
+}
+
+/** The commands running in a container (`docker top`'s last column). */
+async function containerCommands(id: string): Promise<string[]> {
+  // dockerode types `top()` as any: a list of rows whose last column is the command.
+  const top = (await getTestDockerClient().getContainer(id).top()) as { Processes: string[][] };
+  return top.Processes.map((row) => row.at(-1) ?? '');
 }
 
 async function openTerminal(page: Page, name: string) {
@@ -142,6 +150,12 @@ test.describe('the terminal', () => {
     await typeLine(page, 'ls /; echo listed-$((5*5))');
     await expect.poll(() => screenText(page)).toContain('listed-25');
     expect(await screenText(page)).toMatch(/\bproc\b[\s\S]*\bsys\b|\bsys\b[\s\S]*\bproc\b/);
+    expect(await containerCommands(container.id)).toContain('sh');
+
+    // Closing ends the terminal's shell (the Engine would leave it running), never the container.
+    await page.getByRole('button', { name: 'Close terminal' }).click();
+    await expect.poll(() => containerCommands(container.id)).not.toContain('sh');
+    expect(await containerState(container.id)).toBe('running');
   });
 
   test('closing the page detaches its client and leaves the session running', async ({ browser, uid, registry }) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { spawn, type IDisposable, type IPty } from '@lydell/node-pty';
 import type Dockerode from 'dockerode';
@@ -17,7 +18,8 @@ export interface TerminalSession {
   onData(listener: (data: Buffer) => void): void;
   /** Called once when the client ended by itself (the session was killed, `exit` in the shell). */
   onExit(listener: () => void): void;
-  close(): void;
+  /** Ends this viewer's client; rejects (DOCKER_ERROR…) when a container's shell could not be ended. */
+  close(): Promise<void>;
 }
 
 export interface OpenTerminalOptions extends TerminalSize {
@@ -73,28 +75,37 @@ function attachTmux(session: string, options: OpenTerminalOptions): TerminalSess
         listener();
       }),
     close: () => {
-      if (closed) return;
+      if (closed) return Promise.resolve();
       closed = true;
       // SIGHUP, as a closed terminal window sends: the tmux client detaches, the session stays.
       pty.kill('SIGHUP');
+      return Promise.resolve();
     },
   };
 }
 
+// The Engine leaves an exec running when its connection closes (the TTY gets no hangup), so each
+// terminal's shell carries a marker in its environment, and closing finds the processes that carry
+// it (the shell and its children) through /proc and sends them SIGHUP, as a closed window would.
+// The script is constant; the marker comes in as $1. NUL bytes of environ vanish in $(…).
+const hangUpScript = 'for p in /proc/[0-9]*; do case "$(cat "$p/environ" 2>/dev/null)" in *"CC_BRIDGE_TERMINAL=$1"*) kill -HUP "${p#/proc/}";; esac; done';
+
 async function execInContainer(docker: Dockerode, containerId: string, options: OpenTerminalOptions): Promise<TerminalSession> {
   const endpoint = describeDockerEndpoint(docker);
+  const marker = randomUUID();
+  const container = docker.getContainer(containerId);
   let stream: Duplex;
   let exec: Dockerode.Exec;
   try {
-    exec = await docker.getContainer(containerId).exec({
+    exec = await container.exec({
       Cmd: ['sh'],
       AttachStdin: !options.readOnly,
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
-      Env: ['TERM=xterm-256color'],
+      Env: ['TERM=xterm-256color', `CC_BRIDGE_TERMINAL=${marker}`],
     });
-    stream = (await exec.start({ hijack: true, stdin: !options.readOnly, Tty: true })) as Duplex;
+    stream = await exec.start({ hijack: true, stdin: !options.readOnly, Tty: true });
     await exec.resize({ h: options.rows, w: options.cols });
   } catch (error) {
     throw dockerErrorFrom(error, endpoint);
@@ -118,10 +129,18 @@ async function execInContainer(docker: Dockerode, containerId: string, options: 
     },
     onData: (listener) => void stream.on('data', (chunk: Buffer) => listener(chunk)),
     onExit: (listener) => void exitListeners.push(listener),
-    close: () => {
+    close: async () => {
       if (closed) return;
       closed = true;
       stream.destroy();
+      try {
+        const hangUp = await container.exec({ Cmd: ['sh', '-c', hangUpScript, 'cc-bridge-hangup', marker], AttachStdout: true, AttachStderr: true });
+        const output = await hangUp.start({});
+        output.resume();
+        await new Promise((resolve) => output.once('close', resolve).once('end', resolve));
+      } catch (error) {
+        throw dockerErrorFrom(error, endpoint);
+      }
     },
   };
 }

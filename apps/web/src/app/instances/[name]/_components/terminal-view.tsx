@@ -17,16 +17,19 @@ type Connection = 'connecting' | 'open' | 'closed';
 // only nonced styles, so the ones made while it opens carry the nonce Next.js stamped on the page.
 function openWithNonce(terminal: Terminal, element: HTMLElement): void {
   const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
-  const createElement = document.createElement.bind(document);
-  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
-    const created = createElement(tagName, options);
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the rule reads the deprecated-tag-name overload; this is the standard method
+  const original = document.createElement.bind(document);
+  function createElement(tagName: string, options?: ElementCreationOptions): HTMLElement {
+    const created = original(tagName, options);
     if (created instanceof HTMLStyleElement) created.nonce = nonce;
     return created;
-  }) as typeof document.createElement;
+  }
+  // An own property shadows Document.prototype's for the duration of open() only.
+  Object.defineProperty(document, 'createElement', { value: createElement, configurable: true });
   try {
     terminal.open(element);
   } finally {
-    document.createElement = createElement;
+    Reflect.deleteProperty(document, 'createElement');
   }
 }
 
@@ -56,7 +59,10 @@ export default function TerminalView({ name, readOnly }: TerminalViewProps) {
 
     socket.addEventListener('open', () => setConnection('open'));
     socket.addEventListener('message', (message: MessageEvent<ArrayBuffer | string>) => {
-      if (typeof message.data !== 'string') return terminal.write(new Uint8Array(message.data));
+      if (typeof message.data !== 'string') {
+        terminal.write(new Uint8Array(message.data));
+        return;
+      }
       const notice = JSON.parse(message.data) as { type: string; message?: string };
       if (notice.type === 'error') terminal.write(`\r\n\x1b[31m${notice.message ?? 'error'}\x1b[0m\r\n`);
     });
