@@ -53,10 +53,12 @@ const { hostname, port, dev, check } = parsed.data;
 if (!isLoopbackAddress(hostname)) fail(refusal(hostname, port));
 if (check) process.exit(0);
 
-// Next attaches its own `upgrade` listener to the server of the first request it handles (or to
-// `httpServer`), which would answer every terminal handshake too. It gets a server that never
-// listens; the one below hands it the upgrades that are not the terminal's (in dev, HMR).
-const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname, port, httpServer: createServer() });
+// Next attaches its own `upgrade` listener (its router: HMR in dev, its proxy) to the server of
+// the first request it handles, or to `httpServer`; on the real server it would answer every
+// terminal handshake too. It gets a server that never listens, and the dispatcher below passes
+// it the upgrades that are not the terminal's.
+const nextUpgrades = createServer();
+const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname, port, httpServer: nextUpgrades });
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createServer((request, response) => void handle(request, response));
@@ -64,11 +66,12 @@ const server = createServer((request, response) => void handle(request, response
 // instrumentation opens it during prepare()). This process must not open a second one.
 const sharedBridge = () => (globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge> }).ccBridge;
 const terminal = terminalHandler();
-const nextUpgrade = dev ? app.getUpgradeHandler() : null;
 server.on('upgrade', (request, socket, head) => {
   if (isTerminalUpgrade(request)) void terminal(request, socket, head);
-  else if (nextUpgrade) void nextUpgrade(request, socket, head);
-  else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  else if (!nextUpgrades.emit('upgrade', request, socket, head)) {
+    // Next listens once it has handled a request; before that no other upgrade has a page behind it.
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
 });
 server.once('error', (error) => fail(`cc-bridge dashboard: cannot listen on ${hostname}:${port}: ${error.message}`));
 server.listen(port, hostname, () => {
