@@ -4,14 +4,18 @@
 //   tsx server.ts [--hostname 127.0.0.1] [--port 3000] [--dev] [--check]
 // Defaults come from HOST and PORT, then 127.0.0.1:3000. `--check` only checks the address (the
 // dashboard script does so before it builds). Exit code 2: the address or port was refused.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { z } from 'zod';
+import type { CcBridge } from '@cc-bridge/core';
+import { loadConfig } from '@cc-bridge/core/config';
 import { isLoopbackAddress } from '@cc-bridge/core/request-guard';
+import { createTerminalUpgradeHandler, isTerminalUpgrade } from './terminal-server';
 
 const listenOptions = z.object({
   hostname: z.string().min(1, 'the hostname is empty'),
@@ -49,14 +53,26 @@ const { hostname, port, dev, check } = parsed.data;
 if (!isLoopbackAddress(hostname)) fail(refusal(hostname, port));
 if (check) process.exit(0);
 
-const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname, port });
+// Next attaches its own `upgrade` listener (its router: HMR in dev, its proxy) to the server of
+// the first request it handles, or to `httpServer`; on the real server it would answer every
+// terminal handshake too. It gets a server that never listens, and the dispatcher below passes
+// it the upgrades that are not the terminal's.
+const nextUpgrades = createServer();
+const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname, port, httpServer: nextUpgrades });
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createServer((request, response) => void handle(request, response));
-if (dev) {
-  const upgrade = app.getUpgradeHandler();
-  server.on('upgrade', (request, socket, head) => void upgrade(request, socket, head));
-}
+// The process's one CcBridge, opened by Next's side (src/lib/bridge.ts keeps it on globalThis;
+// instrumentation opens it during prepare()). This process must not open a second one.
+const sharedBridge = () => (globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge> }).ccBridge;
+const terminal = terminalHandler();
+server.on('upgrade', (request, socket, head) => {
+  if (isTerminalUpgrade(request)) void terminal(request, socket, head);
+  else if (!nextUpgrades.emit('upgrade', request, socket, head)) {
+    // Next listens once it has handled a request; before that no other upgrade has a page behind it.
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  }
+});
 server.once('error', (error) => fail(`cc-bridge dashboard: cannot listen on ${hostname}:${port}: ${error.message}`));
 server.listen(port, hostname, () => {
   // A name such as localhost resolves at listen time: what was bound is what counts.
@@ -67,6 +83,19 @@ server.listen(port, hostname, () => {
   }
   process.stderr.write(`» cc-bridge dashboard on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}\n`);
 });
+
+/** The terminal endpoint; with a configuration that cannot be read (the pages say why) it refuses every upgrade. */
+function terminalHandler(): (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> {
+  try {
+    return createTerminalUpgradeHandler(loadConfig(), sharedBridge);
+  } catch (error) {
+    const body = `the configuration cannot be read: ${error instanceof Error ? error.message : String(error)}\n`;
+    return (_request, socket) => {
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\n\r\n${body}`);
+      return Promise.resolve();
+    };
+  }
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -16,6 +16,7 @@ import { useLiveState } from '@/lib/live-updates';
 import { instanceDetailQuery } from '@/lib/queries';
 import { pollingInterval } from '@/lib/query-client';
 import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
+import { TerminalSection } from './terminal-section';
 
 const eventLabels: Record<InstanceEvent['kind'], string> = {
   created: 'Created',
@@ -288,6 +289,8 @@ export function InstanceDetailView({ name }: { name: string }) {
         </p>
         {status.error ? <p className="mt-2 text-sm text-red-700 dark:text-red-400">{errorSentence(status.error)}</p> : null}
       </section>
+
+      <TerminalSection name={instance.name} />
 
       <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
         <section aria-labelledby="fields" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">

@@ -1,0 +1,4 @@
+// The terminal entry point: what the dashboard's WebSocket server needs, without the database.
+export { openTerminal, type OpenTerminalOptions, type TerminalSession } from './open-terminal';
+export { parseTerminalControl, terminalQuery, terminalSize, type TerminalControl, type TerminalNotice, type TerminalQuery, type TerminalSize } from './protocol';
+export { createDockerClient } from '../runtimes/docker/docker-client';
