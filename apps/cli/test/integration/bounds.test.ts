@@ -50,7 +50,11 @@ function cleanEnv(): Record<string, string> {
   return { ...Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]]))), CC_BRIDGE_OWNER_LINGER: '0' };
 }
 
-function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+/**
+ * Runs the CLI to its end. `interruptAfterMs`: a command that runs until told to stop (`instances
+ * watch`) gets SIGINT then, as a user's Ctrl-C, and must end in time after it.
+ */
+function runCli(args: readonly string[], env: Record<string, string>, interruptAfterMs?: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     // stdin is a pipe, not a terminal: the CLI must never wait for an answer here.
@@ -60,11 +64,13 @@ function runCli(args: readonly string[], env: Record<string, string>): Promise<C
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const killer = setTimeout(() => child.kill('SIGKILL'), hangMs);
+    const killer = setTimeout(() => child.kill('SIGKILL'), hangMs + (interruptAfterMs ?? 0));
+    const interrupter = interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(killer);
-      resolve({ args, code, signal, stdout, stderr, ms: Date.now() - started });
+      clearTimeout(interrupter);
+      resolve({ args, code, signal, stdout, stderr, ms: Date.now() - started - (interruptAfterMs ?? 0) });
     });
   });
 }
@@ -294,6 +300,9 @@ interface Scenario {
   prepare(): Promise<Record<string, string>>;
 }
 
+/** Commands that run until interrupted, and how long each is left running first (ms). */
+const untilInterrupted: Record<string, number> = { 'instances watch': 8_000 };
+
 const everyCommand: Record<string, string[]> = { '--json': [], '--yes': [], '--remove-runtime': [], '--start': [] };
 const dockerFlags = { ...everyCommand, '--type': ['docker'], '--image': ['cc-bridge-test:latest'], '--network': ['none'] };
 
@@ -360,7 +369,7 @@ describe('every command under a dependency that does not work', () => {
       // A registry per run: runs change it (delete, create) and run at once.
       const dir = await mkdtemp(join(tmpdir(), 'cc-bridge-cli-run-'));
       try {
-        return await runCli(argvFor(leaf, scenario), { ...env, CC_BRIDGE_DATA_DIR: await registryCopy(dir) });
+        return await runCli(argvFor(leaf, scenario), { ...env, CC_BRIDGE_DATA_DIR: await registryCopy(dir) }, untilInterrupted[leaf.path.join(' ')]);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

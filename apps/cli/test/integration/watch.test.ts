@@ -122,7 +122,7 @@ describe('cc-bridge instances watch', () => {
     const screen = await waitFor(pane.screen, (text) => rowOf(text, name) !== undefined, 5_000);
     expect(Date.now() - createdAt).toBeLessThan(5_000);
     // The same table as `instances list`: its header, and the row in its columns.
-    expect(screen).toMatch(/^NAME +TYPE +STATUS +ORIGIN +SESSION\/CONTAINER/m);
+    expect(screen).toMatch(/^NAME +TYPE +STATUS +ACTIVITY +ORIGIN +SESSION\/CONTAINER/m);
     expect(rowOf(screen, name)).toMatch(new RegExp(`^${name} +tmux +created +manual +${name} `));
     expect(screen).toMatch(/^1 instance: 1 created · last change \d\d:\d\d:\d\d$/m);
 
