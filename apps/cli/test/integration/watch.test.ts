@@ -123,7 +123,7 @@ describe('cc-bridge instances watch', () => {
     expect(Date.now() - createdAt).toBeLessThan(5_000);
     // The same table as `instances list`: its header, and the row in its columns.
     expect(screen).toMatch(/^NAME +TYPE +STATUS +ACTIVITY +ORIGIN +SESSION\/CONTAINER/m);
-    expect(rowOf(screen, name)).toMatch(new RegExp(`^${name} +tmux +created +manual +${name} `));
+    expect(rowOf(screen, name)).toMatch(new RegExp(`^${name} +tmux +created +unknown +manual +${name} `));
     expect(screen).toMatch(/^1 instance: 1 created · last change \d\d:\d\d:\d\d$/m);
 
     await pane.sendKeys('q');
