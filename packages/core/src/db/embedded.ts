@@ -45,6 +45,8 @@ class EmbeddedHost {
   readonly #ownerWaitMs: number;
   readonly #detachedOwner: DetachedOwner | null;
   #owned: Ownership | null = null;
+  /** Another process answered on the socket, and no connection has failed since. */
+  #isServedElsewhere = false;
   #pending: Promise<void> | null = null;
   #isClosed = false;
 
@@ -60,10 +62,14 @@ class EmbeddedHost {
     return this.#owned !== null;
   }
 
-  /** Resolves once the folder is served, by this process (taking ownership) or another. */
-  ensureServed(): Promise<void> {
+  /**
+   * Resolves once the folder is served, by this process (taking ownership) or another. With
+   * `trustServed`, another process that answered before is trusted until a connection fails
+   * (see connectFailed) instead of asked again: for connections whose failure is retried.
+   */
+  ensureServed(trustServed = false): Promise<void> {
     if (this.#isClosed) return Promise.reject(new CcBridgeError('DATABASE_ERROR', 'The database is closed'));
-    if (this.#owned) return Promise.resolve();
+    if (this.#owned || (trustServed && this.#isServedElsewhere)) return Promise.resolve();
     this.#pending ??= this.#serve().finally(() => (this.#pending = null));
     return this.#pending;
   }
@@ -73,7 +79,10 @@ class EmbeddedHost {
     const deadline = Date.now() + this.#ownerWaitMs;
     let started: { child: ChildProcess; exit: string | null } | null = null;
     while (Date.now() < deadline) {
-      if (await canConnect(socket)) return;
+      if (await canConnect(socket)) {
+        this.#isServedElsewhere = true;
+        return;
+      }
       if (this.#detachedOwner && started === null) {
         // Only a free lock means nobody is coming: a held one is an owner starting or handing over.
         if (!(await isLocked(dataDir))) started = this.#startOwner(this.#detachedOwner);
@@ -93,6 +102,11 @@ class EmbeddedHost {
       'DATABASE_BUSY',
       `The embedded database in ${dataDir} is busy: another cc-bridge process holds it and has not answered for ${Math.round(this.#ownerWaitMs / 1000)} s; stop it (\`cc-bridge db stop\` for a lingering database owner) or try again`,
     );
+  }
+
+  /** A connection to the socket failed: the owner may be gone, so the next one asks again. */
+  connectFailed(): void {
+    this.#isServedElsewhere = false;
   }
 
   #startOwner(owner: DetachedOwner): { child: ChildProcess; exit: string | null } {
@@ -164,17 +178,28 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
   // folder to be served (a change feed stopped during a handover) must not connect afterwards,
   // or its socket would hold the process and the owner open for good.
   class ServedClient extends pg.Client {
+    /**
+     * Whether a failed connect is retried by whoever asked (the pool does; a LISTEN client's
+     * owner would only see the error), so it may skip asking who serves the folder.
+     */
+    protected readonly isRetried: boolean = false;
     #isEnded = false;
 
     override connect(): Promise<pg.Client>;
     override connect(callback: NonNullable<ConnectCallback>): void;
     override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
-      const served = host.ensureServed().then(() => {
+      const connected = host.ensureServed(this.isRetried).then(async () => {
         if (this.#isEnded) throw new Error('Connection terminated: the client was ended before it connected');
+        try {
+          return await super.connect();
+        } catch (error) {
+          host.connectFailed();
+          throw error;
+        }
       });
-      if (!callback) return served.then(() => super.connect());
-      served.then(
-        () => super.connect(callback),
+      if (!callback) return connected;
+      connected.then(
+        () => (callback as (error: null, client: pg.Client) => void)(null, this),
         (error: unknown) => (callback as (error: Error) => void)(asError(error)),
       );
     }
@@ -188,9 +213,14 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
     }
   }
 
+  class PooledClient extends ServedClient {
+    protected override readonly isRetried = true;
+  }
+
   // A connection the kernel queued just as the owner stopped listening is dropped before it
   // is ever used; a new connection (nothing sent on it yet) is always safe to try again, and
-  // the retry finds the next owner (or becomes it).
+  // the retry finds the next owner (or becomes it). So pooled connections trust an owner that
+  // answered once (no probe per connection), and a failed one asks again.
   type PoolCallback = Parameters<pg.Pool['connect']>[0];
   class ServedPool extends pg.Pool {
     override connect(): Promise<pg.PoolClient>;
@@ -218,7 +248,7 @@ export async function openEmbeddedDatabase(requestedDir: string, logger: Logger,
   const connection = { host: dataDir, port: socketPort, user: 'postgres', database: 'postgres' };
   const pool = new ServedPool({
     ...connection,
-    Client: ServedClient,
+    Client: PooledClient,
     max: 4,
     // Idle connections close soon, so an owner that wants to exit is not kept waiting; and a
     // CLI process ends when its work is done.

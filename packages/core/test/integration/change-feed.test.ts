@@ -188,6 +188,8 @@ describe('the change feed when the embedded database changes hands', () => {
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     // This process takes the folder over (nobody else is left) and its feed listens there.
     await waitFor(watcher.seen, isAll('reconnected'), { timeoutMs: 30_000 });
+    // Its pool trusted the old owner; a query now finds the folder served by this process.
+    expect((await bridge.manager.getInstance('before'))?.id).toBe(before.id);
 
     const created = await execFile(process.execPath, [cli, 'instances', 'create', 'after', '--cwd', '/srv/after', '--json'], { env });
     const createdAt = Date.now();
