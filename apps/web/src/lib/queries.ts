@@ -36,10 +36,13 @@ export function instanceDetailQuery(name: string) {
   });
 }
 
+/** How often (ms) the Docker health is asked for while no push connection tells of outages. */
+export const dockerHealthPollMs = 10_000;
+
 export function dockerHealthQuery() {
   return queryOptions({
     queryKey: dockerHealthKey,
     queryFn: ({ signal }) => fetchDockerHealth(signal),
-    refetchInterval: 10_000,
+    refetchInterval: dockerHealthPollMs,
   });
 }

@@ -3,17 +3,22 @@
 import { Banner } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import { errorSentence } from '@/lib/error-messages';
-import { dockerHealthQuery } from '@/lib/queries';
+import { useLiveState } from '@/lib/live-updates';
+import { dockerHealthPollMs, dockerHealthQuery } from '@/lib/queries';
 
 /** One banner when Docker is enabled but its Engine does not answer; tmux instances work regardless. */
 export function DockerBanner() {
-  const { data: health } = useQuery(dockerHealthQuery());
+  // While the push is connected an outage and its end arrive as changes (they reload this
+  // query): polling the Engine besides cost an idle server a ping per open page every 10 s.
+  const isLive = useLiveState() === 'live';
+  const { data: health } = useQuery({ ...dockerHealthQuery(), refetchInterval: isLive ? false : dockerHealthPollMs });
   if (!health?.enabled || health.reachable) return null;
   // A host setting that cannot be used is not an outage: nothing changes until it is fixed.
   const isMisconfigured = health.error?.code === 'CONFIG_INVALID';
   return (
     // "reconnecting": the server keeps asking (its live follower with backoff while a page
-    // listens, this banner's own poll besides); rows follow by themselves once the Engine answers.
+    // listens; this banner polls only while the push is down); rows follow by themselves once
+    // the Engine answers.
     <Banner variant="warning" title={isMisconfigured ? 'The Docker host setting cannot be used' : 'The Docker Engine is not reachable: reconnecting'}>
       tmux instances work as usual; Docker instances show “unknown” until {isMisconfigured ? 'the setting is fixed' : 'the Engine answers'}.
       {health.error ? <span className="mt-1 block text-xs opacity-80">{errorSentence(health.error)}</span> : null}
