@@ -30,6 +30,12 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 interface Refusal {
   status: number;
   reason: string;
+  /**
+   * The request itself is fine but its instance cannot be attached (no record, not running, the
+   * runtime failed): told over the socket, where the page can show it (a browser cannot read a
+   * refused handshake's answer), then closed with 4000 + status.
+   */
+  isTold?: true;
 }
 
 function notify(socket: WebSocket, notice: TerminalNotice): void {
@@ -39,8 +45,10 @@ function notify(socket: WebSocket, notice: TerminalNotice): void {
 /**
  * Returns the server's `upgrade` handler for terminal paths. `config` gives the allowed hosts,
  * the tmux socket and the Docker host; `sharedBridge()` the process's open CcBridge, or undefined
- * while none is open (answered 503). Refusals are HTTP answers before the handshake: 421/403 from
- * the request guard, 403 for a peer that is not loopback, 400 for a bad query, 404 for no record.
+ * while none is open. A refused request gets an HTTP answer instead of the handshake: 421/403 from
+ * the request guard, 403 for a peer that is not loopback, 400 for a bad query. An instance that
+ * cannot be attached is told after the handshake: an `error` notice with the reason, then close
+ * code 4404 (no such record) or 4503 (the registry is not open, the runtime refused or failed).
  */
 export function createTerminalUpgradeHandler(config: Config, sharedBridge: () => Promise<CcBridge> | undefined) {
   const sockets = new WebSocketServer({ noServer: true });
@@ -73,10 +81,10 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
     if (!query.success) return { status: 400, reason: `bad terminal query: ${query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
 
     const bridgePromise = sharedBridge();
-    if (!bridgePromise) return { status: 503, reason: 'the registry is not open yet; reload the page' };
+    if (!bridgePromise) return { status: 503, reason: 'the registry is not open yet; reload the page', isTold: true };
     try {
       const instance = await (await bridgePromise).manager.getInstance(name);
-      if (!instance) return { status: 404, reason: `no instance named ${name}` };
+      if (!instance) return { status: 404, reason: `no instance named ${name}`, isTold: true };
       const session = await openTerminal(instance, {
         cols: query.data.cols ?? 80,
         rows: query.data.rows ?? 24,
@@ -86,7 +94,7 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
       });
       return { session, name };
     } catch (error) {
-      return { status: 503, reason: error instanceof Error ? error.message : String(error) };
+      return { status: 503, reason: error instanceof Error ? error.message : String(error), isTold: true };
     }
   };
 
@@ -94,7 +102,14 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
     const admitted = await admit(request);
     if ('status' in admitted) {
       logger.warn('refused a terminal connection', { path: new URL(request.url ?? '/', 'http://localhost').pathname, status: admitted.status, reason: admitted.reason });
-      refuse(socket, admitted.status, admitted.reason);
+      if (!admitted.isTold) {
+        refuse(socket, admitted.status, admitted.reason);
+        return;
+      }
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        notify(ws, { type: 'error', message: admitted.reason });
+        ws.close(4000 + admitted.status, 'cannot attach');
+      });
       return;
     }
     const { session: attached, name } = admitted;

@@ -2,6 +2,7 @@ import { execFile as execFileCallback } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
+import { WebSocket } from 'ws';
 import { getTestDockerClient } from '@cc-bridge/core/testing';
 import { containerState, runLabelledContainer } from './support/docker';
 import { serverEnv } from './support/env';
@@ -75,6 +76,20 @@ function handshakeStatus(name: string, headers: Record<string, string>, query = 
     });
     request.on('error', reject);
     request.end();
+  });
+}
+
+/** Opens the terminal socket from Node as the page does; resolves with the first notice and the close code. */
+function toldRefusal(name: string): Promise<{ notice: string; code: number }> {
+  const baseURL = new URL(test.info().project.use.baseURL ?? '');
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://${baseURL.host}/api/instances/${name}/terminal?mode=ro`, { headers: { Origin: baseURL.origin } });
+    let notice = '';
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) notice ||= Buffer.isBuffer(data) ? data.toString('utf8') : '';
+    });
+    socket.on('close', (code) => resolve({ notice, code }));
+    socket.on('error', reject);
   });
 }
 
@@ -185,6 +200,18 @@ test.describe('the terminal', () => {
     expect(await handshakeStatus(name, {})).toBe(403);
     expect(await handshakeStatus(name, { Host: `rebound.example:${own.port}`, Origin: `http://rebound.example:${own.port}` })).toBe(421);
     expect(await handshakeStatus(name, { Origin: own.origin }, 'mode=admin')).toBe(400);
-    expect(await handshakeStatus(`nobody-${uid}`, { Origin: own.origin })).toBe(404);
+    // A sound request for an instance that cannot be attached is answered over the socket, where a page can read why.
+    expect(await toldRefusal(`nobody-${uid}`)).toEqual({ notice: JSON.stringify({ type: 'error', message: `no instance named nobody-${uid}` }), code: 4404 });
+  });
+
+  test('a stopped container’s terminal says why it cannot attach', async ({ page, uid, registry }) => {
+    const name = `halted-${uid}`;
+    const container = await runLabelledContainer(`e2e-term-halted-${uid}`);
+    await getTestDockerClient().getContainer(container.id).stop({ t: 0 });
+    await registry.createInstance({ name, type: 'docker', containerId: container.id, containerName: container.name });
+
+    await open(page, `/instances/${name}`);
+    await page.getByRole('button', { name: 'Open terminal' }).click();
+    await expect(page.getByText(/^Detached: .*(not running|is not running)/i)).toBeVisible();
   });
 });

@@ -11,7 +11,8 @@ export interface TerminalViewProps {
   readOnly: boolean;
 }
 
-type Connection = 'connecting' | 'open' | 'closed';
+/** Where the socket stands; `closed` carries why, when the server or the browser said. */
+type Connection = { state: 'connecting' } | { state: 'open' } | { state: 'closed'; reason: string | null };
 
 // xterm.js inserts <style> elements for its scrollbar and theme as it opens; the page's CSP admits
 // only nonced styles, so the ones made while it opens carry the nonce Next.js stamped on the page.
@@ -36,7 +37,7 @@ function openWithNonce(terminal: Terminal, element: HTMLElement): void {
 /** An xterm.js terminal attached to the instance over the dashboard's terminal WebSocket. */
 export default function TerminalView({ name, readOnly }: TerminalViewProps) {
   const element = useRef<HTMLDivElement>(null);
-  const [connection, setConnection] = useState<Connection>('connecting');
+  const [connection, setConnection] = useState<Connection>({ state: 'connecting' });
 
   useEffect(() => {
     const host = element.current;
@@ -57,16 +58,28 @@ export default function TerminalView({ name, readOnly }: TerminalViewProps) {
       if (socket.readyState === WebSocket.OPEN) socket.send(bytes);
     };
 
-    socket.addEventListener('open', () => setConnection('open'));
+    let wasOpened = false;
+    let reason: string | null = null;
+    socket.addEventListener('open', () => {
+      wasOpened = true;
+      setConnection({ state: 'open' });
+    });
     socket.addEventListener('message', (message: MessageEvent<ArrayBuffer | string>) => {
       if (typeof message.data !== 'string') {
         terminal.write(new Uint8Array(message.data));
         return;
       }
       const notice = JSON.parse(message.data) as { type: string; message?: string };
-      if (notice.type === 'error') terminal.write(`\r\n\x1b[31m${notice.message ?? 'error'}\x1b[0m\r\n`);
+      if (notice.type === 'error') {
+        reason = notice.message ?? 'error';
+        terminal.write(`\r\n\x1b[31m${reason}\x1b[0m\r\n`);
+      }
     });
-    socket.addEventListener('close', () => setConnection('closed'));
+    socket.addEventListener('close', () => {
+      // A refused handshake's answer is not readable from a page: the server's log names it.
+      if (!wasOpened && reason === null) reason = 'the dashboard refused the connection (its log says why)';
+      setConnection({ state: 'closed', reason });
+    });
 
     const input = terminal.onData((data) => send(encoder.encode(data)));
     // Some mouse reports are bytes above 0x7f that are not UTF-8: sent as they are.
@@ -93,7 +106,15 @@ export default function TerminalView({ name, readOnly }: TerminalViewProps) {
   return (
     <div className="flex flex-col gap-2">
       <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
-        {connection === 'connecting' ? 'Connecting…' : connection === 'open' ? (readOnly ? 'Attached, read-only' : 'Attached') : 'Detached'}
+        {connection.state === 'connecting'
+          ? 'Connecting…'
+          : connection.state === 'open'
+            ? readOnly
+              ? 'Attached, read-only'
+              : 'Attached'
+            : connection.reason === null
+              ? 'Detached'
+              : `Detached: ${connection.reason}`}
       </p>
       <div ref={element} role="region" aria-label="Terminal" className="h-[28rem] w-full overflow-hidden rounded-md bg-black p-1" />
     </div>
