@@ -1,13 +1,13 @@
 import { insertEvents } from '../db/bulk.ts';
 import type { SerializedError } from '../errors.ts';
-import type { InstanceEvent, InstanceType } from '../instance.ts';
+import type { Instance, InstanceEvent, InstanceType } from '../instance.ts';
 import type { ActorOption, DiscoveryReport, RefreshReport } from '../reports.ts';
 import type { ContainerChange } from '../runtimes/instance-runtime.ts';
 import { dockerDisabled, eventRow, type RegistryContext } from '../registry/context.ts';
 import type { DiscoveryApply } from '../registry/discovery.ts';
 import type { StatusState } from '../registry/status-state.ts';
 import type { Statuses } from '../registry/status.ts';
-import { hasUnregistered, planContainerWork, recordsOfContainers } from './container-changes.ts';
+import { hasUnregistered, planContainerWork } from './container-changes.ts';
 
 /** What applying a burst of container changes did. */
 export interface ContainerChangesReport {
@@ -69,22 +69,33 @@ export class LiveRegistry {
    * Applies a burst of changes (see planContainerWork): discovery when a container it matches was
    * created or renamed or has no record yet (only with `docker.autoDiscovery`), then one status
    * refresh of the records of every container touched. Containers no record names and discovery
-   * would not match cost one database read and nothing else.
+   * would not match cost one database query that returns nothing: other work on the Engine (a
+   * build, someone's tests) must not make a follower of 1,000 records read them all each time.
    */
   async applyContainerChanges(changes: readonly ContainerChange[], options: ActorOption = {}): Promise<ContainerChangesReport> {
-    const { prisma, config } = this.#context;
+    const { config } = this.#context;
     const work = planContainerWork(changes, { containerLabel: config.docker.containerLabel, imagePatterns: config.docker.imagePatterns });
     const actor = options.actor ?? this.#context.actor;
-    const dockerRecords = () => prisma.instance.findMany({ where: { type: 'docker', containerId: { not: null } } });
-    let records = await dockerRecords();
+    let records = await this.#recordsOfContainers(work.containerIds);
     let discovery: DiscoveryReport | null = null;
     if (config.docker.autoDiscovery && (work.needsDiscovery || hasUnregistered(work, records))) {
       discovery = await this.#discovery.refreshDiscovery({ actor: 'discovery' });
-      records = await dockerRecords();
+      records = await this.#recordsOfContainers(work.containerIds);
     }
-    const touched = recordsOfContainers(records, work.containerIds);
-    const refresh = touched.length === 0 ? null : (await this.#statuses.refreshRecords(touched, actor)).report;
+    const refresh = records.length === 0 ? null : (await this.#statuses.refreshRecords(records, actor)).report;
     return { discovery, refresh };
+  }
+
+  /** The Docker records naming one of `containerIds` (full ids; a stored short id matches the full id it starts, as recordsOfContainers). */
+  async #recordsOfContainers(containerIds: readonly string[]): Promise<Instance[]> {
+    if (containerIds.length === 0) return [];
+    const { prisma } = this.#context;
+    const matches = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id::text AS id FROM "Instance"
+      WHERE type = 'docker' AND "containerId" <> ''
+        AND EXISTS (SELECT 1 FROM unnest(${[...containerIds]}::text[]) AS touched(id) WHERE starts_with(touched.id, "containerId"))`;
+    if (matches.length === 0) return [];
+    return prisma.instance.findMany({ where: { id: { in: matches.map((match) => match.id) } } });
   }
 
   /**

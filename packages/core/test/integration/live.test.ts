@@ -112,6 +112,22 @@ describe.each(testBackends())('live status from the Docker Engine (%s database)'
     expect(await history('stopper')).toEqual(['running', 'stopped']);
   });
 
+  it('follows a container registered by hand under its short id, and leaves records alone for containers nobody names', async () => {
+    // Not labelled: discovery would not match it; the record names it by the 12 characters `docker ps` shows.
+    const container = await runTestContainer({ name: containerName('short'), command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'] });
+    const shortId = (await container.inspect()).Id.slice(0, 12);
+    await bridge.manager.createDockerInstance({ name: 'short', containerId: shortId, containerName: containerName('short') });
+    await until('running', async () => (await statusOf('short')) === 'running', 3_000);
+    const unrelated = await runTestContainer({ name: containerName('nobody'), command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'] });
+    await execFile('docker', ['stop', '--time', '5', containerName('nobody')]);
+    await execFile('docker', ['stop', '--time', '5', containerName('short')]);
+    await until('stopped', async () => (await statusOf('short')) === 'stopped', 3_000);
+    await bridge.live.idle();
+    expect((await bridge.manager.listInstances()).items.map((instance) => instance.name)).toEqual(['short']);
+    expect((await bridge.manager.listEvents('short')).filter((event) => event.kind === 'status_changed').at(-1)?.to).toBe('stopped');
+    await unrelated.remove({ force: true });
+  });
+
   it('keeps a Docker instance created and started here while followed: one record, the create\'s, and its container', async () => {
     // The follower hears the container's `create` and may register it before the create writes
     // its record (it usually does); whichever writes first, the create's record and container stay.
