@@ -128,7 +128,7 @@ export interface HooksStatus {
  */
 export function userHooksStatus(where: { home: string; spoolDir: string }): HooksStatus {
   const file = claudeSettingsPath({ home: where.home });
-  let events: string[] = [];
+  let events: string[];
   try {
     events = eventsReportingTo(readClaudeSettings(file), where.spoolDir);
   } catch {
