@@ -82,9 +82,9 @@ describe('token use from the real Claude Code transcript', () => {
 
   afterAll(async () => {
     unsubscribe();
-    await bridge?.close();
-    await tmux?.dispose();
-    await api?.close();
+    await bridge.close();
+    await tmux.dispose();
+    await api.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 
