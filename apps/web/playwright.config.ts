@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { noDockerPort, noDockerServerEnv, relayedPort, relayedServerEnv, serverEnv } from './e2e/support/env';
+import { noDockerPort, noDockerServerEnv, relayedPort, relayedServerEnv, serverEnv, serverHome } from './e2e/support/env';
 
 const port = Number(process.env.CC_BRIDGE_E2E_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -35,7 +35,7 @@ export default defineConfig({
     {
       command: `${build}pnpm exec tsx server.ts --hostname 127.0.0.1 --port ${port}`,
       url: `${baseURL}/instances`,
-      env: { ...serverEnv, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...serverEnv, HOME: serverHome, NEXT_TELEMETRY_DISABLED: '1' },
       reuseExistingServer: false,
       timeout: 180_000,
       stdout: 'pipe',

@@ -6,8 +6,10 @@ import {
   columnFieldNames,
   describeRuntimeState,
   fieldSpec,
+  agentDetailRows,
   type Instance,
   instanceDetailRows,
+  type TokenUsage,
   instanceFieldValuesOf,
   runtimeIdentity,
   shortContainerId,
@@ -15,12 +17,18 @@ import {
 } from '@cc-bridge/core/schemas';
 import { CliError } from './io.ts';
 
-/** An instance as `--json` prints it: camelCase names, ISO 8601 dates, every field present. */
-export type InstanceJson = { [Field in keyof Instance]: Instance[Field] extends Date ? string : Instance[Field] extends Date | null ? string | null : Instance[Field] };
+/**
+ * An instance as `--json` prints it: camelCase names, ISO 8601 dates, every field present, and
+ * `tokens`, its agent's token use read from Claude Code's transcript (null: no transcript, or
+ * not read for this output).
+ */
+export type InstanceJson = { [Field in keyof Instance]: Instance[Field] extends Date ? string : Instance[Field] extends Date | null ? string | null : Instance[Field] } & {
+  tokens: TokenUsage | null;
+};
 
 // Fields are picked one by one so that whatever else the manager's objects carry never leaks
 // into the JSON that scripts depend on.
-export function instanceToJson(instance: Instance): InstanceJson {
+export function instanceToJson(instance: Instance, tokens: TokenUsage | null = null): InstanceJson {
   return {
     id: instance.id,
     name: instance.name,
@@ -37,6 +45,7 @@ export function instanceToJson(instance: Instance): InstanceJson {
     activityReason: instance.activityReason,
     claudeSessionId: instance.claudeSessionId,
     claudeTranscriptPath: instance.claudeTranscriptPath,
+    tokens,
     version: instance.version,
   };
 }
@@ -52,7 +61,7 @@ export function statusToJson(result: StatusResult) {
 }
 
 export function removalToJson(report: RemovalReport) {
-  return { dryRun: report.dryRun, engine: report.engine, removed: report.removed.map(instanceToJson), otherEngine: report.otherEngine };
+  return { dryRun: report.dryRun, engine: report.engine, removed: report.removed.map((instance) => instanceToJson(instance)), otherEngine: report.otherEngine };
 }
 
 /** The one document `--json` prints. */
@@ -126,22 +135,21 @@ export function emptyListMessage(total: number): string {
     : `No instances match (${total} in the registry).\n`;
 }
 
-/** `show`: one field a line, only the runtime fields that hold something. */
-export function formatInstanceDetails(instance: Instance, now: Date): string {
+/** `show`: one field a line, only the fields that hold something; `tokens` from the transcript (null: unknown). */
+export function formatInstanceDetails(instance: Instance, now: Date, tokens: TokenUsage | null = null): string {
   const when = (date: Date | null) => (date === null ? '-' : `${formatDateTime(date)} (${formatAge(date, now)})`);
   const fields: [string, string | number | null][] = [
     ['name', instance.name],
     ['type', instance.type],
     ['status', instance.status],
-    ['activity', instance.activitySince === null ? instance.activity : `${instance.activity} (since ${formatAge(instance.activitySince, now)})`],
-    ['waiting on', instance.activityReason],
     ['origin', instance.origin],
     ...instanceDetailRows(instance).map(({ cliLabel, value }): [string, string | number | null] => [cliLabel, value]),
     ['created', when(instance.createdAt)],
     ['updated', when(instance.updatedAt)],
     ['last seen', when(instance.lastSeenAt)],
     ['last activity', when(instance.lastActivityAt)],
-    ['claude session', instance.claudeSessionId],
+    // The agent: activity, since, what it waits on, Claude's session and transcript, tokens.
+    ...agentDetailRows(instance, tokens).map(({ cliLabel, value }): [string, string | number | null] => [cliLabel, value instanceof Date ? when(value) : value]),
     ['version', instance.version],
     ['id', instance.id],
   ];

@@ -100,9 +100,15 @@ describe('instanceToJson', () => {
       activityReason: 'Bash: rm -rf build',
       claudeSessionId: 'c0ffee',
       claudeTranscriptPath: '/home/me/.claude/projects/-srv-api/c0ffee.jsonl',
+      tokens: null,
       version: 3,
     });
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+
+  it('carries the token use it is given', () => {
+    const tokens = { input: 107, output: 23, cacheCreation: 311, cacheRead: 4013 };
+    expect(instanceToJson(instance(), tokens).tokens).toEqual(tokens);
   });
 
   it('leaves out anything that is not an Instance field', () => {
@@ -159,6 +165,21 @@ describe('formatInstanceDetails', () => {
     expect(text).not.toContain('container id');
     expect(text).toContain('last activity: -\n');
     expect(text).not.toContain('engine');
+  });
+
+  it("shows the agent: activity, since, what it waits on, Claude's session and transcript, tokens", () => {
+    const since = new Date(2026, 10, 28, 11, 58);
+    const waiting = instance({ activity: 'waiting', activitySince: since, activityReason: 'Bash: rm -rf build', claudeSessionId: 'c0ffee', claudeTranscriptPath: '/t/c0ffee.jsonl' });
+    const text = formatInstanceDetails(waiting, now, { input: 107, output: 23, cacheCreation: 311, cacheRead: 4013 });
+    const line = (label: string) => text.split('\n').find((entry) => entry.startsWith(`${label}:`))?.slice(label.length + 1).trim();
+    expect(line('activity')).toBe('waiting');
+    expect(line('activity since')).toBe('2026-11-28 11:58 (2m ago)');
+    expect(line('waiting on')).toBe('Bash: rm -rf build');
+    expect(line('claude session')).toBe('c0ffee');
+    expect(line('transcript')).toBe('/t/c0ffee.jsonl');
+    expect([line('input tokens'), line('output tokens'), line('cache creation tokens'), line('cache read tokens')]).toEqual(['107', '23', '311', '4013']);
+    // Unknown token use: no token lines at all.
+    expect(formatInstanceDetails(waiting, now)).not.toContain('tokens');
   });
 
   it("shows a container's state as the Engine words it, and which Engine it belongs to", () => {

@@ -50,3 +50,4 @@ export {
   type ScreenHold,
   type StandingActivity,
 } from './activity/screen-activity.ts';
+export { TranscriptUsageReader, UsageTally, addTokens, noTokens, usageOfTranscriptLine } from './activity/transcript-usage.ts';

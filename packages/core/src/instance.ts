@@ -23,7 +23,8 @@ export const instanceOrigins = ['manual', 'discovered'] as const;
  * while its session or container lives), `unknown` (no report yet). Reported by Claude Code's hooks.
  */
 export const instanceActivities = ['busy', 'waiting', 'idle', 'exited', 'unknown'] as const;
-export const sortFields = ['name', 'type', 'status', 'createdAt', 'updatedAt', 'lastSeenAt'] as const;
+/** `activity` sorts in the order of `instanceActivities` (the database enum's). */
+export const sortFields = ['name', 'type', 'status', 'activity', 'createdAt', 'updatedAt', 'lastSeenAt'] as const;
 export const sortOrders = ['asc', 'desc'] as const;
 
 export type InstanceStatus = (typeof instanceStatuses)[number];
@@ -228,6 +229,51 @@ const summaryRows = [
   { label: 'Engine state', cliLabel: 'engine state', describe: describeRuntimeState },
   { label: 'Docker Engine', cliLabel: 'engine', describe: describeDockerEngine },
 ] as const;
+
+/**
+ * Tokens an agent used, summed over the assistant messages of its Claude Code transcript (the
+ * Messages API's usage): `input` (uncached input), `output`, `cacheCreation` (input written to
+ * the prompt cache), `cacheRead` (input read from it). Counts of tokens.
+ */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+}
+
+/** The kinds of token use in the order every view lists them, with their words. */
+export const tokenKinds = [
+  { key: 'input', label: 'Input tokens', cliLabel: 'input tokens' },
+  { key: 'output', label: 'Output tokens', cliLabel: 'output tokens' },
+  { key: 'cacheCreation', label: 'Cache creation tokens', cliLabel: 'cache creation tokens' },
+  { key: 'cacheRead', label: 'Cache read tokens', cliLabel: 'cache read tokens' },
+] as const satisfies readonly { key: keyof TokenUsage; label: string; cliLabel: string }[];
+
+/** One line about the agent for the detail page and `show`; a date is left to each view to word. */
+export interface AgentDetailRow {
+  label: string;
+  cliLabel: string;
+  /** Null: empty (the page shows a dash, `show` leaves the line out). */
+  value: string | number | Date | null;
+  isCode: boolean;
+}
+
+/**
+ * The agent's lines of a record: its activity, since when, what it waits on, Claude's session
+ * and transcript, then its token use (`tokens` as read from the transcript; null: unknown, the
+ * lines are empty).
+ */
+export function agentDetailRows(instance: Pick<Instance, (typeof activityFields)[number]>, tokens: TokenUsage | null): AgentDetailRow[] {
+  return [
+    { label: 'Activity', cliLabel: 'activity', value: instance.activity, isCode: false },
+    { label: 'Activity since', cliLabel: 'activity since', value: instance.activitySince, isCode: false },
+    { label: 'Waiting on', cliLabel: 'waiting on', value: instance.activityReason, isCode: false },
+    { label: 'Claude session', cliLabel: 'claude session', value: instance.claudeSessionId, isCode: true },
+    { label: 'Transcript', cliLabel: 'transcript', value: instance.claudeTranscriptPath, isCode: true },
+    ...tokenKinds.map(({ key, label, cliLabel }) => ({ label, cliLabel, value: tokens === null ? null : tokens[key], isCode: false })),
+  ];
+}
 
 /** The per-type lines of a record, in declaration order, then the summaries; fields of every type, empty ones included. */
 export function instanceDetailRows(instance: Instance): InstanceDetailRow[] {

@@ -1,5 +1,6 @@
 export * from './types.ts';
 
+export { ActivityBadge, type ActivityBadgeProps } from './components/activity-badge.tsx';
 export { Banner, type BannerProps, type BannerVariant } from './components/banner.tsx';
 export { Button, type ButtonProps, type ButtonSize, type ButtonVariant } from './components/button.tsx';
 export { ConfirmDialog, type ConfirmDialogProps } from './components/confirm-dialog.tsx';

@@ -1,13 +1,15 @@
 // The domain's unions come from core's schemas-only entry point (zod and nothing else), so the
 // UI never pulls in core's database, tmux or Docker code.
-import type { ColumnField, IdentityField, InstanceFieldValues, InstanceOrigin, InstanceStatus, InstanceType } from '@cc-bridge/core/schemas';
+import type { ColumnField, IdentityField, InstanceActivity, InstanceFieldValues, InstanceOrigin, InstanceStatus, InstanceType } from '@cc-bridge/core/schemas';
 
 export {
+  instanceActivities,
   instanceOrigins,
   instanceStatuses,
   instanceTypes,
   sortFields,
   sortOrders,
+  type InstanceActivity,
   type InstanceOrigin,
   type InstanceStatus,
   type InstanceType,
@@ -24,6 +26,10 @@ export interface InstanceRow extends Pick<InstanceFieldValues, IdentityField | C
   name: string;
   type: InstanceType;
   status: InstanceStatus;
+  /** What its agent is doing (Claude Code's hooks), since when, and for `waiting` what it asks. */
+  activity: InstanceActivity;
+  activitySince: Date | string | null;
+  activityReason: string | null;
   origin: InstanceOrigin;
   createdAt: Date | string;
   lastSeenAt: Date | string | null;
@@ -33,8 +39,10 @@ export interface InstanceRow extends Pick<InstanceFieldValues, IdentityField | C
 export interface InstanceFiltersValue {
   type: InstanceType | null;
   status: InstanceStatus[];
+  /** One activity, or null: any. */
+  activity: InstanceActivity | null;
   origin: InstanceOrigin | null;
   search: string;
 }
 
-export const emptyInstanceFilters: InstanceFiltersValue = { type: null, status: [], origin: null, search: '' };
+export const emptyInstanceFilters: InstanceFiltersValue = { type: null, status: [], activity: null, origin: null, search: '' };

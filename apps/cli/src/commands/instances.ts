@@ -1,5 +1,6 @@
 import type { BulkTarget, DiscoveryReport, RemovalReport } from '@cc-bridge/core';
 import { type Instance, instanceTypes, typeSpecs } from '@cc-bridge/core/schemas';
+import { TranscriptUsageReader } from '@cc-bridge/core/transcript-usage';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { printBulkResults } from '../bulk-output.ts';
@@ -90,9 +91,10 @@ const runtimeActions = [
   { kind: 'restart', description: 'restart instances: the tmux session anew, or the container' },
 ] as const;
 
-/** One record: as JSON, or as aligned fields. */
-function printInstance(io: Io, instance: Instance, isJson: boolean): void {
-  io.out(isJson ? toJsonDocument(instanceToJson(instance)) : formatInstanceDetails(instance, io.now()));
+/** One record: as JSON, or as aligned fields; with its agent's token use from the transcript. */
+async function printInstance(io: Io, instance: Instance, isJson: boolean): Promise<void> {
+  const tokens = await new TranscriptUsageReader().read(instance.claudeTranscriptPath);
+  io.out(isJson ? toJsonDocument(instanceToJson(instance, tokens)) : formatInstanceDetails(instance, io.now(), tokens));
 }
 
 export function registerInstanceCommands(program: RootCommand, io: Io): void {
@@ -127,7 +129,12 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         // What the agents' hooks reported since anyone last looked (the activity column).
         await manager.applyHookReports();
         const result = await manager.listInstances({ ...listFilterQuery(options), ...listSortQuery(options) });
-        if (isJson) io.out(toJsonDocument(result.items.map(instanceToJson)));
+        if (isJson) {
+          const reader = new TranscriptUsageReader();
+          const records = [];
+          for (const item of result.items) records.push(instanceToJson(item, await reader.read(item.claudeTranscriptPath)));
+          io.out(toJsonDocument(records));
+        }
         else if (result.items.length === 0) io.out(emptyListMessage(result.total));
         else io.out(formatInstanceTable(result.items, io.now()));
       });
@@ -154,7 +161,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.createInstance(buildCreateInput(name, options), { start: options.start === true });
-        printInstance(io, instance, options.json === true);
+        await printInstance(io, instance, options.json === true);
       });
     });
 
@@ -166,7 +173,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.getInstanceOrThrow(name);
-        printInstance(io, instance, options.json === true);
+        await printInstance(io, instance, options.json === true);
       });
     });
 
@@ -221,7 +228,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.recreateInstance(name);
-        printInstance(io, instance, options.json === true);
+        await printInstance(io, instance, options.json === true);
       });
     });
 
@@ -240,7 +247,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       const patch = orUsageError(command, () => buildUpdatePatch(flags));
       await open(command, async ({ manager }) => {
         const instance = await manager.updateInstance(name, patch, { expectedVersion: options.expectedVersion });
-        printInstance(io, instance, options.json === true);
+        await printInstance(io, instance, options.json === true);
       });
     });
 

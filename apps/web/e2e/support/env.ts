@@ -17,6 +17,13 @@ const configFile = join(runDir, 'config.toml');
 // Written here rather than in globalSetup: the web server may start before globalSetup runs.
 if (!existsSync(configFile)) writeFileSync(configFile, '# e2e: everything comes from the environment\n');
 
+/**
+ * The main server's HOME: its own, so the dashboard reads Claude Code's user settings
+ * (`~/.claude/settings.json`, whether the hooks are installed) from a folder the tests own, never
+ * from the real user's. Only that server gets it (playwright.config.ts), not the test processes.
+ */
+export const serverHome = join(runDir, 'home');
+
 /** Every container an e2e run makes carries this label (and core's cc-bridge.test), so teardown finds them. */
 export const e2eLabel = 'cc-bridge.e2e';
 /**

@@ -2,7 +2,7 @@
 
 import type { BulkResult } from '@cc-bridge/core';
 import { z } from 'zod';
-import { instanceOrigins, instanceStatuses, instanceTypes } from '@/lib/core-schemas';
+import { instanceActivities, instanceOrigins, instanceStatuses, instanceTypes } from '@/lib/core-schemas';
 import { defineAction } from './safe-action';
 
 /**
@@ -20,6 +20,7 @@ export const runInstanceActionAction = defineAction(
         filter: z.strictObject({
           type: z.enum(instanceTypes).nullable(),
           status: z.array(z.enum(instanceStatuses)),
+          activity: z.enum(instanceActivities).nullable(),
           origin: z.enum(instanceOrigins).nullable(),
           search: z.string().max(200).nullable(),
         }),
@@ -28,10 +29,11 @@ export const runInstanceActionAction = defineAction(
   }),
   async ({ kind, target }, { manager }): Promise<BulkResult[]> => {
     if ('names' in target) return manager.runBulk({ names: target.names }, { kind }, { actor: 'web' });
-    const { type, status, origin, search } = target.filter;
+    const { type, status, activity, origin, search } = target.filter;
     const query = {
       ...(type ? { type } : {}),
       ...(status.length > 0 ? { status } : {}),
+      ...(activity ? { activity } : {}),
       ...(origin ? { origin } : {}),
       ...(search ? { search } : {}),
     };

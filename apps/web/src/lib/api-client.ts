@@ -1,6 +1,6 @@
 import type { DockerHealth, Instance, InstanceEvent, ListInstancesResult, SerializedError, StatusResult } from '@cc-bridge/core';
 import { ActionError } from './error-messages';
-import type { InstanceDetail, InstancesById } from './reads';
+import type { FleetSummary, InstanceDetail, InstancesById } from './reads';
 
 /** A value as JSON carries it: dates become ISO strings. */
 type Json<T> = T extends Date ? string : T extends (infer Item)[] ? Json<Item>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -67,7 +67,7 @@ export async function fetchInstanceDetail(name: string, signal?: AbortSignal): P
   try {
     const body = await getJson(`/api/instances/${encodeURIComponent(name)}`, signal);
     const detail = body as Json<InstanceDetail>;
-    return { instance: instanceOf(detail.instance), status: statusOf(detail.status), events: detail.events.map(eventOf) };
+    return { instance: instanceOf(detail.instance), status: statusOf(detail.status), events: detail.events.map(eventOf), tokens: detail.tokens };
   } catch (error) {
     if (error instanceof ActionError && error.error.code === 'NOT_FOUND') return null;
     throw error;
@@ -78,6 +78,10 @@ export async function fetchInstanceDetail(name: string, signal?: AbortSignal): P
 export async function fetchInstancesByIds(ids: readonly string[], signal?: AbortSignal): Promise<Instance[]> {
   const body = await getJson(`/api/instances?ids=${ids.map(encodeURIComponent).join(',')}`, signal);
   return (body as Json<InstancesById>).items.map(instanceOf);
+}
+
+export async function fetchFleetSummary(signal?: AbortSignal): Promise<FleetSummary> {
+  return (await getJson('/api/fleet', signal)) as FleetSummary;
 }
 
 export async function fetchDockerHealth(signal?: AbortSignal): Promise<DockerHealth> {

@@ -3,7 +3,7 @@ import { defaultListParams, loadListParams, serializeListParams, toListQuery, ty
 
 describe('the /instances URL', () => {
   it('reads a link with values that do not parse as the defaults, keeping the rest', () => {
-    expect(loadListParams('?type=vm&status=bogus&sort=colour&order=sideways&page=-3&search=odd-link')).toEqual({
+    expect(loadListParams('?type=vm&status=bogus&activity=napping&sort=colour&order=sideways&page=-3&search=odd-link')).toEqual({
       ...defaultListParams,
       search: 'odd-link',
     });
@@ -24,7 +24,7 @@ describe('the /instances URL', () => {
 
   it('writes only what differs from the defaults, in the format links and tests rely on', () => {
     expect(serializeListParams('/instances', defaultListParams)).toBe('/instances');
-    const params: InstanceListParams = { type: 'tmux', status: ['running', 'stopped'], origin: 'manual', search: 'a b', sort: 'status', order: 'desc', page: 2 };
+    const params: InstanceListParams = { type: 'tmux', status: ['running', 'stopped'], activity: 'waiting', origin: 'manual', search: 'a b', sort: 'activity', order: 'desc', page: 2 };
     const url = serializeListParams('/instances', params);
     expect(new URLSearchParams(url.split('?')[1]).get('status')).toBe('running,stopped');
     expect(loadListParams(url.slice(url.indexOf('?')))).toEqual(params);
@@ -32,5 +32,6 @@ describe('the /instances URL', () => {
 
   it('asks core for the page the URL names', () => {
     expect(toListQuery({ ...defaultListParams, status: ['error'], page: 3 })).toEqual({ status: ['error'], sort: 'name', order: 'asc', limit: 100, offset: 200 });
+    expect(toListQuery({ ...defaultListParams, activity: 'waiting' })).toMatchObject({ activity: ['waiting'] });
   });
 });

@@ -1,6 +1,7 @@
 import { createLoader, createParser, createSerializer, parseAsStringLiteral, type inferParserType } from 'nuqs/server';
 import { z } from 'zod';
 import {
+  instanceActivities,
   instanceOrigins,
   instanceStatus,
   instanceStatuses,
@@ -52,6 +53,8 @@ const parseAsPage = createParser<number>({
 export const instanceListParsers = {
   type: parseAsStringLiteral(instanceTypes),
   status: parseAsStatusList.withDefault([]),
+  /** One activity (`activity=waiting`); core's list filters on it as `--activity` does. */
+  activity: parseAsStringLiteral(instanceActivities),
   origin: parseAsStringLiteral(instanceOrigins),
   search: parseAsSearch,
   sort: parseAsStringLiteral(sortFields).withDefault('name'),
@@ -64,6 +67,7 @@ export type InstanceListParams = inferParserType<typeof instanceListParsers>;
 export const defaultListParams: InstanceListParams = {
   type: null,
   status: [],
+  activity: null,
   origin: null,
   search: null,
   sort: 'name',
@@ -82,6 +86,7 @@ export function toListQuery(params: InstanceListParams): ListInstancesQuery {
   return {
     ...(params.type ? { type: params.type } : {}),
     ...(params.status.length > 0 ? { status: params.status } : {}),
+    ...(params.activity ? { activity: [params.activity] } : {}),
     ...(params.origin ? { origin: params.origin } : {}),
     ...(params.search ? { search: params.search } : {}),
     sort: params.sort,
@@ -97,7 +102,7 @@ export function toListQuery(params: InstanceListParams): ListInstancesQuery {
  * core's own `listInstancesQuery` fields; `status` is comma-separated as in the page URL.
  */
 export const listRequestQuery = listInstancesQuery
-  .pick({ type: true, status: true, origin: true, search: true, sort: true, order: true })
+  .pick({ type: true, status: true, activity: true, origin: true, search: true, sort: true, order: true })
   .extend({
     // Each listed status is checked on its own, so the message names the one that is wrong.
     status: z.preprocess((value) => (typeof value === 'string' ? value.split(',') : value), z.array(instanceStatus).optional()),

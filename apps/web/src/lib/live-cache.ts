@@ -22,6 +22,7 @@ export function placingFields(params: InstanceListParams): Set<Field> {
   const fields = new Set<Field>(['name', params.sort]);
   if (params.type !== null) fields.add('type');
   if (params.status.length > 0) fields.add('status');
+  if (params.activity !== null) fields.add('activity');
   if (params.origin !== null) fields.add('origin');
   if (params.search !== null) for (const field of searchedFields) fields.add(field);
   return fields;

@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { fetchDockerHealth, fetchInstanceDetail, fetchInstanceList } from './api-client';
+import { fetchDockerHealth, fetchFleetSummary, fetchInstanceDetail, fetchInstanceList } from './api-client';
 import { serializeListParams, type InstanceListParams } from './list-params';
 import { backgroundRefetchMs } from './query-client';
 
@@ -12,6 +12,7 @@ export const instanceKeys = {
 };
 
 export const dockerHealthKey = ['docker-health'] as const;
+export const fleetSummaryKey = ['fleet-summary'] as const;
 
 // Reads are GETs of app/api's route handlers (lib/api-client.ts); the server pages prefetch the
 // same keys with lib/reads.ts, which those handlers answer with.
@@ -44,5 +45,17 @@ export function dockerHealthQuery() {
     queryKey: dockerHealthKey,
     queryFn: ({ signal }) => fetchDockerHealth(signal),
     refetchInterval: dockerHealthPollMs,
+  });
+}
+
+/**
+ * GET /api/fleet: token totals and the hooks' state. Polled, push or not: a transcript grows with
+ * every model call without any record changing, so no change is pushed for it.
+ */
+export function fleetSummaryQuery() {
+  return queryOptions({
+    queryKey: fleetSummaryKey,
+    queryFn: ({ signal }) => fetchFleetSummary(signal),
+    refetchInterval: 5_000,
   });
 }

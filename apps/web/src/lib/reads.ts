@@ -1,4 +1,17 @@
-import { CcBridgeError, parseInput, type DockerHealth, type Instance, type InstanceEvent, type ListInstancesQuery, type ListInstancesResult, type StatusResult } from '@cc-bridge/core';
+import { homedir } from 'node:os';
+import {
+  CcBridgeError,
+  parseInput,
+  TranscriptUsageReader,
+  type DockerHealth,
+  type Instance,
+  type InstanceEvent,
+  type ListInstancesQuery,
+  type ListInstancesResult,
+  type StatusResult,
+  type TokenUsage,
+} from '@cc-bridge/core';
+import { userHooksStatus, type HooksStatus } from '@cc-bridge/core/claude-settings';
 import { z } from 'zod';
 import { getBridge } from './bridge';
 import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
@@ -6,11 +19,21 @@ import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
 // What the dashboard reads, in one place: the GET route handlers under app/api answer with these,
 // and the server pages prefetch through them, so the first HTML and every later poll agree.
 
-/** The detail page's data: the record, its live status and its whole history, newest last. */
+/** The detail page's data: the record, its live status, its whole history (newest last) and its agent's token use. */
 export interface InstanceDetail {
   instance: StatusResult['instance'];
   status: StatusResult;
   events: InstanceEvent[];
+  /** From the Claude Code transcript; null when it has none or it cannot be read. */
+  tokens: TokenUsage | null;
+}
+
+// Transcripts are read on request, each file again only when it grew (core's reader keeps, per
+// file, where it stopped and the sums so far); one per server process, across HMR too.
+const store = globalThis as typeof globalThis & { ccBridgeTranscripts?: TranscriptUsageReader };
+function transcripts(): TranscriptUsageReader {
+  store.ccBridgeTranscripts ??= new TranscriptUsageReader();
+  return store.ccBridgeTranscripts;
 }
 
 /**
@@ -35,7 +58,26 @@ export async function readInstanceDetail(name: string): Promise<InstanceDetail |
   const { manager } = await getBridge();
   if (!(await manager.getInstance(parsed.data))) return null;
   const [status, events] = await Promise.all([manager.getInstanceStatus(parsed.data), manager.listEvents(parsed.data)]);
-  return { instance: status.instance, status, events };
+  const tokens = await transcripts().read(status.instance.claudeTranscriptPath);
+  return { instance: status.instance, status, events, tokens };
+}
+
+/** What /instances shows of the agents as a whole: the fleet's token use, and whether the hooks report here. */
+export interface FleetSummary {
+  /** Summed over every record's transcript (all pages, any filter). */
+  tokens: TokenUsage;
+  /** How many transcripts could be read. */
+  transcripts: number;
+  /** cc-bridge's hooks in the user settings of the server's HOME, reporting to this server's spool folder. */
+  hooks: HooksStatus;
+}
+
+/** The fleet's token use and the hooks' state (GET /api/fleet). */
+export async function readFleetSummary(): Promise<FleetSummary> {
+  const { manager, config } = await getBridge();
+  const { items } = await manager.listInstances({});
+  const { tokens, transcripts: count } = await transcripts().total(items.map((item) => item.claudeTranscriptPath));
+  return { tokens, transcripts: count, hooks: userHooksStatus({ home: homedir(), spoolDir: config.hooks.spoolDir }) };
 }
 
 /** Whether Docker is enabled and its Engine answers a ping (core's outage rule applies). */
@@ -46,7 +88,7 @@ export async function readDockerHealth(): Promise<DockerHealth> {
 
 /**
  * The list query a GET /api/instances URL asks for: the page URL's parameters (`type`, `status`
- * comma-separated, `origin`, `search`, `sort`, `order`, `page`), validated with core's list schema.
+ * comma-separated, `activity`, `origin`, `search`, `sort`, `order`, `page`), validated with core's list schema.
  * An empty value counts as absent. Throws INVALID_INPUT naming the parameter for an unknown or
  * repeated parameter or a value core refuses.
  */

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { hookCommandLine, installedHookEvents, installHooks, uninstallHooks } from './claude-settings.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventsReportingTo, hookCommandLine, installedHookEvents, installHooks, uninstallHooks, userHooksStatus } from './claude-settings.ts';
 import { reportedHookEvents } from './hook-event.ts';
 
 const script = '/opt/cc-bridge/apps/cli/dist/hook.mjs';
@@ -59,5 +62,35 @@ describe('uninstallHooks', () => {
     const shared = { hooks: { Stop: [{ hooks: [userHook, { type: 'command', command }] }] } };
     expect(uninstallHooks(shared, script)).toEqual({ hooks: { Stop: [{ hooks: [userHook] }] } });
     expect(installedHookEvents(shared, script)).toEqual(['Stop']);
+  });
+});
+
+describe('eventsReportingTo', () => {
+  const spoolDir = "/home/o'brien/.local/share/cc-bridge/db/hooks";
+  it('finds the hooks that report to one spool folder, and not those of another', () => {
+    const installed = installHooks(settings, { command, script });
+    expect(eventsReportingTo(installed, spoolDir)).toEqual([...reportedHookEvents]);
+    expect(eventsReportingTo(installed, '/home/o')).toEqual([]);
+    expect(eventsReportingTo(settings, spoolDir)).toEqual([]);
+  });
+});
+
+describe('userHooksStatus', () => {
+  let home: string;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'cc-bridge-home-'));
+  });
+  afterEach(() => rm(home, { recursive: true, force: true }));
+  const spoolDir = '/srv/cc-bridge/hooks';
+
+  it('reads ~/.claude/settings.json: not there, installed, or not JSON', async () => {
+    const file = join(home, '.claude', 'settings.json');
+    expect(userHooksStatus({ home, spoolDir })).toEqual({ file, installed: false, events: [] });
+    await mkdir(join(home, '.claude'));
+    const ours = hookCommandLine({ node: '/usr/bin/node', script, spoolDir });
+    await writeFile(file, JSON.stringify(installHooks(settings, { command: ours, script })));
+    expect(userHooksStatus({ home, spoolDir })).toEqual({ file, installed: true, events: [...reportedHookEvents] });
+    await writeFile(file, '{ broken');
+    expect(userHooksStatus({ home, spoolDir }).installed).toBe(false);
   });
 });

@@ -100,6 +100,43 @@ export function installedHookEvents(settings: ClaudeSettings, script: string): s
   return reportedHookEvents.filter((event) => groupsOf(settings, event).some((group) => Array.isArray(group.hooks) && group.hooks.some((item) => isOwnCommand(item, script))));
 }
 
+/**
+ * The events whose cc-bridge hook reports to `spoolDir` (the last word of its command line, as
+ * `hookCommandLine` writes it). For a reader that knows the spool folder it drains (the
+ * dashboard) but not where the CLI's hook script lives.
+ */
+export function eventsReportingTo(settings: ClaudeSettings, spoolDir: string): string[] {
+  const ending = ` ${shellWord(spoolDir)}`;
+  const reports = (item: unknown) => {
+    const command = (item as HookCommand | null)?.command;
+    return typeof command === 'string' && command.endsWith(ending);
+  };
+  return reportedHookEvents.filter((event) => groupsOf(settings, event).some((group) => Array.isArray(group.hooks) && group.hooks.some(reports)));
+}
+
+/** Whether a settings file has cc-bridge's hooks on every event it reports, and on which it has them. */
+export interface HooksStatus {
+  file: string;
+  installed: boolean;
+  events: string[];
+}
+
+/**
+ * Whether the user settings under `home` (`~/.claude/settings.json`) hold hooks reporting to
+ * `spoolDir` on every event cc-bridge reports. A file that cannot be read or parsed reads as not
+ * installed, with no events: the message that fixes it is `cc-bridge hooks install`, which says why.
+ */
+export function userHooksStatus(where: { home: string; spoolDir: string }): HooksStatus {
+  const file = claudeSettingsPath({ home: where.home });
+  let events: string[];
+  try {
+    events = eventsReportingTo(readClaudeSettings(file), where.spoolDir);
+  } catch {
+    events = [];
+  }
+  return { file, installed: events.length === reportedHookEvents.length, events };
+}
+
 // ---- the file ---------------------------------------------------------------------------------
 
 /** The settings file of a user (`home`) or of a project folder. */

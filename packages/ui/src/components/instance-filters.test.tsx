@@ -23,6 +23,17 @@ describe('InstanceFilters', () => {
     expect(onChange).toHaveBeenLastCalledWith({ ...emptyInstanceFilters, status: ['running'], type: 'docker' });
   });
 
+  it('offers every activity and emits the one chosen, null for "All"', async () => {
+    const user = userEvent.setup();
+    const { onChange } = renderFilters({ ...emptyInstanceFilters, activity: 'idle' });
+    const activity = screen.getByRole('combobox', { name: 'Activity' });
+    expect(within(activity).getAllByRole('option').map((option) => option.textContent)).toEqual(['All', 'busy', 'waiting', 'idle', 'exited', 'unknown']);
+    await user.selectOptions(activity, 'waiting');
+    expect(onChange).toHaveBeenLastCalledWith({ ...emptyInstanceFilters, activity: 'waiting' });
+    await user.selectOptions(activity, 'All');
+    expect(onChange).toHaveBeenLastCalledWith(emptyInstanceFilters);
+  });
+
   it('emits null when the origin goes back to "All"', async () => {
     const user = userEvent.setup();
     const { onChange } = renderFilters({ ...emptyInstanceFilters, origin: 'discovered' });
@@ -112,7 +123,7 @@ describe('InstanceFilters', () => {
         if (!(running instanceof HTMLInputElement)) throw new Error('running is not a checkbox');
         running.checked = true;
       });
-      expect(onChange).toHaveBeenCalledWith({ type: 'docker', status: ['running', 'error'], origin: null, search: 'api' });
+      expect(onChange).toHaveBeenCalledWith({ type: 'docker', status: ['running', 'error'], activity: null, origin: null, search: 'api' });
     });
 
     it('says nothing when the controls still show the value', async () => {

@@ -3,9 +3,11 @@
 import { useEffect, useEffectEvent, useId, useRef, type Ref } from 'react';
 import { cx, focusRing } from '../lib/cx.ts';
 import {
+  instanceActivities,
   instanceOrigins,
   instanceStatuses,
   instanceTypes,
+  type InstanceActivity,
   type InstanceFiltersValue,
   type InstanceOrigin,
   type InstanceStatus,
@@ -38,7 +40,7 @@ function pick<T extends string>(options: readonly T[], raw: string): T | null {
 }
 
 export function hasActiveFilters(value: InstanceFiltersValue): boolean {
-  return value.type !== null || value.status.length > 0 || value.origin !== null || value.search !== '';
+  return value.type !== null || value.status.length > 0 || value.activity !== null || value.origin !== null || value.search !== '';
 }
 
 /** What the controls of a filters form show, whoever set them. */
@@ -52,13 +54,14 @@ function readFilters(form: HTMLFormElement): InstanceFiltersValue {
   return {
     type: pick(instanceTypes, text('type')),
     status: instanceStatuses.filter((status) => checked.has(status)),
+    activity: pick(instanceActivities, text('activity')),
     origin: pick(instanceOrigins, text('origin')),
     search: text('search'),
   };
 }
 
 function sameFilters(a: InstanceFiltersValue, b: InstanceFiltersValue): boolean {
-  return a.type === b.type && a.origin === b.origin && a.search === b.search && a.status.join() === b.status.join();
+  return a.type === b.type && a.activity === b.activity && a.origin === b.origin && a.search === b.search && a.status.join() === b.status.join();
 }
 
 export function InstanceFilters({ value, onChange, onReset, matched, total, searchRef, searchShortcut, className }: InstanceFiltersProps) {
@@ -147,6 +150,26 @@ export function InstanceFilters({ value, onChange, onReset, matched, total, sear
           {instanceOrigins.map((origin) => (
             <option key={origin} value={origin}>
               {origin}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-activity`} className={labelClasses}>
+          Activity
+        </label>
+        <select
+          id={`${id}-activity`}
+          name="activity"
+          value={value.activity ?? ''}
+          onChange={(event) => onChange({ ...value, activity: pick<InstanceActivity>(instanceActivities, event.target.value) })}
+          className={cx(selectClasses, focusRing)}
+        >
+          <option value="">All</option>
+          {instanceActivities.map((activity) => (
+            <option key={activity} value={activity}>
+              {activity}
             </option>
           ))}
         </select>

@@ -11,6 +11,9 @@ function row(overrides: Partial<InstanceRow> & Pick<InstanceRow, 'name'>): Insta
     id: `id-${overrides.name}`,
     type: 'tmux',
     status: 'running',
+    activity: 'unknown',
+    activitySince: null,
+    activityReason: null,
     origin: 'manual',
     tmuxSession: overrides.name,
     containerId: null,
@@ -24,7 +27,14 @@ function row(overrides: Partial<InstanceRow> & Pick<InstanceRow, 'name'>): Insta
 }
 
 const rows: InstanceRow[] = [
-  row({ name: 'alpha', tmuxSession: 'alpha-session', lastSeenAt: '2026-11-28T11:59:30.000Z' }),
+  row({
+    name: 'alpha',
+    tmuxSession: 'alpha-session',
+    lastSeenAt: '2026-11-28T11:59:30.000Z',
+    activity: 'waiting',
+    activitySince: '2026-11-28T11:55:00.000Z',
+    activityReason: 'Bash: rm -rf build',
+  }),
   row({
     name: 'bravo',
     type: 'docker',
@@ -73,15 +83,16 @@ describe('InstanceTable', () => {
     expect(within(second ?? document.body).getAllByRole('cell')[0]?.textContent).toBe('bravo');
   });
 
-  it('shows type, status, origin, session or container with short id, image and times as text', () => {
+  it('shows type, status, activity, origin, session or container with short id, image and times as text', () => {
     renderTable();
     const [tmuxRow, dockerRow] = bodyRows();
     const tmuxCells = within(tmuxRow ?? document.body).getAllByRole('cell').map((cell) => cell.textContent);
-    expect(tmuxCells.slice(1)).toEqual(['tmux', 'running', 'manual', 'alpha-session', '—none', '3 min ago', 'just now']);
+    expect(tmuxCells.slice(1)).toEqual(['tmux', 'running', 'waiting: Bash: rm -rf build5 min ago', 'manual', 'alpha-session', '—none', '3 min ago', 'just now']);
     const dockerCells = within(dockerRow ?? document.body).getAllByRole('cell').map((cell) => cell.textContent);
     expect(dockerCells.slice(1)).toEqual([
       'docker',
       'stopped',
+      'unknown',
       'discovered',
       'cc-bravo4f1c2b3a9d8e',
       'claude-code:latest',
@@ -102,7 +113,7 @@ describe('InstanceTable', () => {
     renderTable({ sortBy: 'createdAt', sortOrder: 'desc' });
     const header = (name: string) => screen.getByRole('button', { name }).closest('th');
     expect(header('Created')?.getAttribute('aria-sort')).toBe('descending');
-    for (const name of ['Name', 'Type', 'Status', 'Last seen']) {
+    for (const name of ['Name', 'Type', 'Status', 'Activity', 'Last seen']) {
       expect(header(name)?.getAttribute('aria-sort')).toBe('none');
     }
   });
@@ -114,6 +125,23 @@ describe('InstanceTable', () => {
     expect(onSortChange).toHaveBeenLastCalledWith('name', 'desc');
     await user.click(screen.getByRole('button', { name: 'Last seen' }));
     expect(onSortChange).toHaveBeenLastCalledWith('lastSeenAt', 'asc');
+  });
+
+  it('sorts by activity from its header button', async () => {
+    const user = userEvent.setup();
+    const { onSortChange } = renderTable({ sortBy: 'activity', sortOrder: 'asc' });
+    expect(screen.getByRole('button', { name: 'Activity' }).closest('th')?.getAttribute('aria-sort')).toBe('ascending');
+    await user.click(screen.getByRole('button', { name: 'Activity' }));
+    expect(onSortChange).toHaveBeenLastCalledWith('activity', 'desc');
+  });
+
+  it('says what a waiting agent asks on hover, and since when it waits', () => {
+    renderTable();
+    const badge = screen.getByText('waiting');
+    expect(badge.getAttribute('title')).toBe('waiting on Bash: rm -rf build');
+    expect(screen.getByText('5 min ago').getAttribute('dateTime')).toBe('2026-11-28T11:55:00.000Z');
+    // No reason, no title: an unknown agent is just that.
+    expect(screen.getByText('unknown').getAttribute('title')).toBeNull();
   });
 
   it('sorts from the keyboard', async () => {

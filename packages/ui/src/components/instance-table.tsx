@@ -7,6 +7,7 @@ import { ariaSort, nextSort } from '../lib/sort.ts';
 import { pageSelection, toggleAll, toggleName } from '../lib/selection.ts';
 import { useNow } from '../lib/use-now.ts';
 import type { InstanceRow, SortField, SortOrder } from '../types.ts';
+import { ActivityBadge } from './activity-badge.tsx';
 import { Button } from './button.tsx';
 import { RelativeTime } from './relative-time.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -168,6 +169,12 @@ const InstanceTableRow = memo(function InstanceTableRow({ row, isSelected, onTog
       <td className={cellClasses}>
         <StatusBadge status={row.status} />
       </td>
+      <td className={cellClasses}>
+        <span className="inline-flex items-baseline gap-2">
+          <ActivityBadge activity={row.activity} reason={row.activityReason} />
+          {row.activitySince === null ? null : <RelativeTime date={row.activitySince} now={now} className="text-xs text-zinc-500 tabular-nums dark:text-zinc-400" />}
+        </span>
+      </td>
       <td className={cx(cellClasses, 'text-zinc-700 dark:text-zinc-300')}>{row.origin}</td>
       <td className={cx(cellClasses, 'text-zinc-700 dark:text-zinc-300')}>
         <SessionOrContainer row={row} />
@@ -196,7 +203,7 @@ const InstanceTableRow = memo(function InstanceTableRow({ row, isSelected, onTog
 });
 
 function SkeletonRows({ columnCount }: { columnCount: number }) {
-  const bars = ['w-28', 'w-16', 'w-20', 'w-20', 'w-32', 'w-36', 'w-16', 'w-16', 'w-24'];
+  const bars = ['w-28', 'w-16', 'w-20', 'w-20', 'w-20', 'w-32', 'w-36', 'w-16', 'w-16', 'w-24'];
   return (
     <>
       {Array.from({ length: skeletonRowCount }, (_, rowIndex) => (
@@ -232,8 +239,8 @@ export function InstanceTable({
 }: InstanceTableProps) {
   const now = useNow(nowOverride);
   const hasActions = renderRowActions !== undefined;
-  // Name, type, status, origin, session/container, the declared columns, created, last seen.
-  const columnCount = 7 + columnFieldNames.length + (hasActions ? 1 : 0);
+  // Name, type, status, activity, origin, session/container, the declared columns, created, last seen.
+  const columnCount = 8 + columnFieldNames.length + (hasActions ? 1 : 0);
 
   // Rows get one toggle function for the table's lifetime (so memo holds); it reads the latest
   // selection through a ref instead of closing over a stale one.
@@ -327,6 +334,7 @@ export function InstanceTable({
             </SortHeader>
             <SortHeader label="Type" field="type" {...sortProps} />
             <SortHeader label="Status" field="status" {...sortProps} />
+            <SortHeader label="Activity" field="activity" {...sortProps} />
             <th scope="col" className={headerCellClasses}>
               Origin
             </th>

@@ -2,9 +2,9 @@ import { dehydrate, HydrationBoundary, noop } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
 import { loadListParams, toListQuery } from '@/lib/list-params';
-import { dockerHealthQuery, instanceListQuery } from '@/lib/queries';
+import { dockerHealthQuery, fleetSummaryQuery, instanceListQuery } from '@/lib/queries';
 import { getQueryClient } from '@/lib/query-client';
-import { readDockerHealth, readInstanceList } from '@/lib/reads';
+import { readDockerHealth, readFleetSummary, readInstanceList } from '@/lib/reads';
 import { InstancesView } from './_components/instances-view';
 
 export const metadata: Metadata = { title: 'Instances' };
@@ -18,6 +18,7 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
   await Promise.all([
     queryClient.query({ ...instanceListQuery(params), queryFn: () => readInstanceList(toListQuery(params)) }).catch(noop),
     queryClient.query({ ...dockerHealthQuery(), queryFn: readDockerHealth }).catch(noop),
+    queryClient.query({ ...fleetSummaryQuery(), queryFn: readFleetSummary }).catch(noop),
   ]);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -2,7 +2,7 @@ import { parseIdsRequest, parseListRequest, readInstanceList, readInstancesByIds
 import { respondWith } from '@/lib/api-response';
 
 /**
- * GET /api/instances?type=&status=a,b&origin=&search=&sort=&order=&page= — one page of the list
+ * GET /api/instances?type=&status=a,b&activity=&origin=&search=&sort=&order=&page= — one page of the list
  * (`ListInstancesResult`), with the page URL's parameters. 400 for a parameter core refuses.
  *
  * GET /api/instances?ids=ID,ID — the records with these ids (`{ items }`, at most 200 ids, no

@@ -31,6 +31,7 @@ import { CreateInstanceDialog } from './create-instance-dialog';
 import { DeleteInstanceDialog } from './delete-instance-dialog';
 import { DockerBanner } from './docker-banner';
 import { EditInstanceDialog } from './edit-instance-dialog';
+import { FleetSummary } from './fleet-summary';
 import { Pagination } from './pagination';
 import { RemovalDialog } from './removal-dialog';
 import { InstanceActionDialog, type InstanceActionRequest } from './instance-action-dialog';
@@ -136,6 +137,7 @@ export function InstancesView() {
   function handleFiltersChange(next: InstanceFiltersValue) {
     const onlySearchChanged =
       next.type === params.type &&
+      next.activity === params.activity &&
       next.origin === params.origin &&
       next.status.join(',') === params.status.join(',');
     if (onlySearchChanged) {
@@ -146,6 +148,7 @@ export function InstancesView() {
       ...params,
       type: next.type,
       status: next.status,
+      activity: next.activity,
       origin: next.origin,
       search: next.search.trim() || null,
       page: 1,
@@ -292,7 +295,7 @@ export function InstancesView() {
   }
 
   function handleFilterAction(kind: InstanceActionKind) {
-    const filter = { type: params.type, status: params.status, origin: params.origin, search: params.search };
+    const filter = { type: params.type, status: params.status, activity: params.activity, origin: params.origin, search: params.search };
     setActionRequest({ id: (actionRequests.current += 1), request: { kind, target: { filter }, count: matched, names: items.map((item) => item.name) } });
   }
 
@@ -359,7 +362,7 @@ export function InstancesView() {
   const matched = list.data?.matched ?? 0;
   const pageCount = Math.max(1, Math.ceil(matched / pageSize));
   const tableState = list.isPending ? 'loading' : list.isError && !list.data ? 'error' : 'ready';
-  const isFiltered = params.type !== null || params.status.length > 0 || params.origin !== null || params.search !== null;
+  const isFiltered = params.type !== null || params.status.length > 0 || params.activity !== null || params.origin !== null || params.search !== null;
 
   return (
     <div className="flex flex-col gap-5">
@@ -385,9 +388,10 @@ export function InstancesView() {
       </div>
 
       <DockerBanner />
+      <FleetSummary />
 
       <InstanceFilters
-        value={{ type: params.type, status: params.status, origin: params.origin, search: searchDraft }}
+        value={{ type: params.type, status: params.status, activity: params.activity, origin: params.origin, search: searchDraft }}
         onChange={handleFiltersChange}
         onReset={handleReset}
         searchRef={searchRef}

@@ -8,7 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { DeleteInstanceDialog } from '../../_components/delete-instance-dialog';
 import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
-import { instanceDetailRows, type Instance } from '@/lib/core-schemas';
+import { instanceDetailRows, type Instance, type TokenUsage } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { actionWords, describeResult, type InstanceActionKind } from '@/lib/action-text';
 import { useRecreateInstance, useRefreshInstanceStatus, useRunInstanceAction } from '@/lib/mutations';
@@ -17,6 +17,7 @@ import { instanceDetailQuery } from '@/lib/queries';
 import { pollingInterval } from '@/lib/query-client';
 import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
 import { TerminalSection } from './terminal-section';
+import { agentRows } from './agent-rows';
 
 const eventLabels: Record<InstanceEvent['kind'], string> = {
   created: 'Created',
@@ -54,7 +55,7 @@ function Time({ date }: { date: Date | null }) {
   );
 }
 
-function Fields({ instance }: { instance: Instance }) {
+function Fields({ instance, tokens }: { instance: Instance; tokens: TokenUsage | null }) {
   const code = (text: string | null) => (text ? <code className="font-mono text-xs break-all">{text}</code> : null);
   const rows: Array<[string, ReactNode]> = [
     ['Name', instance.name],
@@ -68,6 +69,8 @@ function Fields({ instance }: { instance: Instance }) {
     ['Last activity', <Time key="activity" date={instance.lastActivityAt} />],
     // The per-type fields, then what the Docker Engine itself said when last asked (`exited (3)`).
     ...instanceDetailRows(instance).map(({ label, value, isCode }): [string, ReactNode] => [label, isCode && typeof value === 'string' ? code(value) : value]),
+    // What the agent is doing, its Claude session and its token use.
+    ...agentRows(instance, tokens),
   ];
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
@@ -182,7 +185,7 @@ export function InstanceDetailView({ name }: { name: string }) {
     );
   }
 
-  const { instance, status, events } = detail.data;
+  const { instance, status, events, tokens } = detail.data;
 
   function handleRefresh() {
     refresh.mutate(instance.name, {
@@ -297,7 +300,7 @@ export function InstanceDetailView({ name }: { name: string }) {
           <h2 id="fields" className="mb-3 text-sm font-semibold">
             Fields
           </h2>
-          <Fields instance={instance} />
+          <Fields instance={instance} tokens={tokens} />
         </section>
         <section aria-labelledby="history" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
           <h2 id="history" className="mb-3 text-sm font-semibold">
