@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { fetchInstancesByIds } from './api-client';
 import type { Instance } from './core-schemas';
 import { applyRecordChanges, contradictsDockerHealth, KnownRecords } from './live-cache';
-import { dockerHealthKey, instanceKeys } from './queries';
+import { dockerHealthKey, fleetSummaryKey, instanceKeys } from './queries';
 
 /**
  * Where the page's push connection stands: `connecting` before the first answer, `live` while
@@ -51,9 +51,12 @@ class ChangeApplier {
     void this.queryClient.invalidateQueries({ queryKey: instanceKeys.all });
     // An outage or its end is written as a change too; the banner should not wait for its poll.
     void this.queryClient.invalidateQueries({ queryKey: dockerHealthKey });
+    void this.queryClient.invalidateQueries({ queryKey: fleetSummaryKey });
   }
 
   add(ids: readonly string[], deleted: readonly string[]): void {
+    // An agent's activity or transcript may have changed: the fleet totals ask again (see fleetSummaryQuery).
+    void this.queryClient.invalidateQueries({ queryKey: fleetSummaryKey });
     for (const id of deleted) {
       this.#pendingIds.delete(id);
       this.#pendingDeleted.add(id);

@@ -48,14 +48,19 @@ export function dockerHealthQuery() {
   });
 }
 
+/** How often (ms) the fleet's token use is asked for while an agent is busy, or while no push connection is up. */
+export const fleetPollMs = 5_000;
+
 /**
- * GET /api/fleet: token totals and the hooks' state. Polled, push or not: a transcript grows with
- * every model call without any record changing, so no change is pushed for it.
+ * GET /api/fleet: token totals and the hooks' state. A transcript grows with every model call
+ * without any record changing, so while an agent is busy this asks every `fleetPollMs`; an idle
+ * fleet's transcripts do not grow, and the push reloads this on every change (an agent turning
+ * busy among them), so then it asks nothing.
  */
 export function fleetSummaryQuery() {
   return queryOptions({
     queryKey: fleetSummaryKey,
     queryFn: ({ signal }) => fetchFleetSummary(signal),
-    refetchInterval: 5_000,
+    refetchInterval: (query) => ((query.state.data?.busy ?? 0) > 0 ? fleetPollMs : false),
   });
 }

@@ -68,6 +68,8 @@ export interface FleetSummary {
   tokens: TokenUsage;
   /** How many transcripts could be read. */
   transcripts: number;
+  /** How many agents are busy: only their transcripts grow, so the page asks again while one is. */
+  busy: number;
   /** cc-bridge's hooks in the user settings of the server's HOME, reporting to this server's spool folder. */
   hooks: HooksStatus;
 }
@@ -77,7 +79,8 @@ export async function readFleetSummary(): Promise<FleetSummary> {
   const { manager, config } = await getBridge();
   const { items } = await manager.listInstances({});
   const { tokens, transcripts: count } = await transcripts().total(items.map((item) => item.claudeTranscriptPath));
-  return { tokens, transcripts: count, hooks: userHooksStatus({ home: homedir(), spoolDir: config.hooks.spoolDir }) };
+  const busy = items.filter((item) => item.activity === 'busy').length;
+  return { tokens, transcripts: count, busy, hooks: userHooksStatus({ home: homedir(), spoolDir: config.hooks.spoolDir }) };
 }
 
 /** Whether Docker is enabled and its Engine answers a ping (core's outage rule applies). */

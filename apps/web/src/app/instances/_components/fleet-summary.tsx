@@ -3,7 +3,8 @@
 import { Banner } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
 import { tokenKinds } from '@/lib/core-schemas';
-import { fleetSummaryQuery } from '@/lib/queries';
+import { useLiveState } from '@/lib/live-updates';
+import { fleetPollMs, fleetSummaryQuery } from '@/lib/queries';
 
 /** Token counts grouped by thousands, the same on the server and in every browser. */
 export const tokenCount = new Intl.NumberFormat('en-US');
@@ -13,7 +14,9 @@ export const tokenCount = new Intl.NumberFormat('en-US');
  * HOME (activity then comes from the screen alone), and the fleet's token use.
  */
 export function FleetSummary() {
-  const { data } = useQuery(fleetSummaryQuery());
+  // Without the push no change would tell it that an agent turned busy.
+  const isLive = useLiveState() === 'live';
+  const { data } = useQuery({ ...fleetSummaryQuery(), ...(isLive ? {} : { refetchInterval: fleetPollMs }) });
   if (!data) return null;
   return (
     <>
