@@ -22,6 +22,10 @@ export function webhookTarget(url: string, timeoutMs = notifyTimeoutMs): NotifyT
         headers: { 'content-type': 'application/json', 'user-agent': 'cc-bridge' },
         body: JSON.stringify(notification),
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      }).catch((error: unknown) => {
+        // fetch says only "fetch failed"; why (ECONNREFUSED, a DNS failure) is in its cause.
+        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+        throw error instanceof Error ? new Error(`${error.message}${cause}`, { cause: error }) : error;
       });
       // Read to the end, so the connection can be reused.
       await response.arrayBuffer().catch(() => undefined);
