@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeHookReport, type HookReport } from '../../src/activity/hook-report.ts';
+import { openCcBridge } from '../../src/cc-bridge.ts';
+import { loadConfig } from '../../src/config.ts';
 import { isCcBridgeError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { Notifier } from '../../src/notify/notifier.ts';
@@ -205,15 +207,19 @@ describe.each(testBackends())('notifications of transitions (%s database)', (bac
     });
   });
 
-  it('sends each transition once when two notifiers share the database', async () => {
-    // Two more notifiers beside the bridge's, as two dashboards on one PostgreSQL would run them.
+  it('sends each transition once when several notifiers share the database', async () => {
     const opened = await openWith(`webhook = "${receiver.url}"`);
-    const settings = opened.config.notify;
+    // On PostgreSQL a second dashboard of its own (its own pool and LISTEN connection, as a second
+    // process has); on either database two more notifiers racing on this bridge's connections.
+    const second = opened.databaseUrl
+      ? await openCcBridge({ config: loadConfig({}, { HOME: home, DATABASE_URL: opened.databaseUrl, CC_BRIDGE_CONFIG: join(home, 'config.toml'), CC_BRIDGE_DOCKER_ENABLED: '0', CC_BRIDGE_TMUX_SOCKET: tmux.socket }), logger: createLogger('silent'), skipStartup: true, notify: true })
+      : null;
     const others = [0, 1].map(
-      () => new Notifier({ registry: opened.manager, watchChanges: (options) => opened.watchChanges(options), live: null, settings, targets: [webhookTarget(receiver.url)], logger: createLogger('silent') }),
+      () => new Notifier({ registry: opened.manager, watchChanges: (options) => opened.watchChanges(options), live: null, settings: opened.config.notify, targets: [webhookTarget(receiver.url)], logger: createLogger('silent') }),
     );
     for (const other of others) other.start();
     try {
+      expect(second === null || second.notifier !== null).toBe(true);
       const names = Array.from({ length: 8 }, (_, index) => `pair-${String(index)}`);
       for (const name of names) await opened.manager.createInstance({ name });
       for (const name of names) {
@@ -221,13 +227,14 @@ describe.each(testBackends())('notifications of transitions (%s database)', (bac
         await opened.manager.applyHookReports();
       }
       await vi.waitFor(() => expect(receiver.received).toHaveLength(names.length), { timeout: 10_000, interval: 20 });
-      await Promise.all([opened.notifier?.idle(), ...others.map((other) => other.idle())]);
+      await Promise.all([opened.notifier?.idle(), second?.notifier?.idle(), ...others.map((other) => other.idle())]);
       await sleep(200);
       const sent = receiver.received.map(({ body }) => body.instance.name).sort();
       expect(sent).toEqual([...names].sort());
       expect(new Set(receiver.received.map(({ body }) => body.eventId)).size).toBe(names.length);
     } finally {
       await Promise.all(others.map((other) => other.close()));
+      await second?.close();
     }
   });
 
