@@ -52,6 +52,8 @@ if (!parsed.success) fail(`cc-bridge dashboard: ${parsed.error.issues.map((issue
 const { hostname, port, dev, check } = parsed.data;
 if (!isLoopbackAddress(hostname)) fail(refusal(hostname, port));
 if (check) process.exit(0);
+// Notifications ([notify]) link to this server's pages unless the config names another address.
+if (port !== 0) process.env.CC_BRIDGE_DASHBOARD_URL ??= `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${String(port)}`;
 
 // Next attaches its own `upgrade` listener (its router: HMR in dev, its proxy) to the server of
 // the first request it handles, or to `httpServer`; on the real server it would answer every

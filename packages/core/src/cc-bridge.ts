@@ -8,6 +8,8 @@ import { CcBridgeError, isCcBridgeError } from './errors.ts';
 import { InstanceManager } from './instance-manager.ts';
 import { LiveFollower } from './live/live-follower.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Notifier } from './notify/notifier.ts';
+import { configuredTargets } from './notify/targets.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
 import { parseDockerHost } from './runtimes/docker/docker-host.ts';
 import type { DockerRuntime } from './runtimes/runtime.ts';
@@ -36,6 +38,8 @@ export interface CcBridge {
    * probe every 2 s); the changes it writes reach watchers like any other. See LiveFollower.
    */
   live: LiveFollower;
+  /** Sends `[notify]` transitions; null unless opened with `notify: true` and a target configured. */
+  notifier: Notifier | null;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -53,6 +57,11 @@ export interface OpenOptions {
   runtimeTimeoutMs?: number;
   /** The embedded folder's detached owner script (see OpenDatabaseOptions.ownerEntry); the CLI's only. */
   ownerEntry?: string;
+  /**
+   * Run the notifier of `[notify]` (when it names a webhook or a command) until close: the
+   * dashboard's server does; the CLI does not. It keeps the live follower subscribed meanwhile.
+   */
+  notify?: boolean;
 }
 
 /**
@@ -138,6 +147,12 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     }
     const changes = new ChangeFeed({ newConnection: () => database.newClient(), logger });
     const live = new LiveFollower({ registry: guarded, logger });
+    const targets = options.notify ? configuredTargets(config.notify) : [];
+    const notifier =
+      targets.length === 0
+        ? null
+        : new Notifier({ registry: guarded, watchChanges: (watchOptions) => changes.watch(watchOptions), live, settings: config.notify, targets, logger });
+    notifier?.start();
     return {
       manager: guarded,
       config,
@@ -146,7 +161,9 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
       watchChanges: (watchOptions) => changes.watch(watchOptions),
       changes,
       live,
+      notifier,
       close: async () => {
+        await notifier?.close();
         // The follower's registry work uses the database, and an owner closing the embedded
         // database waits for the LISTEN connection: both end first.
         await live.close();

@@ -97,4 +97,37 @@ describe('loadConfig', () => {
     expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_ALLOWED_HOSTS: 'ok.example,*.example' }))).toContain('CC_BRIDGE_ALLOWED_HOSTS.1');
     expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_ALLOWED_HOSTS: 'box:99999' }))).toContain('CC_BRIDGE_ALLOWED_HOSTS');
   });
+
+  it('reads [notify]: a webhook and/or an argv command, the transitions picked (default waiting) and the dashboard link', () => {
+    expect(loadConfig({}, { HOME: home }).notify).toEqual({ webhook: null, command: null, on: ['waiting'], dashboardUrl: 'http://127.0.0.1:3000' });
+    const path = configFile('[notify]\nwebhook = "http://127.0.0.1:9000/hook"\ncommand = ["notify-send", "cc-bridge"]\non = ["waiting", "error"]\n');
+    expect(loadConfig({ configFile: path }, { HOME: home, CC_BRIDGE_DASHBOARD_URL: 'http://127.0.0.1:4000/' }).notify).toEqual({
+      webhook: 'http://127.0.0.1:9000/hook',
+      command: ['notify-send', 'cc-bridge'],
+      on: ['waiting', 'error'],
+      dashboardUrl: 'http://127.0.0.1:4000',
+    });
+    // The user's own dashboard_url wins over the address the dashboard's server sets.
+    const linked = configFile('[notify]\ndashboard_url = "https://cc.team.example/"\n');
+    expect(loadConfig({ configFile: linked }, { HOME: home, CC_BRIDGE_DASHBOARD_URL: 'http://127.0.0.1:4000' }).notify.dashboardUrl).toBe('https://cc.team.example');
+  });
+
+  it('refuses a bad [notify], naming the file and the key', () => {
+    const cases: [string, string, string][] = [
+      ['webhook = "ftp://box/hook"', 'notify.webhook', 'http:// or https://'],
+      ['webhook = "not a url"', 'notify.webhook', 'http:// or https://'],
+      ['command = "notify-send cc-bridge"', 'notify.command', 'argv array'],
+      ['command = []', 'notify.command', 'the program to run'],
+      ['on = ["waiting", "busy"]', 'notify.on.1', 'waiting'],
+      ['on = []', 'notify.on', 'at least one of waiting, exited, error, idle'],
+      ['webhok = "http://127.0.0.1/"', 'webhok', 'Unrecognized'],
+    ];
+    for (const [line, key, why] of cases) {
+      const path = configFile(`[notify]\n${line}\n`);
+      const message = failure(() => loadConfig({ configFile: path }, { HOME: home }));
+      expect(message).toContain(path);
+      expect(message).toContain(key);
+      expect(message).toContain(why);
+    }
+  });
 });

@@ -17,6 +17,10 @@ const allowedHost = z
   .refine((text) => parseHost(text) !== null, { error: 'must be a host name or address, optionally with :port (no scheme, path or wildcard)' })
   .transform((text) => text.trim().toLowerCase());
 const allowedHostsText = listText.pipe(z.array(allowedHost));
+/** The transitions `[notify] on` can pick: an activity the agent moved to, or the status `error`. */
+export const notifyTransitions = ['waiting', 'exited', 'error', 'idle'] as const;
+export type NotifyTransition = (typeof notifyTransitions)[number];
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 /** The config file, in the snake_case keys of the original cc-bridge's TOML. Unknown keys are errors. */
 const fileSchema = z.strictObject({
@@ -46,6 +50,17 @@ const fileSchema = z.strictObject({
     .optional(),
   hooks: z.strictObject({ spool_dir: z.string().min(1).optional() }).optional(),
   web: z.strictObject({ allowed_hosts: z.array(allowedHost).optional() }).optional(),
+  notify: z
+    .strictObject({
+      webhook: httpUrl.optional(),
+      command: z
+        .array(z.string().min(1), { error: 'must be an argv array such as ["notify-send", "cc-bridge"] (never run through a shell)' })
+        .min(1, { error: 'must name the program to run' })
+        .optional(),
+      on: z.array(z.enum(notifyTransitions)).min(1, { error: `must pick at least one of ${notifyTransitions.join(', ')}` }).optional(),
+      dashboard_url: httpUrl.optional(),
+    })
+    .optional(),
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
 });
 type FileConfig = z.infer<typeof fileSchema>;
@@ -76,6 +91,7 @@ const envSchema = z.object({
   CC_BRIDGE_CLEANUP_STOPPED: booleanText.optional(),
   CC_BRIDGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
   CC_BRIDGE_ALLOWED_HOSTS: allowedHostsText.optional(),
+  CC_BRIDGE_DASHBOARD_URL: httpUrl.optional(),
   DOCKER_HOST: z.string().min(1).optional(),
   DATABASE_URL: databaseUrl.optional(),
   HOME: z.string().optional(),
@@ -132,6 +148,20 @@ export interface Config {
      */
     allowedHosts: string[];
   };
+  notify: {
+    /** POSTed a JSON body per transition (see notify/notification.ts); null: none. */
+    webhook: string | null;
+    /** argv run per transition, the facts in CC_BRIDGE_NOTIFY_* variables and as JSON on stdin; null: none. */
+    command: string[] | null;
+    /** Which transitions are sent; default `['waiting']`. */
+    on: NotifyTransition[];
+    /**
+     * Where the dashboard is reached, for the link to the instance's page: `[notify]
+     * dashboard_url`, else CC_BRIDGE_DASHBOARD_URL (the dashboard's server sets it to the address
+     * it listens on), else http://127.0.0.1:3000. No trailing slash.
+     */
+    dashboardUrl: string;
+  };
   logLevel: LogLevel;
   /** The config file that was read, if any. */
   source: string | null;
@@ -150,6 +180,10 @@ export interface ConfigOverrides {
 }
 
 export const defaultImagePatterns = ['cc-bridge', 'claude-code'];
+/** `[notify] on` unless set. */
+export const defaultNotifyOn: NotifyTransition[] = ['waiting'];
+/** The dashboard's default address (apps/web/server.ts). */
+export const defaultDashboardUrl = 'http://127.0.0.1:3000';
 /** `[database] owner_linger` unless set (seconds). */
 export const defaultOwnerLingerSeconds = 300;
 
@@ -243,6 +277,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     },
     hooks: { spoolDir: resolve(/* turbopackIgnore: true */ env.CC_BRIDGE_HOOKS_DIR ?? file.hooks?.spool_dir ?? join(dataDir, 'hooks')) },
     web: { allowedHosts: env.CC_BRIDGE_ALLOWED_HOSTS ?? file.web?.allowed_hosts ?? [] },
+    notify: {
+      webhook: file.notify?.webhook ?? null,
+      command: file.notify?.command ?? null,
+      on: file.notify?.on ?? defaultNotifyOn,
+      dashboardUrl: (file.notify?.dashboard_url ?? env.CC_BRIDGE_DASHBOARD_URL ?? defaultDashboardUrl).replace(/\/+$/, ''),
+    },
     logLevel: overrides.logLevel ?? env.CC_BRIDGE_LOG_LEVEL ?? file.log_level ?? 'warn',
     source: isFileRead ? path : null,
   };

@@ -44,6 +44,7 @@ import { DiscoveryApply } from './registry/discovery.ts';
 import { Import } from './registry/import.ts';
 import { InstanceIo, type InputSent, type SendOptions } from './registry/io.ts';
 import { Records } from './registry/records.ts';
+import { takePendingEvents, type PendingEvent } from './registry/notifications.ts';
 import { Removal } from './registry/removal.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
@@ -414,5 +415,10 @@ export class InstanceManager {
   /** Calls `onReport` whenever a hook report arrives, until `signal` aborts (the live follower drains then). */
   watchHookReports(signal: AbortSignal, onReport: () => void): void {
     this.#spool.watch(signal, onReport);
+  }
+
+  /** Takes up to `limit` events waiting to be notified, each by one caller only (registry/notifications.ts). */
+  takePendingEvents(limit: number): Promise<PendingEvent[]> {
+    return takePendingEvents(this.#context, limit);
   }
 }

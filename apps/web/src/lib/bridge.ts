@@ -19,7 +19,8 @@ export function getServerLogger(): Logger {
 }
 
 async function open(): Promise<CcBridge> {
-  const bridge = await openCcBridge({ config: loadConfig(), logger: getServerLogger(), actor: 'web' });
+  // The dashboard's server is the process that sends `[notify]` transitions (the CLI never does).
+  const bridge = await openCcBridge({ config: loadConfig(), logger: getServerLogger(), actor: 'web', notify: true });
   const closeOnExit = () => {
     bridge.close().then(
       () => process.exit(0),

@@ -34,6 +34,8 @@ export interface TestBridgeOptions {
   databaseWaitMs?: number;
   /** Bound on each tmux command and Engine request (ms); the default is the real one. */
   runtimeTimeoutMs?: number;
+  /** Run the `[notify]` notifier (see OpenOptions.notify). */
+  notify?: boolean;
 }
 
 export interface TestBridge extends CcBridge {
@@ -113,6 +115,7 @@ export async function openTestBridge(options: TestBridgeOptions): Promise<TestBr
       skipStartup: options.skipStartup ?? true,
       databaseWaitMs: options.databaseWaitMs,
       runtimeTimeoutMs: options.runtimeTimeoutMs,
+      notify: options.notify,
     });
     return {
       ...bridge,
