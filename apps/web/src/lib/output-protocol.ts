@@ -12,7 +12,8 @@ import { maxOutputLines } from './core-schemas';
  * - `{ type: 'error', code, message }`: the runtime failed (tmux, the Docker Engine); core's code.
  * The server closes the socket after an `end` or an `error`.
  */
-export const outputMessage = z.discriminatedUnion('type', [
+// A plain union: two messages share `type: 'end'`, which a discriminated union refuses.
+export const outputMessage = z.union([
   z.object({ type: z.literal('output'), text: z.string() }),
   z.object({ type: z.literal('end'), reason: z.literal('not-running'), message: z.string() }),
   z.object({ type: z.literal('end'), reason: z.literal('stopped') }),
@@ -31,4 +32,17 @@ export const outputQuery = z.object({
 /** The stream's path for an instance. */
 export function outputPath(name: string): string {
   return `/api/instances/${encodeURIComponent(name)}/output`;
+}
+
+/** A frame from the server as a message; null for anything else (not text, not JSON, not a known message). */
+export function readOutputMessage(data: unknown): OutputMessage | null {
+  if (typeof data !== 'string') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const parsed = outputMessage.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

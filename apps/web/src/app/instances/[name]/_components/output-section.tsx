@@ -5,7 +5,7 @@ import { Button, useToast } from '@cc-bridge/ui';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { errorSentence } from '@/lib/error-messages';
 import { OutputBuffer, type OutputLine } from '@/lib/output-buffer';
-import { initialOutputLines, outputMessage, outputPath, type OutputMessage } from '@/lib/output-protocol';
+import { initialOutputLines, outputPath, readOutputMessage } from '@/lib/output-protocol';
 import { SendInputForm } from './send-input-form';
 
 /** Lines the section keeps; older ones scroll away. */
@@ -34,17 +34,6 @@ const OutputRow = memo(function OutputRow({ line }: { line: OutputLine }) {
     </div>
   );
 });
-
-/** A frame from the server as a message; null for anything else (the server sends nothing else). */
-function readMessage(data: unknown): OutputMessage | null {
-  if (typeof data !== 'string') return null;
-  try {
-    const parsed = outputMessage.safeParse(JSON.parse(data));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 function stateText(state: FollowState, type: InstanceType): string {
   const holder = type === 'tmux' ? 'tmux session' : 'container';
@@ -106,7 +95,7 @@ function OutputFollow({ name, type, onReconnect }: { name: string; type: Instanc
     };
     socket.addEventListener('open', () => setState({ kind: 'following' }));
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-      const message = readMessage(event.data);
+      const message = readOutputMessage(event.data);
       if (!message) return;
       if (message.type === 'output') {
         buffer.append(message.text);
