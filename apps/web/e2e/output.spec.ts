@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
 import type { InstanceManager } from '@cc-bridge/core';
 import { runTestContainer } from '@cc-bridge/core/testing';
-import { e2eLabel } from './support/env';
-import { expect, open, test } from './support/fixtures';
+import { e2eLabel, noDockerBaseURL } from './support/env';
+import { dialog, expect, fakeContainerId, open, openInstances, test, toast } from './support/fixtures';
 import { paneText, startShellSession, typeIntoSession } from './support/tmux';
 import { handshakeStatus } from './support/websocket';
 
@@ -133,5 +133,27 @@ test.describe('the Output section', () => {
     expect(await handshakeStatus(own.href, path(name), { Host: `rebound.example:${own.port}`, Origin: `http://rebound.example:${own.port}` })).toBe(421);
     expect(await handshakeStatus(own.href, path(name, 'lines=0'), { Origin: own.origin })).toBe(400);
     expect(await handshakeStatus(own.href, path(`nobody-${uid}`), { Origin: own.origin })).toBe(404);
+  });
+});
+
+test.describe('the Output section without a reachable Docker Engine', () => {
+  test.use({ baseURL: noDockerBaseURL });
+
+  test('shows the runtime failure, with Reconnect, rather than an empty pane', async ({ page, uid }) => {
+    const name = `unreachable-${uid}`;
+    await openInstances(page);
+    await page.getByRole('button', { name: 'New instance' }).click();
+    const form = dialog(page);
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Type').selectOption('docker');
+    await form.getByLabel('Container ID').fill(fakeContainerId(uid));
+    await form.getByLabel('Container name').fill(name);
+    await form.getByRole('button', { name: 'Create' }).click();
+    await expect(toast(page, `Created ${name}`)).toBeVisible();
+
+    await open(page, `/instances/${name}`);
+    const output = outputRegion(page);
+    await expect(output).toContainText('Could not follow the output. The Docker Engine is not reachable');
+    await expect(output.getByRole('button', { name: 'Reconnect' })).toBeVisible();
   });
 });
