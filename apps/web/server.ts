@@ -13,8 +13,9 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 import { z } from 'zod';
 import type { CcBridge } from '@cc-bridge/core';
-import { loadConfig } from '@cc-bridge/core/config';
+import { loadConfig, type Config } from '@cc-bridge/core/config';
 import { isLoopbackAddress } from '@cc-bridge/core/request-guard';
+import { createOutputUpgradeHandler, isOutputUpgrade } from './output-server';
 import { createTerminalUpgradeHandler, isTerminalUpgrade } from './terminal-server';
 
 const listenOptions = z.object({
@@ -67,9 +68,11 @@ const server = createServer((request, response) => void handle(request, response
 // The process's one CcBridge, opened by Next's side (src/lib/bridge.ts keeps it on globalThis;
 // instrumentation opens it during prepare()). This process must not open a second one.
 const sharedBridge = () => (globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge> }).ccBridge;
-const terminal = terminalHandler();
+const terminal = socketHandler(createTerminalUpgradeHandler);
+const output = socketHandler(createOutputUpgradeHandler);
 server.on('upgrade', (request, socket, head) => {
   if (isTerminalUpgrade(request)) void terminal(request, socket, head);
+  else if (isOutputUpgrade(request)) void output(request, socket, head);
   else if (!nextUpgrades.emit('upgrade', request, socket, head)) {
     // Next listens once it has handled a request; before that no other upgrade has a page behind it.
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -86,10 +89,12 @@ server.listen(port, hostname, () => {
   process.stderr.write(`» cc-bridge dashboard on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}\n`);
 });
 
-/** The terminal endpoint; with a configuration that cannot be read (the pages say why) it refuses every upgrade. */
-function terminalHandler(): (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> {
+type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
+
+/** A WebSocket endpoint (terminal, output); with a configuration that cannot be read (the pages say why) it refuses every upgrade. */
+function socketHandler(create: (config: Config, bridge: typeof sharedBridge) => UpgradeHandler): UpgradeHandler {
   try {
-    return createTerminalUpgradeHandler(loadConfig(), sharedBridge);
+    return create(loadConfig(), sharedBridge);
   } catch (error) {
     const body = `the configuration cannot be read: ${error instanceof Error ? error.message : String(error)}\n`;
     return (_request, socket) => {

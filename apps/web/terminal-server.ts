@@ -9,33 +9,15 @@ import type { Duplex } from 'node:stream';
 import type { CcBridge } from '@cc-bridge/core';
 import type { Config } from '@cc-bridge/core/config';
 import { createLogger } from '@cc-bridge/core/logger';
-import { checkRequest, isLoopbackAddress } from '@cc-bridge/core/request-guard';
 import { createDockerClient, openTerminal, parseTerminalControl, terminalQuery, type TerminalNotice, type TerminalSession } from '@cc-bridge/core/terminal';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { checkUpgrade, refuseUpgrade, type Refusal } from './upgrade-guard';
 
 const terminalPath = /^\/api\/instances\/([^/]+)\/terminal$/;
 
 /** Whether an upgrade request is for the terminal endpoint (other paths are Next's, in dev its HMR). */
 export function isTerminalUpgrade(request: IncomingMessage): boolean {
   return terminalPath.test(new URL(request.url ?? '/', 'http://localhost').pathname);
-}
-
-function refuse(socket: Duplex, status: number, reason: string): void {
-  if (!socket.writable) return;
-  const title = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' }[status] ?? 'Error';
-  const body = `${reason}\n`;
-  socket.end(`HTTP/1.1 ${String(status)} ${title}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-interface Refusal {
-  status: number;
-  reason: string;
-  /**
-   * The request itself is fine but its instance cannot be attached (no record, not running, the
-   * runtime failed): told over the socket, where the page can show it (a browser cannot read a
-   * refused handshake's answer), then closed with 4000 + status.
-   */
-  isTold?: true;
 }
 
 function notify(socket: WebSocket, notice: TerminalNotice): void {
@@ -57,23 +39,8 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
 
   /** Checks a handshake and opens its terminal; a refusal names its HTTP status and reason. */
   const admit = async (request: IncomingMessage): Promise<{ session: TerminalSession; name: string } | Refusal> => {
-    const headers = request.headers;
-    const verdict = checkRequest(
-      {
-        method: request.method ?? 'GET',
-        host: headers.host ?? null,
-        origin: headers.origin ?? null,
-        secFetchSite: one(headers['sec-fetch-site']),
-        secFetchMode: one(headers['sec-fetch-mode']),
-        secFetchDest: one(headers['sec-fetch-dest']),
-        isWebSocket: true,
-      },
-      config.web.allowedHosts,
-    );
-    if (!verdict.allowed) return verdict;
-    // Until sign-in exists a terminal is a shell on this machine: loopback peers only, whatever Host says.
-    const peer = request.socket.remoteAddress ?? '';
-    if (!isLoopbackAddress(peer)) return { status: 403, reason: `terminal connections are accepted from loopback only, not ${peer}` };
+    const refusal = checkUpgrade(request, config.web.allowedHosts, 'terminal');
+    if (refusal) return refusal;
 
     const url = new URL(request.url ?? '/', 'http://localhost');
     const name = decodeURIComponent(terminalPath.exec(url.pathname)?.[1] ?? '');
@@ -103,7 +70,7 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
     if ('status' in admitted) {
       logger.warn('refused a terminal connection', { path: new URL(request.url ?? '/', 'http://localhost').pathname, status: admitted.status, reason: admitted.reason });
       if (!admitted.isTold) {
-        refuse(socket, admitted.status, admitted.reason);
+        refuseUpgrade(socket, admitted);
         return;
       }
       sockets.handleUpgrade(request, socket, head, (ws) => {
@@ -140,10 +107,6 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
     // A socket that closed during the handshake never reaches the callback above.
     socket.once('close', detach);
   };
-}
-
-function one(value: string | string[] | undefined): string | null {
-  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function createDockerClientOrNull(host: string | null) {

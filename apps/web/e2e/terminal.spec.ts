@@ -1,5 +1,4 @@
 import { execFile as execFileCallback } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
@@ -7,15 +6,11 @@ import { getTestDockerClient } from '@cc-bridge/core/testing';
 import { containerState, runLabelledContainer } from './support/docker';
 import { serverEnv } from './support/env';
 import { expect, open, test } from './support/fixtures';
-import { hasTmuxSession } from './support/tmux';
+import { hasTmuxSession, startShellSession } from './support/tmux';
+import { handshakeStatus as websocketHandshake } from './support/websocket';
 
 const execFile = promisify(execFileCallback);
 const tmuxSocket = serverEnv.CC_BRIDGE_TMUX_SOCKET ?? '';
-
-/** A tmux session running a shell (the app's configured command is a `sleep`). */
-async function startShellSession(name: string): Promise<void> {
-  await execFile('tmux', ['-S', tmuxSocket, 'new-session', '-d', '-s', name, '-x', '80', '-y', '24', 'sh']);
-}
 
 /** The attach clients tmux has on a session: one per open terminal. */
 async function attachedClients(name: string): Promise<number> {
@@ -56,27 +51,9 @@ async function lastCols(page: Page): Promise<number | null> {
   return last === undefined ? null : Number(last);
 }
 
-/** Sends a WebSocket handshake to the terminal endpoint from Node; resolves with the HTTP status. */
+/** A handshake to the terminal endpoint from Node; resolves with the HTTP status. */
 function handshakeStatus(name: string, headers: Record<string, string>, query = 'mode=ro'): Promise<number> {
-  const baseURL = new URL(test.info().project.use.baseURL ?? '');
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({
-      host: baseURL.hostname,
-      port: baseURL.port,
-      path: `/api/instances/${name}/terminal?${query}`,
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
-    });
-    request.on('upgrade', (response, socket) => {
-      socket.destroy();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('response', (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('error', reject);
-    request.end();
-  });
+  return websocketHandshake(test.info().project.use.baseURL ?? '', `/api/instances/${name}/terminal?${query}`, headers);
 }
 
 /** Opens the terminal socket from Node as the page does; resolves with the first notice and the close code. */

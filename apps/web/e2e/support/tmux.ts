@@ -35,3 +35,20 @@ export async function killTmuxServer(server = socket): Promise<void> {
 export async function killTmuxSession(name: string): Promise<void> {
   await execFile('tmux', ['-S', socket, 'kill-session', '-t', `=${name}`]);
 }
+
+/** A session of the app's tmux server running a shell, 80×24 (the app's configured command is a `sleep`). */
+export async function startShellSession(name: string): Promise<void> {
+  await execFile('tmux', ['-S', socket, 'new-session', '-d', '-s', name, '-x', '80', '-y', '24', 'sh']);
+}
+
+/** Types `line` into a session's pane as literal keys, then Enter: what a person at it would type. */
+export async function typeIntoSession(name: string, line: string): Promise<void> {
+  await execFile('tmux', ['-S', socket, 'send-keys', '-t', `=${name}:`, '-l', line]);
+  await execFile('tmux', ['-S', socket, 'send-keys', '-t', `=${name}:`, 'Enter']);
+}
+
+/** The text a session's pane shows now. */
+export async function paneText(name: string): Promise<string> {
+  const { stdout } = await execFile('tmux', ['-S', socket, 'capture-pane', '-p', '-t', `=${name}:`]);
+  return stdout;
+}

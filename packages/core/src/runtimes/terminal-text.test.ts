@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createEscapeStripper, lastLines, stripTerminalEscapes } from './terminal-text.ts';
+import { createEscapeStripper, createStyledTextFilter, lastLines, stripTerminalEscapes } from './terminal-text.ts';
 
 describe('stripTerminalEscapes', () => {
   it('removes colours, cursor moves and titles, keeping the text', () => {
@@ -29,5 +29,24 @@ describe('createEscapeStripper', () => {
     expect(strip('1mtext\u001b[0m\n')).toBe('text\n');
     expect(strip('plain\u001b')).toBe('plain');
     expect(strip(']0;title\u0007after')).toBe('after');
+  });
+});
+
+describe('createStyledTextFilter', () => {
+  it('keeps colour sequences whole and drops every other sequence and control character', () => {
+    const filter = createStyledTextFilter();
+    expect(filter('\u001b[1;31merror\u001b[0m: \u001b[2K\u001b[3Adone\u0007\r\n')).toBe('\u001b[1;31merror\u001b[0m: done\n');
+    expect(filter('\u001b]0;title\u0007\u001b[38;5;208mhi\u001b[?25l\u001b=\b!')).toBe('\u001b[38;5;208mhi!');
+  });
+
+  it('holds back a colour sequence cut across two chunks and gives it whole with the next', () => {
+    const filter = createStyledTextFilter();
+    expect(filter('red: \u001b[1;3')).toBe('red: ');
+    expect(filter('1mtext\u001b[0m\n')).toBe('\u001b[1;31mtext\u001b[0m\n');
+  });
+
+  it('drops a lone carriage return but keeps the line it belongs to', () => {
+    const filter = createStyledTextFilter();
+    expect(filter('50%\r100%\n')).toBe('50%100%\n');
   });
 });

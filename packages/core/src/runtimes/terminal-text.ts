@@ -38,3 +38,33 @@ export function createEscapeStripper(): (chunk: string) => string {
     return stripTerminalEscapes(cut ? text.slice(0, cut.index) : text);
   };
 }
+
+// A colour or text-style change (SGR): the only sequence a page of plain lines can show.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const styleSequence = /^\u001b\[[0-9;:]*m$/;
+// Control characters a line of text has no use for (ESC is read with its sequence; \t and \n stay).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const otherControls = /[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f]/g;
+
+/**
+ * Makes terminal output arriving in chunks fit for showing as lines of styled text: colour and
+ * style sequences (SGR, `ESC [ … m`) stay, whole; every other escape sequence (cursor moves,
+ * erases, titles, links) and control character goes; `\r\n` becomes `\n` (a carriage return alone
+ * is dropped: the text it would overwrite stays). A sequence cut at the end of one chunk is held
+ * back and read with the next, so no chunk ends inside a sequence. Returns the function to give
+ * each chunk to.
+ */
+export function createStyledTextFilter(): (chunk: string) => string {
+  let held = '';
+  return (chunk) => {
+    const text = held + chunk;
+    const cut = unfinishedEscape.exec(text);
+    held = cut ? cut[0] : '';
+    const whole = cut ? text.slice(0, cut.index) : text;
+    return whole
+      .replace(escapeSequence, (sequence) => (styleSequence.test(sequence) ? sequence : ''))
+      .replace(/\r\n/g, '\n')
+      .replace(/\r/g, '')
+      .replace(otherControls, '');
+  };
+}

@@ -16,6 +16,7 @@ import { useLiveState } from '@/lib/live-updates';
 import { instanceDetailQuery } from '@/lib/queries';
 import { pollingInterval } from '@/lib/query-client';
 import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
+import { OutputSection } from './output-section';
 import { TerminalSection } from './terminal-section';
 import { agentRows } from './agent-rows';
 
@@ -293,6 +294,7 @@ export function InstanceDetailView({ name }: { name: string }) {
         {status.error ? <p className="mt-2 text-sm text-red-700 dark:text-red-400">{errorSentence(status.error)}</p> : null}
       </section>
 
+      <OutputSection name={instance.name} type={instance.type} status={status.status} />
       <TerminalSection name={instance.name} />
 
       <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
