@@ -55,6 +55,16 @@ function isChoice(choice: AnswerChoice, { label }: ScreenChoice): boolean {
   return label === 'No' || label.startsWith('No,') || label.startsWith('No ');
 }
 
+/**
+ * The key that picks `choice` on a permission prompt as the screen shows it (its number), or
+ * null when the screen shows no permission prompt with that choice (no dialog, a question, a
+ * prompt without "always"). Pure.
+ */
+export function permissionKey(reading: ScreenReading, choice: AnswerChoice): string | null {
+  if (reading.activity !== 'waiting' || !reading.choices.some((offered) => isChoice('yes', offered))) return null;
+  return reading.choices.find((offered) => isChoice(choice, offered))?.key ?? null;
+}
+
 const isSameDialog = (a: ScreenReading, b: ScreenReading) => b.activity === 'waiting' && a.reason === b.reason;
 
 /**
@@ -124,12 +134,12 @@ export class PromptAnswers {
     if (before.activity !== 'waiting') {
       throw new CcBridgeError('NOT_WAITING', `"${instance.name}" shows no prompt to answer (its screen reads ${before.activity}); nothing was sent`);
     }
-    const found = before.choices.find((offered) => isChoice(done.choice, offered));
-    if (found?.key === undefined || found.key === null || !before.choices.some((offered) => isChoice('yes', offered))) {
+    const key = permissionKey(before, done.choice);
+    if (key === null) {
       const offered = before.choices.map((offered) => offered.label).join(' / ');
       throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" asks something that ${done.choice} does not answer (${before.reason ?? 'a prompt'}: ${offered}); answer it in its terminal`);
     }
-    done.key = found.key;
+    done.key = key;
     for (let press = 1; press <= 2; press++) {
       await runtime.sendInput(instance, { text: done.key, enter: false });
       done.presses = press;
