@@ -8,6 +8,8 @@ export const errorCodes = [
   'CONTAINER_GONE',
   /** The instance's session or container is not running, so there is nothing to read from or type into (start it first). */
   'NOT_RUNNING',
+  /** The instance is not waiting for an answer (its activity is not `waiting`), so there is nothing to answer. */
+  'NOT_WAITING',
   'CONFLICT',
   'DOCKER_UNAVAILABLE',
   'DOCKER_ERROR',

@@ -22,6 +22,7 @@ export {
 } from './registry/bulk.ts';
 export { instanceAction, type InstanceAction } from './registry/actions.ts';
 export type { InputSent, SendOptions } from './registry/io.ts';
+export type { AnswerOptions, Answered } from './registry/answer.ts';
 export { defaultStatusMaxAgeMs } from './registry/status-policy.ts';
 export { parseInput } from './validation.ts';
 export { statusFromContainerState, statusFromTmuxSession } from './runtimes/runtime.ts';

@@ -4,6 +4,7 @@ import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import type { CcBridgeError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type {
+  AnswerChoice,
   CreateInstanceInput,
   DockerInstance,
   FollowOutputInput,
@@ -42,6 +43,7 @@ import type { RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';
 import { Import } from './registry/import.ts';
+import { PromptAnswers, type AnswerOptions, type Answered } from './registry/answer.ts';
 import { InstanceIo, type InputSent, type SendOptions } from './registry/io.ts';
 import { Records } from './registry/records.ts';
 import { takePendingEvents, type PendingEvent } from './registry/notifications.ts';
@@ -102,6 +104,7 @@ export class InstanceManager {
   readonly #import: Import;
   readonly #actions: Actions;
   readonly #io: InstanceIo;
+  readonly #answers: PromptAnswers;
   readonly #bulk: BulkOperations;
   readonly #statusPolicy: StatusPolicy;
   readonly #live: LiveRegistry;
@@ -135,6 +138,7 @@ export class InstanceManager {
     this.#import = new Import(context);
     this.#actions = new Actions(context, { records: this.#records, statuses: this.#statuses, state });
     this.#io = new InstanceIo(context, this.#records);
+    this.#answers = new PromptAnswers(context, this.#records);
     this.#bulk = new BulkOperations(context, { records: this.#records, removal: this.#removal, statuses: this.#statuses, actions: this.#actions });
     this.#statusPolicy = new StatusPolicy(context, this.#statuses, state);
     this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
@@ -313,6 +317,17 @@ export class InstanceManager {
    */
   sendInput(name: string, text: string, options: SendOptions = {}): Promise<InputSent> {
     return this.#io.sendInput(name, text, options);
+  }
+
+  /**
+   * Answers an agent waiting on Claude Code's permission prompt: `yes`, `always` (`Yes, and don't
+   * ask again …`) or `no`, with an optional message typed after a `no` (what to do instead); the
+   * choice's number is pressed, again once if the prompt stays (registry/answer.ts). Writes an
+   * `action` event (`answer`), never the message's text. NOT_WAITING when the record's activity
+   * is not `waiting` or no prompt is shown; INVALID_INPUT, NOT_FOUND, NOT_RUNNING, TMUX_ERROR, DOCKER_*.
+   */
+  answer(name: string, choice: AnswerChoice, options: AnswerOptions = {}): Promise<Answered> {
+    return this.#answers.answer(name, choice, options);
   }
 
   /**

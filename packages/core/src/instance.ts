@@ -371,3 +371,16 @@ export const sendInputInput = z
   .strictObject({ text: inputText, enter: z.boolean().default(true) })
   .refine((input) => input.text !== '' || input.enter, { error: 'is empty and Enter was not asked for: nothing to send', path: ['text'] });
 export type SendInputInput = z.input<typeof sendInputInput>;
+
+/** The answers cc-bridge gives a permission prompt: Claude Code's `Yes`, `Yes, and don't ask again …`, `No`. */
+export const answerChoices = ['yes', 'always', 'no'] as const;
+export type AnswerChoice = (typeof answerChoices)[number];
+
+/** Answering a waiting agent: the choice, and for `no` an optional message typed as its next prompt (what to do instead). */
+export const answerInput = z
+  .strictObject({
+    choice: z.enum(answerChoices, { error: `must be one of ${answerChoices.join(', ')}` }),
+    message: z.string().trim().min(1, 'must not be empty').pipe(inputText).optional(),
+  })
+  .refine((input) => input.message === undefined || input.choice === 'no', { error: 'goes only with the answer no', path: ['message'] });
+export type AnswerInput = z.input<typeof answerInput>;

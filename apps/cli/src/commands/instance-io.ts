@@ -1,5 +1,5 @@
-import { defaultOutputLines, maxOutputLines } from '@cc-bridge/core/schemas';
-import type { Command } from '@commander-js/extra-typings';
+import { answerChoices, defaultOutputLines, maxOutputLines } from '@cc-bridge/core/schemas';
+import { Argument, type Command } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { CliError, ExitStatus, type Io } from '../io.ts';
 import { parseWholeNumber } from '../options.ts';
@@ -20,8 +20,8 @@ function endColors(text: string): string {
 }
 
 /**
- * `logs`, `send` and `attach`: working inside an instance, all through core's manager
- * (`readOutput`, `followOutput`, `sendInput`, `attachTerminal`). None of them holds the database
+ * `logs`, `send`, `answer` and `attach`: working inside an instance, all through core's manager
+ * (`readOutput`, `followOutput`, `sendInput`, `answer`, `attachTerminal`). None of them holds the database
  * while it waits on the instance: the bridge is closed before a follow or an attached terminal
  * runs.
  */
@@ -67,6 +67,18 @@ export function registerInstanceIoCommands(instances: InstancesCommand, io: Io):
       const input = text === '-' ? withoutFinalNewline(await io.readInput()) : text;
       const sent = await open(command, ({ manager }) => manager.sendInput(name, input, { enter: options.enter }));
       io.err(`Typed ${sent.chars} character${sent.chars === 1 ? '' : 's'}${sent.enter ? ' and Enter' : ''} into ${name}.\n`);
+    });
+
+  instances
+    .command('answer')
+    .description("answer an agent waiting on Claude Code's permission prompt: yes, always (yes, and don't ask again) or no")
+    .argument('<name>', 'the instance name')
+    .addArgument(new Argument('<choice>', 'the answer').choices(answerChoices))
+    .option('--message <text>', 'with no: typed as its next prompt once the prompt is gone (what to do instead)')
+    .action(async (name, choice, options, command) => {
+      const answered = await open(command, ({ manager }) => manager.answer(name, choice, { message: options.message }));
+      const typed = answered.messageChars > 0 ? `, then typed the message (${answered.messageChars} characters)` : '';
+      io.err(`Answered ${answered.choice} to ${name} (key ${answered.key}${answered.presses > 1 ? `, pressed ${answered.presses} times` : ''})${typed}.\n`);
     });
 
   instances

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { InboxLink } from './_components/inbox-watch';
 import { LiveStatus } from './_components/live-status';
 import { Providers } from './providers';
 import './globals.css';
@@ -31,6 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/instances" className="rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
                   Instances
                 </Link>
+                <InboxLink className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100" />
               </nav>
               <LiveStatus className="ml-auto" />
             </div>

@@ -1,5 +1,6 @@
 import type { DockerHealth, Instance, InstanceEvent, ListInstancesResult, SerializedError, StatusResult } from '@cc-bridge/core';
 import { ActionError } from './error-messages';
+import type { Inbox } from './inbox';
 import type { FleetSummary, InstanceDetail, InstancesById } from './reads';
 
 /** A value as JSON carries it: dates become ISO strings. */
@@ -87,4 +88,10 @@ export async function fetchFleetSummary(signal?: AbortSignal): Promise<FleetSumm
 export async function fetchDockerHealth(signal?: AbortSignal): Promise<DockerHealth> {
   const body = await getJson('/api/docker/health', signal);
   return body as DockerHealth;
+}
+
+/** GET /api/inbox: the waiting instances, longest waiting first. */
+export async function fetchInbox(signal?: AbortSignal): Promise<Inbox> {
+  const body = await getJson('/api/inbox', signal);
+  return { items: (body as Json<Inbox>).items.map(instanceOf) };
 }

@@ -7,6 +7,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONTAINER_GONE: 409,
   NOT_RUNNING: 409,
+  NOT_WAITING: 409,
   NAME_TAKEN: 409,
   CONTAINER_TAKEN: 409,
   SESSION_TAKEN: 409,

@@ -43,7 +43,7 @@ function isListParams(value: unknown): value is InstanceListParams {
 }
 
 /** A newer copy of a record never gives way to an older one that arrives late. */
-function isNewer(candidate: Instance, current: Instance): boolean {
+export function isNewer(candidate: Instance, current: Instance): boolean {
   return new Date(candidate.updatedAt).getTime() >= new Date(current.updatedAt).getTime();
 }
 

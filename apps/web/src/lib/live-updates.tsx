@@ -4,6 +4,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { z } from 'zod';
 import { fetchInstancesByIds } from './api-client';
+import { applyInboxChanges } from './inbox-cache';
 import type { Instance } from './core-schemas';
 import { applyRecordChanges, contradictsDockerHealth, KnownRecords } from './live-cache';
 import { dockerHealthKey, fleetSummaryKey, instanceKeys } from './queries';
@@ -88,7 +89,9 @@ class ChangeApplier {
           records.push(...(await fetchInstancesByIds(ids.slice(start, start + idsPerRequest))));
         }
         const found = new Set(records.map((record) => record.id));
-        applyRecordChanges(this.queryClient, { records, goneIds: [...deleted, ...ids.filter((id) => !found.has(id))] }, this.#known);
+        const changes = { records, goneIds: [...deleted, ...ids.filter((id) => !found.has(id))] };
+        applyRecordChanges(this.queryClient, changes, this.#known);
+        applyInboxChanges(this.queryClient, changes);
         if (contradictsDockerHealth(this.queryClient, records)) void this.queryClient.invalidateQueries({ queryKey: dockerHealthKey });
       } catch {
         // The changed records could not be read: what is shown may be behind, so read it all again.

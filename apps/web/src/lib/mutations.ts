@@ -3,6 +3,7 @@
 import type { Instance, ListInstancesResult, UpdateInstancePatch } from '@cc-bridge/core';
 import { inputFieldNames } from './core-schemas';
 import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { answerInstanceAction } from '@/actions/answer-instance';
 import { cleanupStoppedAction } from '@/actions/cleanup-stopped';
 import { createInstanceAction } from '@/actions/create-instance';
 import { deleteInstanceAction } from '@/actions/delete-instance';
@@ -181,5 +182,18 @@ export function useRecreateInstance() {
   return useMutation({
     mutationFn: async (name: string) => unwrap(await recreateInstanceAction({ name })),
     onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+/**
+ * Answers a waiting agent (actions/answer-instance.ts). Success changes nothing here: the agent
+ * moving on is pushed like any change and takes the item out of the inbox (lib/inbox-cache.ts).
+ * A refusal (it no longer waits) reads the inbox again, since what it shows is behind.
+ */
+export function useAnswerInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (variables: Parameters<typeof answerInstanceAction>[0]) => unwrap(await answerInstanceAction(variables)),
+    onError: () => queryClient.invalidateQueries({ queryKey: instanceKeys.inbox() }),
   });
 }

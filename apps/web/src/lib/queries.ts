@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { fetchDockerHealth, fetchFleetSummary, fetchInstanceDetail, fetchInstanceList } from './api-client';
+import { fetchDockerHealth, fetchFleetSummary, fetchInbox, fetchInstanceDetail, fetchInstanceList } from './api-client';
 import { serializeListParams, type InstanceListParams } from './list-params';
 import { backgroundRefetchMs } from './query-client';
 
@@ -9,6 +9,7 @@ export const instanceKeys = {
   list: (params: InstanceListParams) => [...instanceKeys.lists(), params] as const,
   details: () => [...instanceKeys.all, 'detail'] as const,
   detail: (name: string) => [...instanceKeys.details(), name] as const,
+  inbox: () => [...instanceKeys.all, 'inbox'] as const,
 };
 
 export const dockerHealthKey = ['docker-health'] as const;
@@ -33,6 +34,18 @@ export function instanceDetailQuery(name: string) {
   return queryOptions({
     queryKey: instanceKeys.detail(name),
     queryFn: ({ signal }) => fetchInstanceDetail(name, signal),
+    refetchInterval: backgroundRefetchMs,
+  });
+}
+
+/**
+ * GET /api/inbox: the waiting instances. Read by every page (the navigation's count, the tab
+ * title, notifications); pushed changes update it in place (lib/inbox-cache.ts).
+ */
+export function inboxQuery() {
+  return queryOptions({
+    queryKey: instanceKeys.inbox(),
+    queryFn: ({ signal }) => fetchInbox(signal),
     refetchInterval: backgroundRefetchMs,
   });
 }

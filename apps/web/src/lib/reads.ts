@@ -14,6 +14,7 @@ import {
 import { userHooksStatus, type HooksStatus } from '@cc-bridge/core/claude-settings';
 import { z } from 'zod';
 import { getBridge } from './bridge';
+import { sortInbox, type Inbox } from './inbox';
 import { listQueryOf, listRequestKeys, listRequestQuery } from './list-params';
 
 // What the dashboard reads, in one place: the GET route handlers under app/api answer with these,
@@ -146,4 +147,11 @@ export function parseIdsRequest(searchParams: URLSearchParams): string[] {
 export async function readInstancesByIds(ids: readonly string[]): Promise<InstancesById> {
   const { manager } = await getBridge();
   return { items: await manager.findInstancesByIds(ids) };
+}
+
+/** The records /inbox lists (GET /api/inbox), ordered by `sortInbox`. */
+export async function readInbox(): Promise<Inbox> {
+  const { manager } = await getBridge();
+  const { items } = await manager.listInstances({ activity: 'waiting' });
+  return { items: sortInbox(items) };
 }

@@ -49,7 +49,7 @@ export class InstanceIo {
   async readOutput(name: string, options: ReadOutputInput = {}): Promise<string> {
     const valid = parseInput(readOutputInput, options, 'output request');
     const instance = await this.#records.getInstanceOrThrow(name);
-    return this.#onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).readOutput(instance, valid));
+    return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).readOutput(instance, valid));
   }
 
   /**
@@ -62,7 +62,7 @@ export class InstanceIo {
   async followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<string>> {
     const valid = parseInput(followOutputInput, options, 'follow request');
     const instance = await this.#records.getInstanceOrThrow(name);
-    return this.#onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).followOutput(instance, valid));
+    return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).followOutput(instance, valid));
   }
 
   /**
@@ -103,7 +103,7 @@ export class InstanceIo {
     const event = { instanceId: instance.id, instanceName: instance.name, kind: 'action' as const, actor: options.actor ?? this.#context.actor };
     let result: T;
     try {
-      result = await this.#onRuntime(instance, act);
+      result = await onRuntime(instance, act);
     } catch (error) {
       if (isCcBridgeError(error)) await recordEvent(this.#context.prisma, { ...event, to: { action, ok: false, error: error.code, ...details }, message: error.message });
       throw error;
@@ -111,19 +111,19 @@ export class InstanceIo {
     await recordEvent(this.#context.prisma, { ...event, to: { action, ok: true, ...details }, message });
     return result;
   }
+}
 
-  /**
-   * A runtime call whose NOT_FOUND means the record's session or container is not there to read
-   * from or type into (a stopped tmux instance has no session): NOT_RUNNING, naming the fix.
-   */
-  async #onRuntime<T>(instance: Instance, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isCcBridgeError(error, 'NOT_FOUND')) throw error;
-      throw new CcBridgeError('NOT_RUNNING', `"${instance.name}" is not running (${error.message}); start it first: cc-bridge instances start ${instance.name}`, {
-        cause: error,
-      });
-    }
+/**
+ * A runtime call whose NOT_FOUND means the record's session or container is not there to read
+ * from or type into (a stopped tmux instance has no session): NOT_RUNNING, naming the fix.
+ */
+export async function onRuntime<T>(instance: Instance, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isCcBridgeError(error, 'NOT_FOUND')) throw error;
+    throw new CcBridgeError('NOT_RUNNING', `"${instance.name}" is not running (${error.message}); start it first: cc-bridge instances start ${instance.name}`, {
+      cause: error,
+    });
   }
 }

@@ -1,0 +1,158 @@
+// `cc-bridge instances answer` against the real Claude Code (pinned devDependency) in a tmux
+// instance cc-bridge started, talking to a scripted Anthropic API on loopback, with cc-bridge's
+// hooks installed in a private HOME: its permission prompt answered yes (the tool runs) and no
+// with a message (the tool does not run, the message is the next prompt), and refused when the
+// agent is not waiting.
+import { execFile as execFileCallback, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Instance, type InstanceEvent } from '@cc-bridge/core';
+import { createTestTmux, prepareClaudeHome, startScriptedAnthropicApi, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const execFile = promisify(execFileCallback);
+const cliDir = fileURLToPath(new URL('../..', import.meta.url));
+const binPath = join(cliDir, 'bin', 'cc-bridge.js');
+const claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
+/** A 2-core machine under load: Claude Code takes seconds to start and to answer. */
+const stepMs = 60_000;
+
+function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function waitFor<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = stepMs): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 2_000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('answering the real Claude Code from the CLI', () => {
+  let tmux: TestTmux;
+  let api: ScriptedAnthropicApi;
+  let base: string;
+  let work: string;
+  let env: Record<string, string>;
+  let bridge: CcBridge;
+  let unsubscribe: () => void = () => {};
+
+  const pane = () => execFile('tmux', ['-S', tmux.socket, 'capture-pane', '-p', '-t', '=agent:'], { encoding: 'utf8' }).then(({ stdout }) => stdout);
+  const record = async (): Promise<Instance> => {
+    const found = await bridge.manager.getInstance('agent');
+    if (!found) throw new Error('no record named agent');
+    return found;
+  };
+  const answerEvents = async (): Promise<InstanceEvent['to'][]> =>
+    (await bridge.manager.listEvents('agent')).filter((event) => event.kind === 'action' && (event.to as { action?: string } | null)?.action === 'answer').map((event) => event.to);
+  const untilWaiting = (what: string) =>
+    waitFor(what, record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
+      throw new Error(`${String(error).slice(0, 300)}\nscreen:\n${await pane()}`);
+    });
+
+  beforeAll(async () => {
+    tmux = await createTestTmux();
+    api = await startScriptedAnthropicApi();
+    base = await realpath(await mkdtemp(join(tmpdir(), 'cc-bridge-answer-')));
+    const home = join(base, 'home');
+    work = join(base, 'work');
+    await execFile('mkdir', ['-p', home, work]);
+    const claudeEnv = prepareClaudeHome({ home, cwd: work, apiUrl: api.url });
+    const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && !key.startsWith('XDG_') && !['DATABASE_URL', 'DOCKER_HOST', 'TMUX', 'TMUX_PANE'].includes(key));
+    env = {
+      ...Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]]))),
+      HOME: home,
+      CC_BRIDGE_DATA_DIR: join(base, 'data'),
+      CC_BRIDGE_TMUX_SOCKET: tmux.socket,
+      CC_BRIDGE_DOCKER_ENABLED: '0',
+      CC_BRIDGE_OWNER_LINGER: '0',
+      CC_BRIDGE_TMUX_COMMAND: ['env', ...Object.entries(claudeEnv).map(([key, value]) => `${key}=${value}`), claudeBin].join(' '),
+    };
+    bridge = await openCcBridge({ config: loadConfig({}, env), logger: silentLogger, actor: 'test', skipStartup: true });
+    unsubscribe = bridge.live.subscribe();
+    expect((await runCli(['hooks', 'install'], env)).code).toBe(0);
+    const create = await runCli(['instances', 'create', 'agent', '--cwd', work, '--start'], env);
+    expect(create.stderr).toBe('');
+    await waitFor('Claude Code at its prompt', pane, (text) => text.includes('? for shortcuts'));
+    await waitFor('SessionStart → idle', record, (instance) => instance.activity === 'idle');
+  });
+
+  afterAll(async () => {
+    unsubscribe();
+    await bridge.close();
+    await tmux.dispose();
+    await api.close();
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it('refuses to answer an agent that is not waiting, sending nothing', async () => {
+    const before = await pane();
+    const refused = await runCli(['instances', 'answer', 'agent', 'yes'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not waiting for an answer (it is idle)');
+    expect(await pane()).toBe(before);
+    const bad = await runCli(['instances', 'answer', 'agent', 'maybe'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('maybe');
+  });
+
+  it('answers yes: the tool runs and the turn ends', async () => {
+    api.script({ toolUse: { name: 'Bash', input: { command: 'rm -f old.log && touch yes-marker.txt', description: 'Replace the log' } } }, { text: 'All done.' });
+    await bridge.manager.sendInput('agent', 'Run the marker command please');
+    const waiting = await untilWaiting('the permission prompt → waiting');
+    expect(waiting.activityReason).toBe('Bash: rm -f old.log && touch yes-marker.txt');
+
+    const answered = await runCli(['instances', 'answer', 'agent', 'yes'], env);
+    expect(answered.stderr).toMatch(/^Answered yes to agent \(key 1/);
+    expect(answered.code).toBe(0);
+    await waitFor('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    expect(existsSync(join(work, 'yes-marker.txt'))).toBe(true);
+    expect((await answerEvents()).at(-1)).toMatchObject({ action: 'answer', ok: true, choice: 'yes', key: '1', messageChars: 0 });
+  });
+
+  it('answers no with a message: the tool does not run and the message is the next prompt', async () => {
+    api.script({ toolUse: { name: 'Bash', input: { command: 'rm -f old.log && touch no-marker.txt', description: 'Replace the log' } } }, { text: 'Understood.' });
+    await bridge.manager.sendInput('agent', 'Run the other command please');
+    await untilWaiting('the second permission prompt → waiting');
+    const requestsBefore = api.requests.length;
+
+    const answered = await runCli(['instances', 'answer', 'agent', 'no', '--message', 'Leave the log alone'], env);
+    expect(answered.stderr).toMatch(/^Answered no to agent \(key 3/);
+    expect(answered.code).toBe(0);
+    // The message became a prompt: a model call carries it, and the turn it starts ends.
+    await waitFor('the message sent to the model', () => Promise.resolve(JSON.stringify(api.requests.slice(requestsBefore).map((request) => request.body.messages))), (text) => text.includes('Leave the log alone'));
+    await waitFor('idle again', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    expect(existsSync(join(work, 'no-marker.txt'))).toBe(false);
+    const event = (await answerEvents()).at(-1);
+    expect(event).toMatchObject({ action: 'answer', ok: true, choice: 'no', key: '3', messageChars: 19 });
+    expect(JSON.stringify(event)).not.toContain('Leave the log alone');
+  });
+
+  it('answers no without a message: the tool does not run and the agent stops waiting', async () => {
+    api.script({ toolUse: { name: 'Bash', input: { command: 'rm -f old.log && touch plain-no.txt', description: 'Replace the log' } } });
+    await bridge.manager.sendInput('agent', 'And once more');
+    await untilWaiting('the third permission prompt → waiting');
+    const answered = await runCli(['instances', 'answer', 'agent', 'no'], env);
+    expect(answered.code).toBe(0);
+    const after = await waitFor('the agent no longer waiting', record, (instance) => instance.activity !== 'waiting').catch(async (error: unknown) => {
+      throw new Error(`${String(error).slice(0, 300)}\nscreen:\n${await pane()}`);
+    });
+    expect(after.activity).toBe('idle');
+    expect(existsSync(join(work, 'plain-no.txt'))).toBe(false);
+  });
+});
