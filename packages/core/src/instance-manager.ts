@@ -45,6 +45,7 @@ import { Import } from './registry/import.ts';
 import { InstanceIo, type InputSent, type SendOptions } from './registry/io.ts';
 import { Records } from './registry/records.ts';
 import { Removal } from './registry/removal.ts';
+import { ScreenActivity, type ScreenProbeReport } from './registry/screens.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
 import { Statuses } from './registry/status.ts';
@@ -106,6 +107,7 @@ export class InstanceManager {
   readonly #live: LiveRegistry;
   readonly #activity: ActivityReports;
   readonly #spool: HookSpool;
+  readonly #screens: ScreenActivity;
 
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
@@ -139,6 +141,7 @@ export class InstanceManager {
     this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
     this.#activity = new ActivityReports(context, deps.tmux);
     this.#spool = new HookSpool(deps.config.hooks.spoolDir, deps.logger);
+    this.#screens = new ScreenActivity(context, deps.tmux);
   }
 
   get isDockerEnabled(): boolean {
@@ -276,6 +279,15 @@ export class InstanceManager {
   }
 
   /**
+   * Starts Claude Code again on the record's last conversation (`[tmux] command --resume
+   * SESSION_ID` in its cwd) when the instance is stopped or its agent exited. INVALID_INPUT for a
+   * container or a record without a Claude session id; CONFLICT while its agent runs. See registry/actions.ts.
+   */
+  resumeInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    return this.#actions.resumeInstance(name, options);
+  }
+
+  /**
    * A new container (or session) for a record whose own is gone, made from the record's image,
    * container name, network and the cc-bridge label; the record keeps its name and history and
    * gets the new container id (an `action` event). CONFLICT when it still exists. See registry/actions.ts.
@@ -409,6 +421,15 @@ export class InstanceManager {
    */
   applyHookReports(): Promise<DrainReport> {
     return this.#spool.drain((content) => this.#activity.apply(content));
+  }
+
+  /**
+   * Reads the screens of the running tmux instances (one tmux command) and writes the activity
+   * they show where no hook report says otherwise (registry/screens.ts: the hold, hooks win).
+   * The live follower calls it with every tmux probe; the holds it keeps are this process's.
+   */
+  probeScreens(): Promise<ScreenProbeReport> {
+    return this.#screens.probeScreens();
   }
 
   /** Calls `onReport` whenever a hook report arrives, until `signal` aborts (the live follower drains then). */
