@@ -81,15 +81,15 @@ export class ScreenActivity {
 
   /** The hooks' last reported change of each record, from its history (actor `hooks`). */
   async #lastHookReports(ids: string[]): Promise<Map<string, HookReport>> {
-    const rows = await this.#context.prisma.$queryRaw<{ id: string; to: unknown; message: string | null; at: Date }[]>`
-      SELECT DISTINCT ON ("instanceId") "instanceId"::text AS id, "to", message, at
-      FROM "InstanceEvent"
-      WHERE kind = 'activity_changed' AND actor = 'hooks' AND "instanceId" = ANY(${ids}::uuid[])
-      ORDER BY "instanceId", id DESC`;
+    const rows = await this.#context.prisma.$queryRaw<{ instanceId: string; to: unknown; message: string | null; at: Date }[]>`
+      SELECT DISTINCT ON (e."instanceId") e."instanceId"::text AS "instanceId", e."to", e.message, e.at
+      FROM "InstanceEvent" AS e
+      WHERE e.kind = 'activity_changed' AND e.actor = 'hooks' AND e."instanceId" = ANY(${ids}::uuid[])
+      ORDER BY e."instanceId", e.id DESC`;
     const reports = new Map<string, HookReport>();
     for (const row of rows) {
       const activity = instanceActivity.safeParse(row.to);
-      if (activity.success) reports.set(row.id, { activity: activity.data, reason: row.message, at: row.at.getTime() });
+      if (activity.success) reports.set(row.instanceId, { activity: activity.data, reason: row.message, at: row.at.getTime() });
     }
     return reports;
   }
