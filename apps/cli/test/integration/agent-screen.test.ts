@@ -76,9 +76,9 @@ describe('agent activity of the real Claude Code from its screen, and its end an
 
   afterAll(async () => {
     unsubscribe();
-    await bridge?.close();
-    await tmux?.dispose();
-    await api?.close();
+    await bridge.close();
+    await tmux.dispose();
+    await api.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 
@@ -144,7 +144,7 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     const sent = api.requests.length;
     api.script({ text: 'Resumed.' });
     await prompt('one', 'Go on please');
-    await waitFor('the next turn', async () => api.requests.slice(sent).map((request) => JSON.stringify(request.body.messages ?? '')), (bodies) => bodies.some((body) => body.includes('Go on please')));
+    await waitFor('the next turn', () => Promise.resolve(api.requests.slice(sent).map((request) => JSON.stringify(request.body.messages ?? ''))), (bodies) => bodies.some((body) => body.includes('Go on please')));
     const turn = api.requests.slice(sent).find((request) => JSON.stringify(request.body.messages ?? '').includes('Go on please'));
     expect(JSON.stringify(turn?.body.messages)).toContain('Run the marker command please');
 

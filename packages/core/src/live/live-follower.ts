@@ -245,7 +245,7 @@ export class LiveFollower {
         // the spool is known before the screens are judged against it.
         this.#drainHooks(signal);
         await this.#hookDrain;
-        if (isReachable && !signal.aborted) await this.#registry.probeScreens();
+        if (isReachable) await this.#registry.probeScreens();
       } catch (error) {
         this.#logger.warn('live status: the tmux probe failed', { error: errorMessage(error) });
       }

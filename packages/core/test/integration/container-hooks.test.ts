@@ -43,7 +43,6 @@ describe('hook reports from inside a container cc-bridge launched', () => {
   it('mounts the spool folder, and a report written inside moves the record to busy', async () => {
     const name = `ccb-t-hooks-${TEST_RUN}`;
     const instance = await bridge.manager.createDockerInstance({ name, imageName: await ensureTestImage() }, { start: true });
-    if (instance.containerId === null) throw new Error('no container id');
     created.push(instance.containerId);
     const container = getTestDockerClient().getContainer(instance.containerId);
     const inspected = await container.inspect();

@@ -25,7 +25,7 @@ describe('resuming an agent', () => {
   let work: string;
 
   const report = (payload: Record<string, string>) =>
-    writeHookReport(join(base, 'spool'), { at: Date.now(), instance: 'agent', tmuxPane: null, tmuxSocket: null, payload: payload as { hook_event_name: string } });
+    writeHookReport(join(base, 'spool'), { at: Date.now(), instance: 'agent', tmuxPane: null, tmuxSocket: null, payload });
   const argvOf = async () => {
     const path = join(work, 'argv.txt');
     for (let tries = 0; tries < 50 && !existsSync(path); tries++) await sleep(100);
