@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeHookReport } from '../../src/activity/hook-report.ts';
 import { createTmuxRuntime } from '../../src/runtimes/tmux/tmux-runtime.ts';
-import { createTestTmux, openTestBridge, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+import { createTestTmux, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 const execFile = promisify(execFileCallback);
 const fixtures = fileURLToPath(new URL('../fixtures/claude-screens/2.1.328/', import.meta.url));
@@ -34,7 +34,7 @@ setInterval(() => {
 }, 50);
 `;
 
-describe('agent activity read from the screen', () => {
+describe.each(testBackends())('agent activity read from the screen (%s database)', (backend) => {
   let tmux: TestTmux;
   let bridge: TestBridge;
   let base: string;
@@ -58,6 +58,7 @@ describe('agent activity read from the screen', () => {
     // The fixtures are 120×40 screens: sessions get that size (a keeper session starts the server).
     await execFile('tmux', ['-S', tmux.socket, 'new-session', '-d', '-s', 'keeper', 'sleep', '3600', ';', 'set-option', '-g', 'default-size', '120x40']);
     bridge = await openTestBridge({
+      backend,
       tmuxSocket: tmux.socket,
       docker: false,
       env: { CC_BRIDGE_TMUX_COMMAND: `${process.execPath} ${join(base, 'show-screen.cjs')}`, CC_BRIDGE_HOOKS_DIR: join(base, 'spool') },
