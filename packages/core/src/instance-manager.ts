@@ -48,6 +48,7 @@ import { InstanceIo, type InputSent, type SendOptions } from './registry/io.ts';
 import { Records } from './registry/records.ts';
 import { takePendingEvents, type PendingEvent } from './registry/notifications.ts';
 import { Removal } from './registry/removal.ts';
+import { ScreenActivity, type ScreenProbeReport } from './registry/screens.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
 import { Statuses } from './registry/status.ts';
@@ -110,6 +111,7 @@ export class InstanceManager {
   readonly #live: LiveRegistry;
   readonly #activity: ActivityReports;
   readonly #spool: HookSpool;
+  readonly #screens: ScreenActivity;
 
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
@@ -144,6 +146,7 @@ export class InstanceManager {
     this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
     this.#activity = new ActivityReports(context, deps.tmux);
     this.#spool = new HookSpool(deps.config.hooks.spoolDir, deps.logger);
+    this.#screens = new ScreenActivity(context, deps.tmux);
   }
 
   get isDockerEnabled(): boolean {
@@ -278,6 +281,15 @@ export class InstanceManager {
   /** Restarts it (tmux: stop, then start; Docker: POST /containers/{id}/restart); as `startInstance`. */
   restartInstance(name: string, options: ActorOption = {}): Promise<Instance> {
     return this.#actions.actOrThrow(name, 'restart', options);
+  }
+
+  /**
+   * Starts Claude Code again on the record's last conversation (`[tmux] command --resume
+   * SESSION_ID` in its cwd) when the instance is stopped or its agent exited. INVALID_INPUT for a
+   * container or a record without a Claude session id; CONFLICT while its agent runs. See registry/actions.ts.
+   */
+  resumeInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    return this.#actions.resumeInstance(name, options);
   }
 
   /**
@@ -425,6 +437,15 @@ export class InstanceManager {
    */
   applyHookReports(): Promise<DrainReport> {
     return this.#spool.drain((content) => this.#activity.apply(content));
+  }
+
+  /**
+   * Reads the screens of the running tmux instances (one tmux command) and writes the activity
+   * they show where no hook report says otherwise (registry/screens.ts: the hold, hooks win).
+   * The live follower calls it with every tmux probe; the holds it keeps are this process's.
+   */
+  probeScreens(): Promise<ScreenProbeReport> {
+    return this.#screens.probeScreens();
   }
 
   /** Calls `onReport` whenever a hook report arrives, until `signal` aborts (the live follower drains then). */

@@ -232,6 +232,18 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       });
     });
 
+  instances
+    .command('resume')
+    .description("start Claude Code again on a stopped tmux instance's last conversation (or one whose agent exited): its command with --resume SESSION_ID, in its working directory")
+    .argument('<name>', 'the instance name')
+    .option(...jsonFlag)
+    .action(async (name, options, command) => {
+      await open(command, async ({ manager }) => {
+        const instance = await manager.resumeInstance(name);
+        printInstance(io, instance, options.json === true);
+      });
+    });
+
   addRuntimeOptions(
     instances
       .command('update')

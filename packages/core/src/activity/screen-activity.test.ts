@@ -5,6 +5,7 @@ import {
   defaultScreenHoldMs,
   emptyScreenHold,
   holdScreenReading,
+  readPane,
   standingActivity,
   type HeldActivity,
   type HookReport,
@@ -147,5 +148,20 @@ describe('standingActivity', () => {
   it('honours another grace time', () => {
     expect(standingActivity(hook('busy', 0), held('idle', 10), 20, 10)).toMatchObject({ activity: 'idle', source: 'screen' });
     expect(standingActivity(hook('busy', 0), held('idle', 10), 19, 10)).toMatchObject({ activity: 'busy', source: 'hook' });
+  });
+});
+
+describe('readPane', () => {
+  const idleScreen = ['─'.repeat(40), '❯ ', '─'.repeat(40), '  ? for shortcuts'].join('\n');
+
+  it('reads a shell back in the foreground as exited once an agent ran there, else unknown', () => {
+    expect(readPane({ command: 'bash', text: '$ ' }, true)).toEqual({ activity: 'exited', reason: null, choices: [] });
+    expect(readPane({ command: '-zsh', text: '% ' }, true).activity).toBe('exited');
+    expect(readPane({ command: 'sh', text: idleScreen }, false)).toEqual({ activity: 'unknown', reason: null, choices: [] });
+  });
+
+  it('reads any other program by the screen rules', () => {
+    expect(readPane({ command: 'claude', text: idleScreen }, true).activity).toBe('idle');
+    expect(readPane({ command: 'node', text: 'compiling…' }, true).activity).toBe('unknown');
   });
 });

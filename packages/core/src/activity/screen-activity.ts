@@ -1,4 +1,4 @@
-import type { ScreenActivity, ScreenChoice, ScreenReading } from './screen-rules.ts';
+import { readClaudeScreen, type ScreenActivity, type ScreenChoice, type ScreenReading } from './screen-rules.ts';
 
 /**
  * From screen readings to the activity shown: a hold so that one odd frame does not make the
@@ -111,4 +111,18 @@ export function standingActivity(
   }
   const choices = hook.activity === 'waiting' && screen?.activity === 'waiting' ? screen.choices : [];
   return { activity: hook.activity, reason: hook.reason, choices, since: hook.at, source: 'hook' };
+}
+
+/** Programs that are a shell: in a pane's foreground once the agent started from it has ended. */
+const shells = new Set(['sh', 'ash', 'dash', 'bash', 'zsh', 'fish', 'ksh', 'mksh', 'tcsh', 'csh', 'nu', 'busybox']);
+
+/**
+ * What a tmux pane says of its agent: `exited` when a shell is back in its foreground
+ * (`#{pane_current_command}`) after an agent ran there (`hadAgent`: the record knew an activity
+ * or a Claude session), else what Claude Code's screen shows (`readClaudeScreen`). A shell in a
+ * pane that never ran an agent is `unknown`, not an agent that exited.
+ */
+export function readPane(pane: { command: string; text: string }, hadAgent: boolean): ScreenReading {
+  if (shells.has(pane.command.replace(/^-/, ''))) return { activity: hadAgent ? 'exited' : 'unknown', reason: null, choices: [] };
+  return readClaudeScreen(pane.text);
 }

@@ -78,6 +78,11 @@ class FakeRegistry implements LiveRegistryPort {
     return Promise.resolve();
   }
 
+  probeScreens() {
+    this.calls.push('screens');
+    return Promise.resolve();
+  }
+
   watchHookReports(signal: AbortSignal, onReport: () => void) {
     this.onHookReport = onReport;
     signal.addEventListener('abort', () => (this.onHookReport = null));
@@ -197,6 +202,19 @@ describe('LiveFollower', () => {
     expect(registry.hookDrains).toBe(afterStart + 2);
   });
 
+  it('reads the screens after each tmux probe that tmux answered, and none while it does not', async () => {
+    follower.subscribe();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(registry.calls.slice(-1)).toEqual(['screens']);
+    expect(registry.calls.indexOf('screens')).toBeGreaterThan(registry.calls.indexOf('refresh tmux'));
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(registry.count('screens')).toBe(3);
+    registry.tmuxErrors = [{ code: 'TMUX_ERROR', message: 'tmux did not answer' }];
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(registry.count('screens')).toBe(3);
+    expect(registry.count('refresh tmux')).toBe(5);
+  });
+
   it('writes a tmux outage once while probes keep failing, and its end once', async () => {
     follower.subscribe();
     await vi.advanceTimersByTimeAsync(0);
@@ -226,7 +244,7 @@ describe('LiveFollower', () => {
     registry.calls = [];
     registry.isEngineUp = true;
     await vi.advanceTimersByTimeAsync(2_000);
-    expect(registry.calls.filter((call) => call !== 'refresh tmux')).toEqual(['connect', 'docker reachable', 'refresh docker']);
+    expect(registry.calls.filter((call) => call !== 'refresh tmux' && call !== 'screens')).toEqual(['connect', 'docker reachable', 'refresh docker']);
     expect(states).toEqual(['connecting', 'following', 'unreachable', 'following']);
   });
 

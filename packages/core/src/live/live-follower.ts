@@ -17,6 +17,8 @@ export interface LiveRegistryPort {
   applyHookReports(): Promise<unknown>;
   /** Calls `onReport` when a hook report arrives, until `signal` aborts. */
   watchHookReports(signal: AbortSignal, onReport: () => void): void;
+  /** Reads the running tmux instances' screens into their activity (the source for agents without hooks). */
+  probeScreens(): Promise<unknown>;
 }
 
 /**
@@ -53,7 +55,8 @@ export interface LiveFollowerOptions {
  * (gathered for `debounceMs`) is applied at once. When the Engine cannot be reached, one
  * `runtime_unreachable` event is written and its records read `unknown` by the outage rule; when
  * it answers again, one `runtime_reachable` event and one refresh.
- * tmux, which has no events: one batched probe (`list-panes -a`) every `tmuxProbeMs`.
+ * tmux, which has no events: one batched probe (`list-panes -a`) every `tmuxProbeMs`, then one
+ * reading of the running sessions' screens (their agents' activity, registry/screens.ts).
  * Agent activity: the hook reports' spool folder is watched, and drained when a report arrives
  * (and with every tmux probe, in case the watch missed one), one drain at a time.
  * Registry work runs one piece at a time per runtime; its failures are logged, never thrown.
@@ -238,11 +241,15 @@ export class LiveFollower {
           this.#isTmuxReachable = isReachable;
         }
         this.#setState({ tmux: isReachable ? 'probing' : 'unreachable' });
+        // The hooks' reports first (in case the watch missed one), so that a report waiting in
+        // the spool is known before the screens are judged against it.
+        this.#drainHooks(signal);
+        await this.#hookDrain;
+        if (isReachable) await this.#registry.probeScreens();
       } catch (error) {
         this.#logger.warn('live status: the tmux probe failed', { error: errorMessage(error) });
       }
       if (signal.aborted) return;
-      this.#drainHooks(signal);
       this.#tmuxTimer = setTimeout(() => {
         this.#tmuxTimer = null;
         if (!signal.aborted) this.#probeTmux(signal);

@@ -17,6 +17,12 @@ import type { Statuses } from './status.ts';
 export const instanceAction = z.enum(['start', 'stop', 'restart']);
 export type InstanceAction = z.infer<typeof instanceAction>;
 
+/** The actions written as `action` events by `act`'s rules. */
+type LoggedAction = InstanceAction | 'resume';
+
+/** A Claude Code session id as its hooks report it (a UUID); anything else never reaches a command line. */
+const claudeSessionId = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,127}$/);
+
 /** One action's outcome: the record as stored afterwards, and why the action failed (null: it was done). */
 export interface ActionOutcome {
   instance: Instance;
@@ -55,11 +61,16 @@ export class Actions {
    */
   async act(instance: Instance, action: InstanceAction, actor: string): Promise<ActionOutcome> {
     const runtime = runtimeFor(this.#context.runtimes, instance.type);
+    return this.#perform(instance, action, () => runtime[action](instance), actor);
+  }
+
+  /** `act`'s rules for any action: the silence, the event, the observation written (see act). */
+  async #perform(instance: Instance, action: LoggedAction, run: () => Promise<Observation>, actor: string): Promise<ActionOutcome> {
     let observation: Observation;
     try {
       const silence = this.#state.silence(instance.type);
       if (silence) throw silence;
-      observation = await runtime[action](instance);
+      observation = await run();
       // A container of another Engine was not acted on (stop leaves it alone): that is a failure.
       if (observation.otherEngine) throw otherEngineError(instance, observation.otherEngine);
     } catch (thrown) {
@@ -67,7 +78,7 @@ export class Actions {
       // An outage as a refresh sees it: warned once, and the next records do not wait for it.
       if (isNoAnswer(thrown)) this.#state.failed(instance.type, thrown, { push: () => undefined });
       // A stop of a gone container is done (gone is stopped); start and restart need it.
-      const error = action !== 'stop' && isCcBridgeError(thrown, 'NOT_FOUND') ? containerGone(instance, action, thrown) : thrown;
+      const error = (action === 'start' || action === 'restart') && isCcBridgeError(thrown, 'NOT_FOUND') ? containerGone(instance, action, thrown) : thrown;
       await this.#writeActionEvent(instance, action, actor, error);
       const { outcomes } = await this.#statuses.refreshRecords([instance], actor);
       return { instance: outcomes[0]?.instance ?? instance, error };
@@ -80,6 +91,37 @@ export class Actions {
   async actOrThrow(name: string, action: InstanceAction, options: ActorOption = {}): Promise<Instance> {
     const instance = await this.#records.getInstanceOrThrow(name);
     const { instance: updated, error } = await this.act(instance, parseInput(instanceAction, action, 'action'), options.actor ?? this.#context.actor);
+    if (error) throw error;
+    return updated;
+  }
+
+  /**
+   * Starts Claude Code again on the record's last conversation (`--resume` its
+   * `claudeSessionId`, in its cwd: `Runtime.resume`), for a stopped instance or one whose agent
+   * exited; an `action` event (`resume`), then the status as observed, as `act` does. INVALID_INPUT
+   * for a container (only tmux instances resume) or a record with no Claude session id (its hooks
+   * report it); CONFLICT while the session runs an agent that has not exited; the runtime's
+   * failure (TMUX_ERROR) thrown, the record kept.
+   */
+  async resumeInstance(name: string, options: ActorOption = {}): Promise<Instance> {
+    const instance = await this.#records.getInstanceOrThrow(name);
+    const runtime = runtimeFor(this.#context.runtimes, instance.type);
+    const { resume } = runtime;
+    if (resume === undefined) {
+      throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" runs in ${runtime.label}: only a tmux instance can be resumed (Claude Code is started again in its session)`);
+    }
+    if (instance.claudeSessionId === null) {
+      throw new CcBridgeError(
+        'INVALID_INPUT',
+        `"${instance.name}" has no Claude session to resume: its agent never reported one (Claude Code's hooks report it: cc-bridge hooks install)`,
+      );
+    }
+    const sessionId = parseInput(claudeSessionId, instance.claudeSessionId, 'claudeSessionId');
+    const current = await runtime.observe(instance);
+    if (current.status === 'running' && instance.activity !== 'exited') {
+      throw new CcBridgeError('CONFLICT', `"${instance.name}" is running and its agent has not exited (${instance.activity}); resume is for a stopped instance or an exited agent`);
+    }
+    const { instance: updated, error } = await this.#perform(instance, 'resume', () => resume(instance, sessionId), options.actor ?? this.#context.actor);
     if (error) throw error;
     return updated;
   }
@@ -145,7 +187,7 @@ export class Actions {
     return outcomes[0]?.instance ?? updated;
   }
 
-  async #writeActionEvent(instance: Instance, action: InstanceAction, actor: string, error: CcBridgeError | null): Promise<void> {
+  async #writeActionEvent(instance: Instance, action: LoggedAction, actor: string, error: CcBridgeError | null): Promise<void> {
     await recordEvent(this.#context.prisma, {
       instanceId: instance.id,
       instanceName: instance.name,
@@ -169,7 +211,7 @@ function describeRuntime(instance: Instance): string {
 }
 
 /** A start or restart of a record whose container the Engine no longer has: the fix is a re-create. */
-function containerGone(instance: Instance, action: InstanceAction, cause: CcBridgeError): CcBridgeError {
+function containerGone(instance: Instance, action: 'start' | 'restart', cause: CcBridgeError): CcBridgeError {
   const image = instance.imageName ? ` from its image ${instance.imageName}` : '';
   return new CcBridgeError(
     'CONTAINER_GONE',

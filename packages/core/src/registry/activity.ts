@@ -3,7 +3,8 @@ import { activityChangeOf, hookReportSchema, nextActivity, type ValidHookReport 
 import type { Instance } from '../instance.ts';
 import type { TmuxRuntime } from '../runtimes/runtime.ts';
 import { z } from 'zod';
-import { recordEvent, type RegistryContext } from './context.ts';
+import { insertEvents } from '../db/bulk.ts';
+import { eventRow, recordEvent, type RegistryContext, type Tx } from './context.ts';
 
 /** What applying one hook report did. */
 export type HookReportOutcome =
@@ -108,4 +109,31 @@ export class ActivityReports {
     // tmux's default server: `$TMUX_TMPDIR/tmux-UID/default`.
     return configured === null ? basename(socket) === 'default' : resolve(socket) === resolve(configured);
   }
+}
+
+/** Activities of an agent that runs: what a session or container that ended cannot still be doing. */
+const runningActivities = ['busy', 'waiting', 'idle'] as const;
+
+/**
+ * The agents of records whose runtime just ended (their status became `stopped` or `error`):
+ * those still shown `busy`, `waiting` or `idle` become `exited` (no reason, since `at`), with an
+ * `activity_changed` event each, in the caller's transaction. A record whose activity is
+ * `unknown` (no agent seen) or already `exited` is left alone. The ids of the records changed.
+ */
+export async function markAgentsEnded(tx: Tx, ids: readonly string[], at: Date, actor: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const ended = await tx.$queryRaw<{ id: string; name: string; before: string }[]>`
+    WITH before AS (
+      SELECT id, activity::text AS activity FROM "Instance"
+      WHERE id = ANY(${ids}::uuid[]) AND activity::text = ANY(${[...runningActivities]}::text[])
+      FOR UPDATE
+    )
+    UPDATE "Instance" AS i SET activity = 'exited', "activityReason" = NULL, "activitySince" = ${at}
+    FROM before WHERE i.id = before.id
+    RETURNING i.id::text AS id, i.name, before.activity AS before`;
+  await insertEvents(
+    tx,
+    ended.map((row) => eventRow({ instanceId: row.id, instanceName: row.name, kind: 'activity_changed', from: row.before, to: 'exited', actor, message: 'its runtime ended' })),
+  );
+  return ended.map((row) => row.id);
 }

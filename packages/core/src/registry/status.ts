@@ -7,6 +7,7 @@ import type { ActorOption, RefreshReport, StatusChange, StatusResult } from '../
 import { hasNewDockerFacts, isContainerGone, otherEngineError, unanswered, type Observation } from '../runtimes/observation.ts';
 import { runtimeFor } from '../runtimes/runtimes.ts';
 import type { DockerEngine } from '../runtimes/runtime.ts';
+import { markAgentsEnded } from './activity.ts';
 import { eventRow, type RegistryContext } from './context.ts';
 import type { Records } from './records.ts';
 import type { StatusState } from './status-state.ts';
@@ -188,6 +189,9 @@ export class Statuses {
         }
       }
       await insertEvents(tx, events);
+      // An agent does not outlive its session or container: one shown working is now `exited`.
+      const ended = writes.filter(({ instance, observation, isChange }) => isChange && written.has(instance.id) && (observation.status === 'stopped' || observation.status === 'error'));
+      await markAgentsEnded(tx, ended.map(({ instance }) => instance.id), now, actor);
     });
     const ids = items.map(({ instance }) => instance.id);
     const fresh = await prisma.instance.findMany({ where: { id: { in: ids } } });

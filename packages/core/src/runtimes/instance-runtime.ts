@@ -166,6 +166,14 @@ export interface Runtime {
   restart(instance: Instance): Promise<Observation>;
 
   /**
+   * Runtimes that can start Claude Code on a past conversation have it (tmux); Docker has none
+   * (undefined). tmux: the session (a shell left after the agent ended, a dead pane) is replaced
+   * by a new one running the configured command followed by `--resume CLAUDE_SESSION_ID` in the
+   * record's cwd, confirmed as a start is.
+   */
+  readonly resume?: (instance: Instance, claudeSessionId: string) => Promise<Observation>;
+
+  /**
    * Removes the session or container (Docker: stops it first): true; false when it was already
    * gone. A container of another Engine is never judged gone: DOCKER_UNAVAILABLE.
    */

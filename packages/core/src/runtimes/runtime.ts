@@ -19,6 +19,14 @@ export interface TmuxSessionInfo {
  * that did not finish in time, or output not in the format asked for throw
  * CcBridgeError('TMUX_ERROR'); "no server running" is not a failure: it means no sessions.
  */
+/** A pane as it shows now: its visible rows and the program in its foreground. */
+export interface PaneScreen {
+  /** `#{pane_current_command}`: the foreground process's name (`claude`, `bash`). */
+  command: string;
+  /** The visible rows, `\n`-separated, as `capture-pane -p` prints them. */
+  text: string;
+}
+
 export interface TmuxRuntime {
   /** One `tmux list-panes -a` for all sessions, keyed by exact session name. */
   listSessions(): Promise<Map<string, TmuxSessionInfo>>;
@@ -45,6 +53,13 @@ export interface TmuxRuntime {
    * column (`#{cursor_x}`), from one tmux command; null when the session is gone.
    */
   capturePaneWithCursor(name: string, lines: number, options?: { colors?: boolean }): Promise<{ text: string; cursorX: number } | null>;
+  /**
+   * The visible screen of each session's active pane (`capture-pane -p`, no scroll-back) and the
+   * program in its foreground (`#{pane_current_command}`: `claude`, or a shell once the agent
+   * ended), from one tmux command for up to 40 sessions (a session that went away meanwhile costs
+   * one more command per session). By session name; null for a session that is not there.
+   */
+  captureScreens(names: readonly string[]): Promise<Map<string, PaneScreen | null>>;
   /**
    * Types `text` as literal characters (`send-keys -l`, never key names), then Enter when asked
    * (`send-keys Enter`). NOT_FOUND without the session.
@@ -133,6 +148,8 @@ export interface DockerRuntime {
     command?: readonly string[];
     /** Variables in the container's environment (`Env`). */
     env?: Readonly<Record<string, string>>;
+    /** Host folders mounted into the container (`HostConfig.Binds`: `HOST:CONTAINER`). */
+    binds?: readonly string[];
   }): Promise<ContainerInfo>;
   /** Stops (if running) and removes the container: true; false when there was none (not an error). */
   removeContainer(idOrName: string): Promise<boolean>;

@@ -17,7 +17,7 @@ export interface RuntimesDeps {
   /** Null when Docker support is disabled in the configuration. */
   docker: DockerRuntime | null;
   /** What the runtimes read of the configuration: the command a tmux start runs; the label and network of launched containers. */
-  config: { tmux: Pick<Config['tmux'], 'command'>; docker: Pick<Config['docker'], 'containerLabel' | 'network'> };
+  config: { tmux: Pick<Config['tmux'], 'command'>; docker: Pick<Config['docker'], 'containerLabel' | 'network'>; hooks?: Pick<Config['hooks'], 'spoolDir'> };
   /** How long a new tmux session must live to count as started (ms); default 300. */
   tmuxStartGraceMs?: number;
   logger?: Logger;
@@ -27,7 +27,11 @@ export interface RuntimesDeps {
 export function createRuntimes(deps: RuntimesDeps): Runtimes {
   return {
     tmux: createTmuxInstanceRuntime(deps.tmux, { command: deps.config.tmux.command, startGraceMs: deps.tmuxStartGraceMs, logger: deps.logger }),
-    docker: createDockerInstanceRuntime(deps.docker, { containerLabel: deps.config.docker.containerLabel, network: deps.config.docker.network }),
+    docker: createDockerInstanceRuntime(deps.docker, {
+      containerLabel: deps.config.docker.containerLabel,
+      network: deps.config.docker.network,
+      hookSpoolDir: deps.config.hooks?.spoolDir ?? null,
+    }),
   };
 }
 

@@ -5,9 +5,13 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 /** One scripted answer of the model: text that ends the turn, or a tool call Claude Code then makes. */
-export type ScriptedReply =
+export type ScriptedReply = (
   | { text: string; usage?: ScriptedUsage }
-  | { toolUse: { name: string; input: Record<string, unknown> }; usage?: ScriptedUsage };
+  | { toolUse: { name: string; input: Record<string, unknown> }; usage?: ScriptedUsage }
+) & {
+  /** How long (ms) the model "thinks" before it answers: Claude Code shows its spinner meanwhile. Default 0. */
+  delayMs?: number;
+};
 
 /** Token counts the reply reports (and Claude Code records in its transcript). */
 export interface ScriptedUsage {
@@ -124,7 +128,9 @@ export async function startScriptedAnthropicApi(): Promise<ScriptedAnthropicApi>
         streamReply(response, { text: 'Test session' });
         return;
       }
-      streamReply(response, queue.shift() ?? { text: 'Done.' });
+      const reply = queue.shift() ?? { text: 'Done.' };
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      streamReply(response, reply);
     })().catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -231,7 +231,8 @@ describe('live status from tmux', () => {
   let shimDir: string;
   let callLog: string;
   const savedPath = process.env.PATH;
-  const tmuxCalls = async () => (await readFile(callLog, 'utf8').catch(() => '')).split('\n').filter((line) => line.includes(tmux.socket)).length;
+  const tmuxCalls = async (command = '') =>
+    (await readFile(callLog, 'utf8').catch(() => '')).split('\n').filter((line) => line.includes(tmux.socket) && line.includes(command)).length;
 
   beforeAll(async () => {
     // tmux is counted where it is run: a `tmux` earlier on PATH that notes each call, then runs the real one.
@@ -287,9 +288,11 @@ describe('live status from tmux', () => {
     await sleep(4_500);
     unsubscribe();
     await bridge.live.idle();
-    // Probes at 0, 2 and 4 s: one batched list-panes each, whatever the number of records.
+    // Probes at 0, 2 and 4 s: one batched list-panes each, whatever the number of records, and
+    // one batched read of the two running sessions' screens (their agents' activity).
     const during = (await tmuxCalls()) - before;
-    expect(during).toBe(3);
+    expect(during).toBe(6);
+    expect(await tmuxCalls('cc-bridge-screen-')).toBe(3);
 
     const after = await tmuxCalls();
     await sleep(3_000);

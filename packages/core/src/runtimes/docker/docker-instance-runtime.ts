@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { instanceEnvVar } from '../../activity/hook-report.ts';
 import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
@@ -15,7 +16,16 @@ export interface DockerInstanceRuntimeOptions {
   containerLabel: string | null;
   /** The network a launched container joins when its record names none (`config.docker.network`); null: none at all. */
   network: string | null;
+  /**
+   * The hook reports' spool folder (`[hooks] spool_dir`), mounted into launched containers at
+   * `containerHookSpoolDir` so that the hook command inside writes where cc-bridge reads; null:
+   * not mounted.
+   */
+  hookSpoolDir?: string | null;
 }
+
+/** Where a launched container finds the hook reports' spool folder (its hook command's argument). */
+export const containerHookSpoolDir = '/cc-bridge/hooks';
 
 const defaultOutputLines = 50;
 
@@ -82,6 +92,9 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
 
     async launch(input) {
       const engine = await docker.getEngine();
+      const spool = options.hookSpoolDir ?? null;
+      // Made here as the hook command makes it (0700): a folder the Engine made for a bind would be root's.
+      if (spool !== null) mkdirSync(spool, { recursive: true, mode: 0o700 });
       // runContainer removes the container itself if it fails after the Engine made it.
       const container = await docker.runContainer({
         name: input.containerName ?? input.name,
@@ -90,6 +103,7 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
         network: input.dockerNetwork ?? options.network,
         // The agent's hooks name their instance by it (hook-report.ts); the record's id does not exist yet.
         env: { [instanceEnvVar]: input.name },
+        binds: spool === null ? [] : [`${spool}:${containerHookSpoolDir}`],
       });
       return {
         fields: {

@@ -138,7 +138,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
 
     getContainer,
 
-    async runContainer({ name, image, labels, network, command, env = {} }) {
+    async runContainer({ name, image, labels, network, command, env = {}, binds = [] }) {
       const container = await call(async () => {
         try {
           return await docker.createContainer({
@@ -151,7 +151,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
             Tty: true,
             OpenStdin: true,
             // No network given means none at all: instances never get bridge traffic by default.
-            HostConfig: { NetworkMode: network ?? 'none' },
+            HostConfig: { NetworkMode: network ?? 'none', ...(binds.length > 0 ? { Binds: [...binds] } : {}) },
             abortSignal: deadline(),
           });
         } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyTmuxFailure, completeLines, lastPaneLines, linesAfter, literalArgument, parsePaneLine, parsePaneLines } from './parse.ts';
+import { classifyTmuxFailure, completeLines, lastPaneLines, linesAfter, literalArgument, parsePaneLine, parsePaneLines, parseScreens } from './parse.ts';
 
 describe('parsePaneLine', () => {
   it('reads name, pid, dead flag and unix-second timestamps', () => {
@@ -149,5 +149,26 @@ describe('literalArgument', () => {
     expect(literalArgument(';')).toBe('\\;');
     // tmux turns the final `\;` into `;` and keeps what comes before: `b\;` stays `b\;`.
     expect(literalArgument('b\\;')).toBe('b\\\\;');
+  });
+});
+
+describe('parseScreens', () => {
+  const marker = 'cc-bridge-screen-42';
+
+  it('splits one sequence output into each session\'s foreground command and rows, blank rows kept', () => {
+    const stdout = `${marker}:claude\n❯ hi\n\n  ? for shortcuts\n${marker}:bash\n$ \n\n`;
+    const screens = parseScreens(stdout, marker, ['api', 'web']);
+    expect(screens).toEqual(
+      new Map([
+        ['api', { command: 'claude', text: '❯ hi\n\n  ? for shortcuts' }],
+        ['web', { command: 'bash', text: '$ \n' }],
+      ]),
+    );
+  });
+
+  it('reads a row that only resembles a marker as a row, and leaves out sessions it printed nothing for', () => {
+    const stdout = `${marker}:node\ncc-bridge-screen-7:claude\n`;
+    expect(parseScreens(stdout, marker, ['one', 'two'])).toEqual(new Map([['one', { command: 'node', text: 'cc-bridge-screen-7:claude' }]]));
+    expect(parseScreens('', marker, ['one'])).toEqual(new Map());
   });
 });

@@ -136,3 +136,34 @@ export function linesAfter(previous: readonly string[], current: readonly string
 export function literalArgument(text: string): string {
   return text.endsWith(';') ? `${text.slice(0, -1)}\\;` : text;
 }
+
+/**
+ * The output of one tmux command sequence that printed, for each session in turn, a line
+ * `MARKER:COMMAND` (display-message) and then the pane's rows (capture-pane). `marker` must be a
+ * string no pane shows (a fresh random one per call). By session name, in the order given; a
+ * session whose part is missing maps to nothing.
+ */
+export function parseScreens(stdout: string, marker: string, names: readonly string[]): Map<string, { command: string; text: string }> {
+  const screens = new Map<string, { command: string; text: string }>();
+  const prefix = `${marker}:`;
+  let index = -1;
+  let rows: string[] = [];
+  let command = '';
+  const flush = () => {
+    const name = names[index];
+    if (name !== undefined) screens.set(name, { command, text: rows.join('\n') });
+  };
+  const lines = stdout.split('\n');
+  // The output ends with a newline: the last, empty piece is not a row.
+  if (lines.at(-1) === '') lines.pop();
+  for (const line of lines) {
+    if (line.startsWith(prefix)) {
+      flush();
+      index += 1;
+      command = line.slice(prefix.length);
+      rows = [];
+    } else if (index >= 0) rows.push(line);
+  }
+  flush();
+  return screens;
+}

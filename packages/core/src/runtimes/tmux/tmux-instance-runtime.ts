@@ -54,17 +54,17 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
    * once vanishes with no trace to look at: after the grace it must still be there, or the start
    * is a TMUX_ERROR, and a session that could not be confirmed is killed.
    */
-  async function startConfirmed(name: string, cwd: string | null, instance: string): Promise<TmuxSessionInfo> {
+  async function startConfirmed(name: string, cwd: string | null, instance: string, command: readonly string[] = options.command): Promise<TmuxSessionInfo> {
     // startSession kills the session itself if it fails after tmux made it. The agent's hooks
     // name their instance by the variable (hook-report.ts).
-    await tmux.startSession({ name, cwd, command: options.command, env: { [instanceEnvVar]: instance } });
+    await tmux.startSession({ name, cwd, command, env: { [instanceEnvVar]: instance } });
     try {
       await sleep(startGraceMs);
       const session = await tmux.getSession(name);
       if (session) return session;
       throw new CcBridgeError(
         'TMUX_ERROR',
-        `The tmux session ${name} ended as soon as it started: its command (${options.command.join(' ')}) exited or was not found. ` +
+        `The tmux session ${name} ended as soon as it started: its command (${command.join(' ')}) exited or was not found. ` +
           'Set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
       );
     } catch (error) {
@@ -126,6 +126,13 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
     async restart(instance) {
       await stop(instance);
       return start(instance);
+    },
+
+    async resume(instance, claudeSessionId) {
+      const name = sessionOf(instance);
+      // Whatever holds the name (the shell the agent ran from, a dead pane) makes way for the agent.
+      if (await tmux.getSession(name)) await tmux.killSession(name);
+      return observeTmux(instance.status, await startConfirmed(name, instance.cwd, instance.id, [...options.command, '--resume', claudeSessionId]));
     },
 
     async remove(instance) {

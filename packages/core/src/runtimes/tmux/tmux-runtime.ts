@@ -1,10 +1,11 @@
 import { execFile as execFileCallback } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 
 import { CcBridgeError } from '../../errors.ts';
 import { formatSeconds, NoAnswerError, runtimeCallTimeoutMs } from '../bounds.ts';
-import type { TmuxRuntime, TmuxSessionInfo } from '../runtime.ts';
-import { classifyTmuxFailure, lastPaneLines, literalArgument, paneFormat, parsePaneLines, type PaneLine } from './parse.ts';
+import type { PaneScreen, TmuxRuntime, TmuxSessionInfo } from '../runtime.ts';
+import { classifyTmuxFailure, lastPaneLines, literalArgument, paneFormat, parsePaneLines, parseScreens, type PaneLine } from './parse.ts';
 
 /**
  * Runs a program with an argument array and utf8 output, failing when it has not finished
@@ -50,6 +51,8 @@ export const boundedExecFile: ExecFile = (file, args, { timeoutMs }) =>
 
 const defaultCaptureLines = 50;
 const maxStartAttempts = 3;
+/** Sessions per captureScreens command: tmux refuses a command message of about 16 KiB. */
+const screensPerCommand = 40;
 
 interface CommandFailure {
   code: unknown;
@@ -254,6 +257,37 @@ export function createTmuxRuntime(options: TmuxRuntimeOptions): TmuxRuntime {
         throw new CcBridgeError('TMUX_ERROR', `tmux display-message printed no cursor position for ${name}: ${JSON.stringify(stdout.slice(0, 80))}`);
       }
       return { text: stdout.slice(newline + 1), cursorX };
+    },
+
+    async captureScreens(names) {
+      const screens = new Map<string, PaneScreen | null>();
+      const captureArgsOf = (marker: string, name: string) => [
+        'display-message', '-p', '-t', exactWindowTarget(name), `${marker}:#{pane_current_command}`, ';',
+        'capture-pane', '-p', '-t', exactWindowTarget(name),
+      ];
+      for (let start = 0; start < names.length; start += screensPerCommand) {
+        const batch = names.slice(start, start + screensPerCommand);
+        // A marker no pane shows, so a row of a screen is never read as the next session's start.
+        const marker = `cc-bridge-screen-${randomUUID()}`;
+        let stdout: string | null;
+        try {
+          stdout = await run(batch.flatMap((name, index) => [...(index > 0 ? [';'] : []), ...captureArgsOf(marker, name)]));
+        } catch (error) {
+          // tmux stops a sequence at a session that went away: then each is asked on its own.
+          if (failureOf(error) !== 'no-session') throw error;
+          stdout = null;
+        }
+        if (stdout !== null) {
+          const parsed = parseScreens(stdout, marker, batch);
+          for (const name of batch) screens.set(name, parsed.get(name) ?? null);
+          continue;
+        }
+        for (const name of batch) {
+          const one = await runOrNothing(captureArgsOf(marker, name));
+          screens.set(name, one === null ? null : (parseScreens(one, marker, [name]).get(name) ?? null));
+        }
+      }
+      return screens;
     },
 
     async sendKeys(name, text, { enter }) {

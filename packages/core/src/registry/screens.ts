@@ -1,0 +1,119 @@
+import { emptyScreenHold, holdScreenReading, readPane, standingActivity, type HookReport, type ScreenHold } from '../activity/screen-activity.ts';
+import { serializeError, type SerializedError } from '../errors.ts';
+import { instanceActivity, type InstanceActivity } from '../instance.ts';
+import type { TmuxRuntime } from '../runtimes/runtime.ts';
+import { recordEvent, type RegistryContext } from './context.ts';
+
+/** What one reading of the screens did. */
+export interface ScreenProbeReport {
+  /** Panes read (running tmux records). */
+  read: number;
+  /** Records whose activity was written. */
+  changed: number;
+  /** tmux's failure, when the panes could not be read. */
+  errors: SerializedError[];
+}
+
+/** The actor of the activity changes the screen makes. */
+export const screenActor = 'screen';
+
+/**
+ * Source 2 of agent activity: the screens of running tmux instances, read by Claude Code's screen
+ * rules (activity/screen-rules.ts) at the live follower's tmux cadence, held so that one odd frame
+ * does not flicker the state (`holdScreenReading`), and joined with the hooks' last report
+ * (`standingActivity`): the hooks win when both speak, unless the screen has shown for 2 s a
+ * change that began after the hooks' last one (an Esc-cancelled prompt, which no hook reports).
+ * What stands is written as the hooks write it (activity, reason, since, an `activity_changed`
+ * event), with actor `screen`, and only if no one changed the activity since it was read.
+ *
+ * The holds live in this process (one per record): each process that follows live reads the
+ * screens itself; two of them writing the same change write it once (the write compares first).
+ */
+export class ScreenActivity {
+  readonly #context: RegistryContext;
+  readonly #tmux: Pick<TmuxRuntime, 'captureScreens'>;
+  readonly #holds = new Map<string, ScreenHold>();
+
+  constructor(context: RegistryContext, tmux: Pick<TmuxRuntime, 'captureScreens'>) {
+    this.#context = context;
+    this.#tmux = tmux;
+  }
+
+  /**
+   * Reads the screen of every running tmux record (one tmux command for 40 of them) and writes
+   * the activity that stands where it differs from the stored one. tmux failing is the report's
+   * error (nothing written); the database failing is thrown.
+   */
+  async probeScreens(): Promise<ScreenProbeReport> {
+    const { prisma } = this.#context;
+    const records = await prisma.instance.findMany({
+      where: { type: 'tmux', status: 'running', tmuxSession: { not: null } },
+      select: { id: true, tmuxSession: true, activity: true, activityReason: true, claudeSessionId: true },
+    });
+    const running = new Set(records.map((record) => record.id));
+    for (const id of this.#holds.keys()) if (!running.has(id)) this.#holds.delete(id);
+    if (records.length === 0) return { read: 0, changed: 0, errors: [] };
+
+    let screens: Awaited<ReturnType<TmuxRuntime['captureScreens']>>;
+    try {
+      screens = await this.#tmux.captureScreens(records.flatMap((record) => (record.tmuxSession === null ? [] : [record.tmuxSession])));
+    } catch (error) {
+      return { read: 0, changed: 0, errors: [serializeError(error)] };
+    }
+    const hooks = await this.#lastHookReports(records.map((record) => record.id));
+    const now = this.#context.now().getTime();
+    let read = 0;
+    let changed = 0;
+    for (const record of records) {
+      const pane = record.tmuxSession === null ? null : (screens.get(record.tmuxSession) ?? null);
+      if (pane === null) continue;
+      read += 1;
+      const hadAgent = record.activity !== 'unknown' || record.claudeSessionId !== null;
+      const hold = holdScreenReading(this.#holds.get(record.id) ?? emptyScreenHold, readPane(pane, hadAgent), now);
+      this.#holds.set(record.id, hold);
+      const standing = standingActivity(hooks.get(record.id) ?? null, hold.shown, now);
+      if (standing === null || standing.activity === 'unknown') continue;
+      if (standing.activity === record.activity && standing.reason === record.activityReason) continue;
+      if (await this.#write(record, { activity: standing.activity, reason: standing.reason, since: new Date(standing.since) })) changed += 1;
+    }
+    return { read, changed, errors: [] };
+  }
+
+  /** The hooks' last reported change of each record, from its history (actor `hooks`). */
+  async #lastHookReports(ids: string[]): Promise<Map<string, HookReport>> {
+    const rows = await this.#context.prisma.$queryRaw<{ instanceId: string; to: unknown; message: string | null; at: Date }[]>`
+      SELECT DISTINCT ON (e."instanceId") e."instanceId"::text AS "instanceId", e."to", e.message, e.at
+      FROM "InstanceEvent" AS e
+      WHERE e.kind = 'activity_changed' AND e.actor = 'hooks' AND e."instanceId" = ANY(${ids}::uuid[])
+      ORDER BY e."instanceId", e.id DESC`;
+    const reports = new Map<string, HookReport>();
+    for (const row of rows) {
+      const activity = instanceActivity.safeParse(row.to);
+      if (activity.success) reports.set(row.instanceId, { activity: activity.data, reason: row.message, at: row.at.getTime() });
+    }
+    return reports;
+  }
+
+  /** Writes the change unless the record's activity moved since it was read (a hook report meanwhile wins). */
+  async #write(
+    record: { id: string; activity: InstanceActivity; activityReason: string | null },
+    next: { activity: InstanceActivity; reason: string | null; since: Date },
+  ): Promise<boolean> {
+    return this.#context.prisma.$transaction(async (tx) => {
+      const [current] = await tx.$queryRaw<{ name: string; activity: InstanceActivity; activityReason: string | null }[]>`
+        SELECT name, activity::text AS activity, "activityReason" FROM "Instance" WHERE id = ${record.id}::uuid FOR UPDATE`;
+      if (current === undefined || current.activity !== record.activity || current.activityReason !== record.activityReason) return false;
+      await tx.instance.update({ where: { id: record.id }, data: { activity: next.activity, activityReason: next.reason, activitySince: next.since } });
+      await recordEvent(tx, {
+        instanceId: record.id,
+        instanceName: current.name,
+        kind: 'activity_changed',
+        from: current.activity,
+        to: next.activity,
+        actor: screenActor,
+        ...(next.reason === null ? {} : { message: next.reason }),
+      });
+      return true;
+    });
+  }
+}
