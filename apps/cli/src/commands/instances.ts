@@ -240,7 +240,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.resumeInstance(name);
-        printInstance(io, instance, options.json === true);
+        await printInstance(io, instance, options.json === true);
       });
     });
 
