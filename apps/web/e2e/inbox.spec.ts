@@ -252,4 +252,21 @@ test.describe('the inbox with the real Claude Code', () => {
     // loaded machine must not fail the test.
     test.info().annotations.push({ type: 'measure', description: figures });
   });
+
+  test('Resume on the detail page starts the same conversation again after its session was killed', async ({ page }) => {
+    const before = await record();
+    expect(before.claudeSessionId).not.toBeNull();
+    await page.goto(`${server.url}/instances/agent`);
+    await execFile('tmux', ['-S', tmux.socket, 'kill-session', '-t', `=${before.tmuxSession ?? 'agent'}`]);
+    // The open page's live follower sees the session gone: stopped, and the agent ended with it.
+    await waitFor('the killed session read stopped', record, (instance) => instance.status === 'stopped' && instance.activity === 'exited');
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    // Claude Code started with --resume reports the same session on SessionStart.
+    const resumed = await waitFor('the resumed agent idle on its session', record, (instance) => instance.status === 'running' && instance.activity === 'idle');
+    expect(resumed.claudeSessionId).toBe(before.claudeSessionId);
+    const events = await bridge.manager.listEvents('agent');
+    expect(events.some((event) => event.kind === 'action' && (event.to as { action?: string } | null)?.action === 'resume')).toBe(true);
+    await expect(page.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+  });
 });

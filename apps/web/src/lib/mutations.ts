@@ -11,6 +11,7 @@ import { deleteInstancesAction } from '@/actions/delete-instances';
 import { discoverInstancesAction } from '@/actions/discover-instances';
 import { pruneDiscoveredAction } from '@/actions/prune-discovered';
 import { recreateInstanceAction } from '@/actions/recreate-instance';
+import { resumeInstanceAction } from '@/actions/resume-instance';
 import { refreshInstanceStatusAction } from '@/actions/refresh-instance-status';
 import { refreshInstancesStatusAction } from '@/actions/refresh-instances-status';
 import { refreshStatusesAction } from '@/actions/refresh-statuses';
@@ -181,6 +182,15 @@ export function useRecreateInstance() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (name: string) => unwrap(await recreateInstanceAction({ name })),
+    onSettled: () => invalidateInstances(queryClient),
+  });
+}
+
+/** Resumes a tmux agent's last conversation (actions/resume-instance.ts). */
+export function useResumeInstance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (name: string) => unwrap(await resumeInstanceAction({ name })),
     onSettled: () => invalidateInstances(queryClient),
   });
 }

@@ -20,9 +20,10 @@ export const screenActor = 'screen';
 /**
  * Source 2 of agent activity: the screens of running tmux instances, read by Claude Code's screen
  * rules (activity/screen-rules.ts) at the live follower's tmux cadence, held so that one odd frame
- * does not flicker the state (`holdScreenReading`), and joined with the hooks' last report
- * (`standingActivity`): the hooks win when both speak, unless the screen has shown for 2 s a
- * change that began after the hooks' last one (an Esc-cancelled prompt, which no hook reports).
+ * does not flicker the state (`holdScreenReading`), and joined with the last change another
+ * source made, the hooks' or an answer's (`standingActivity`): the hooks win when both speak,
+ * unless the screen has shown for 2 s a change that began after that one (an Esc-cancelled
+ * prompt, which no hook reports).
  * What stands is written as the hooks write it (activity, reason, since, an `activity_changed`
  * event), with actor `screen`, and only if no one changed the activity since it was read.
  *
@@ -79,17 +80,23 @@ export class ScreenActivity {
     return { read, changed, errors: [] };
   }
 
-  /** The hooks' last reported change of each record, from its history (actor `hooks`). */
+  /**
+   * The last change of each record's activity that the screen did not make, from its history:
+   * the hooks' (actor `hooks`), or an answer's, which moves a record out of `waiting` when
+   * Claude Code runs no hook (a refused permission). Only the hooks' would let a dialog the
+   * screen saw before an answer put the answered record back into `waiting`.
+   */
   async #lastHookReports(ids: string[]): Promise<Map<string, HookReport>> {
     const rows = await this.#context.prisma.$queryRaw<{ instanceId: string; to: unknown; message: string | null; at: Date }[]>`
       SELECT DISTINCT ON (e."instanceId") e."instanceId"::text AS "instanceId", e."to", e.message, e.at
       FROM "InstanceEvent" AS e
-      WHERE e.kind = 'activity_changed' AND e.actor = 'hooks' AND e."instanceId" = ANY(${ids}::uuid[])
+      WHERE e.kind = 'activity_changed' AND e.actor <> ${screenActor} AND e."instanceId" = ANY(${ids}::uuid[])
       ORDER BY e."instanceId", e.id DESC`;
     const reports = new Map<string, HookReport>();
     for (const row of rows) {
       const activity = instanceActivity.safeParse(row.to);
-      if (activity.success) reports.set(row.instanceId, { activity: activity.data, reason: row.message, at: row.at.getTime() });
+      // Only a wait has a reason; another writer's message (an answer's) describes the change.
+      if (activity.success) reports.set(row.instanceId, { activity: activity.data, reason: activity.data === 'waiting' ? row.message : null, at: row.at.getTime() });
     }
     return reports;
   }

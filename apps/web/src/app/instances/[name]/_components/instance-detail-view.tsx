@@ -11,7 +11,7 @@ import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
 import { instanceDetailRows, type Instance, type TokenUsage } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { actionWords, describeResult, type InstanceActionKind } from '@/lib/action-text';
-import { useRecreateInstance, useRefreshInstanceStatus, useRunInstanceAction } from '@/lib/mutations';
+import { useRecreateInstance, useRefreshInstanceStatus, useResumeInstance, useRunInstanceAction } from '@/lib/mutations';
 import { useLiveState } from '@/lib/live-updates';
 import { instanceDetailQuery } from '@/lib/queries';
 import { pollingInterval } from '@/lib/query-client';
@@ -162,6 +162,7 @@ export function InstanceDetailView({ name }: { name: string }) {
   const refresh = useRefreshInstanceStatus();
   const runAction = useRunInstanceAction();
   const recreate = useRecreateInstance();
+  const resume = useResumeInstance();
   // Set when Start or Restart answered CONTAINER_GONE: the page then offers re-creating it.
   const [goneError, setGoneError] = useState<SerializedError | null>(null);
   const [isEditing, setIsEditing] = useState(false);
@@ -229,6 +230,16 @@ export function InstanceDetailView({ name }: { name: string }) {
     });
   }
 
+  // What core's resume accepts: a tmux agent with a Claude session that is not running.
+  const isResumable = instance.type === 'tmux' && instance.claudeSessionId !== null && (status.status !== 'running' || instance.activity === 'exited');
+
+  function handleResume() {
+    resume.mutate(instance.name, {
+      onSuccess: (resumed) => toast({ variant: 'success', title: `${resumed.name} resumed: ${resumed.status}` }),
+      onError: (error) => toast({ variant: 'error', title: `Could not resume ${instance.name}`, description: errorSentence(toSerializedError(error)) }),
+    });
+  }
+
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm">
@@ -255,6 +266,11 @@ export function InstanceDetailView({ name }: { name: string }) {
               {actionWords[kind].label}
             </Button>
           ))}
+          {isResumable ? (
+            <Button onClick={handleResume} disabled={resume.isPending} aria-busy={resume.isPending || undefined}>
+              Resume
+            </Button>
+          ) : null}
           <Button onClick={handleRefresh} disabled={refresh.isPending} aria-busy={refresh.isPending || undefined}>
             Refresh status
           </Button>
