@@ -105,7 +105,8 @@ test.describe('the inbox with the real Claude Code', () => {
     api = await startScriptedAnthropicApi();
     cleanups.push(() => api.close());
     base = await realpath(await mkdtemp(join(tmpdir(), 'cc-bridge-inbox-e2e-')));
-    cleanups.push(() => rm(base, { recursive: true, force: true }));
+    // The agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
+    cleanups.push(() => rm(base, { recursive: true, force: true, maxRetries: 5 }));
     const home = join(base, 'home');
     work = join(base, 'work');
     await mkdir(home, { recursive: true });

@@ -338,7 +338,10 @@ export class InstanceManager {
    * `action` event (`answer`), never the message's text. NOT_WAITING when the record's activity
    * is not `waiting` or no prompt is shown; INVALID_INPUT, NOT_FOUND, NOT_RUNNING, TMUX_ERROR, DOCKER_*.
    */
-  answer(name: string, choice: AnswerChoice, options: AnswerOptions = {}): Promise<Answered> {
+  async answer(name: string, choice: AnswerChoice, options: AnswerOptions = {}): Promise<Answered> {
+    // The PermissionRequest that made the agent wait may still be in the spool (no page open to
+    // drain it): the answer must not be refused for an activity the hooks have already changed.
+    await this.applyHookReports();
     return this.#answers.answer(name, choice, options);
   }
 

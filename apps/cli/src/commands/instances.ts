@@ -172,6 +172,8 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .option(...jsonFlag)
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
+        // What the agent's hooks reported since anyone last looked (its activity rows).
+        await manager.applyHookReports();
         const instance = await manager.getInstanceOrThrow(name);
         await printInstance(io, instance, options.json === true);
       });
@@ -185,6 +187,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (names, options, command) => {
       const isJson = options.json === true;
       await open(command, async ({ manager }) => {
+        await manager.applyHookReports();
         const [name] = names;
         if (names.length === 1 && name !== undefined) {
           const result = await manager.getInstanceStatus(name, { refresh: true });

@@ -92,7 +92,8 @@ describe('agent activity from the real Claude Code hooks', () => {
     await bridge.close();
     await tmux.dispose();
     await api.close();
-    if (base) await rm(base, { recursive: true, force: true });
+    // An agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
+    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('installs the hooks with the CLI, then follows busy → waiting (the command) → busy → idle', async () => {

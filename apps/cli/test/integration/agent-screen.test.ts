@@ -91,7 +91,8 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     await bridge.close();
     await tmux.dispose();
     await api.close();
-    if (base) await rm(base, { recursive: true, force: true });
+    // An agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
+    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('without hooks, reads idle → busy → waiting (the command) → busy → idle off the screen alone', async () => {

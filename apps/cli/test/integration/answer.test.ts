@@ -97,7 +97,8 @@ describe('answering the real Claude Code from the CLI', () => {
     await bridge.close();
     await tmux.dispose();
     await api.close();
-    if (base) await rm(base, { recursive: true, force: true });
+    // The agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
+    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('refuses to answer an agent that is not waiting, sending nothing', async () => {
@@ -154,5 +155,22 @@ describe('answering the real Claude Code from the CLI', () => {
     });
     expect(after.activity).toBe('idle');
     expect(existsSync(join(work, 'plain-no.txt'))).toBe(false);
+  });
+
+  it('answers an agent whose wait is still in the hooks spool: nobody follows live to apply it', async () => {
+    // No dashboard page and no follower: the PermissionRequest report waits in the spool folder.
+    unsubscribe();
+    api.script({ toolUse: { name: 'Bash', input: { command: 'rm -f old.log && touch spooled-yes.txt', description: 'Replace the log' } } }, { text: 'Done.' });
+    await bridge.manager.sendInput('agent', 'Run it while nobody watches');
+    await waitFor('the permission prompt on screen', pane, (text) => text.includes('Do you want to proceed?'));
+    expect((await record()).activity).not.toBe('waiting');
+
+    const answered = await runCli(['instances', 'answer', 'agent', 'yes'], env);
+    expect(answered.stderr).toMatch(/^Answered yes to agent \(key 1/);
+    expect(answered.code).toBe(0);
+    await waitFor('the tool ran', () => Promise.resolve(existsSync(join(work, 'spooled-yes.txt'))), Boolean);
+    // Following again applies the rest of the turn (its Stop), so nothing writes into the folder afterwards.
+    unsubscribe = bridge.live.subscribe();
+    await waitFor('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
   });
 });

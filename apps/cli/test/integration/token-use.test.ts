@@ -85,7 +85,8 @@ describe('token use from the real Claude Code transcript', () => {
     await bridge.close();
     await tmux.dispose();
     await api.close();
-    if (base) await rm(base, { recursive: true, force: true });
+    // An agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
+    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('sums the usage the API returned, each model reply once, in show --json and list --json', async () => {
