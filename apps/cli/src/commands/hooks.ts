@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,10 @@ export function registerHooksCommands(program: Command<[], GlobalFlags>, io: Io)
     const [{ loadConfig }, settings] = await Promise.all([import('@cc-bridge/core/config'), import('@cc-bridge/core/claude-settings')]);
     const { reportedHookEvents } = settings;
     const script = hookScript();
+    // A mistyped project would otherwise get a folder made for it, and a "hooks installed" it never reads.
+    if (flags.project !== undefined && statSync(flags.project, { throwIfNoEntry: false })?.isDirectory() !== true) {
+      throw new CliError(`--project ${flags.project} is not a folder; give the project's own folder (its settings are <dir>/.claude/settings.json)`);
+    }
     const scope = flags.project === undefined ? 'user' : 'project';
     const file = settings.claudeSettingsPath(flags.project === undefined ? { home: homedir() } : { project: resolve(flags.project) });
     const before = settings.readClaudeSettings(file);

@@ -547,3 +547,27 @@ describe('one runtime, one record; one name whatever its case', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ name: 'alpha' });
   });
 });
+
+describe('cc-bridge hooks', () => {
+  afterEach(() => disposeSandboxes());
+
+  it('installs into a project folder once, whatever the number of runs, and refuses a folder that is not there', async () => {
+    const sandbox = await createSandbox();
+    const project = join(sandbox.dataDir, '..', 'project');
+    await execFile('mkdir', ['-p', project]);
+    for (let run = 0; run < 2; run += 1) {
+      const installed = await sandbox.run(['hooks', 'install', '--project', project]);
+      expect(installed.code).toBe(0);
+    }
+    const status = await sandbox.run(['hooks', 'status', '--project', project, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ scope: 'project', installed: true });
+    const settings = JSON.parse(await readFile(join(project, '.claude', 'settings.json'), 'utf8')) as { hooks: Record<string, unknown[]> };
+    expect(Object.values(settings.hooks).every((groups) => groups.length === 1)).toBe(true);
+
+    const missing = join(sandbox.dataDir, '..', 'no-such-project');
+    const refused = await sandbox.run(['hooks', 'install', '--project', missing]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`--project ${missing} is not a folder`);
+    await expect(readFile(join(missing, '.claude', 'settings.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+});
