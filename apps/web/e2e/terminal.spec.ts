@@ -181,6 +181,14 @@ test.describe('the terminal', () => {
     expect(await toldRefusal(`nobody-${uid}`)).toEqual({ notice: JSON.stringify({ type: 'error', message: `no instance named nobody-${uid}` }), code: 4404 });
   });
 
+  test('a stopped tmux instance’s terminal says why it cannot attach', async ({ page, uid, registry }) => {
+    const name = `gone-${uid}`;
+    await registry.createInstance({ name, type: 'tmux', tmuxSession: name });
+    await open(page, `/instances/${name}`);
+    await page.getByRole('button', { name: 'Open terminal' }).click();
+    await expect(page.getByText(`Detached: "${name}" is not running: no tmux session named ${name}; start it first`)).toBeVisible();
+  });
+
   test('a stopped container’s terminal says why it cannot attach', async ({ page, uid, registry }) => {
     const name = `halted-${uid}`;
     const container = await runLabelledContainer(`e2e-term-halted-${uid}`);

@@ -1,4 +1,6 @@
+import { execFile as execFileCallback } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Duplex } from 'node:stream';
 import { spawn, type IDisposable, type IPty } from '@lydell/node-pty';
 import type Dockerode from 'dockerode';
@@ -40,11 +42,31 @@ export interface OpenTerminalOptions extends TerminalSize {
 export async function openTerminal(instance: Instance, options: OpenTerminalOptions): Promise<TerminalSession> {
   if (instance.type === 'tmux') {
     if (!instance.tmuxSession) throw new CcBridgeError('INVALID_INPUT', `instance ${instance.name} names no tmux session`);
+    // Asked first: `tmux attach` to a missing session would only print tmux's own words into the terminal.
+    if (!(await hasTmuxSession(instance.tmuxSession, options.tmuxSocket))) {
+      throw new CcBridgeError('NOT_RUNNING', `"${instance.name}" is not running: no tmux session named ${instance.tmuxSession}; start it first`);
+    }
     return attachTmux(instance.tmuxSession, options);
   }
   if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `instance ${instance.name} names no container`);
   if (!options.docker) throw new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker is not enabled');
   return execInContainer(options.docker, instance.containerId, options);
+}
+
+const execFile = promisify(execFileCallback);
+
+/**
+ * Whether the tmux server (at `socket`, or the default one) has a session named exactly `session`
+ * (`has-session`; no server is no session). TMUX_ERROR when tmux cannot be run.
+ */
+async function hasTmuxSession(session: string, socket: string | null): Promise<boolean> {
+  try {
+    await execFile('tmux', [...(socket ? ['-S', socket] : []), 'has-session', '-t', `=${session}`]);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CcBridgeError('TMUX_ERROR', 'tmux is not installed (not on PATH)', { cause: error });
+    return false;
+  }
 }
 
 // node-pty with `encoding: null` hands out and takes Buffers, though its typings say strings.
