@@ -7,13 +7,10 @@
 // that reported it (its `at`, which the record keeps as activitySince) to the item in the page.
 import { execFile as execFileCallback, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Instance } from '@cc-bridge/core';
-import { createTestTmux, prepareClaudeHome, startScriptedAnthropicApi, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
+import { createClaudeAgentWorld, freePort, waitUntil, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
 import type { Page } from '@playwright/test';
 import { runDir } from './support/env';
 import { expect, test } from './support/fixtures';
@@ -23,16 +20,7 @@ const execFile = promisify(execFileCallback);
 const cliDir = join(appDir, '..', 'cli');
 const cliBin = join(cliDir, 'bin', 'cc-bridge.js');
 const claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
-/** A 2-core machine under load: Claude Code takes seconds to start and to answer. */
-const stepMs = 60_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -46,15 +34,6 @@ function runCli(args: readonly string[], env: Record<string, string>): Promise<{
   });
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + stepMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value).slice(0, 1_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -90,7 +69,6 @@ test.describe('the inbox with the real Claude Code', () => {
 
   let tmux: TestTmux;
   let api: ScriptedAnthropicApi;
-  let base: string;
   let work: string;
   let env: Record<string, string>;
   let server: RunningServer;
@@ -100,32 +78,13 @@ test.describe('the inbox with the real Claude Code', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    tmux = await createTestTmux();
-    cleanups.push(() => tmux.dispose());
-    api = await startScriptedAnthropicApi();
-    cleanups.push(() => api.close());
-    base = await realpath(await mkdtemp(join(tmpdir(), 'cc-bridge-inbox-e2e-')));
-    // The agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
-    cleanups.push(() => rm(base, { recursive: true, force: true, maxRetries: 5 }));
-    const home = join(base, 'home');
-    work = join(base, 'work');
-    await mkdir(home, { recursive: true });
-    await mkdir(work, { recursive: true });
-    const claudeEnv = prepareClaudeHome({ home, cwd: work, apiUrl: api.url });
-    const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && !key.startsWith('XDG_') && !['DATABASE_URL', 'DOCKER_HOST', 'TMUX', 'TMUX_PANE'].includes(key));
-    env = {
-      ...Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]]))),
-      HOME: home,
-      CC_BRIDGE_CONFIG: join(runDir, 'config.toml'),
-      CC_BRIDGE_DATA_DIR: join(base, 'data'),
-      CC_BRIDGE_TMUX_SOCKET: tmux.socket,
-      CC_BRIDGE_DOCKER_ENABLED: '0',
-      CC_BRIDGE_OWNER_LINGER: '0',
-      CC_BRIDGE_LOG_LEVEL: 'warn',
-      // The session runs Claude Code pointed at the scripted API, in the private HOME (`env`
-      // sets the variables; no shell is involved).
-      CC_BRIDGE_TMUX_COMMAND: ['env', ...Object.entries(claudeEnv).map(([key, value]) => `${key}=${value}`), claudeBin].join(' '),
-    };
+    const world = await createClaudeAgentWorld({
+      claudeBin,
+      prefix: 'inbox-e2e',
+      env: { CC_BRIDGE_CONFIG: join(runDir, 'config.toml'), CC_BRIDGE_LOG_LEVEL: 'warn' },
+    });
+    cleanups.push(() => world.dispose());
+    ({ tmux, api, work, env } = world);
     // The dashboard holds the database and drains the hooks' spool folder (its data folder's).
     server = await startServer(await freePort(), env);
     cleanups.push(() => server.stop());
@@ -156,7 +115,7 @@ test.describe('the inbox with the real Claude Code', () => {
   async function askFor(command: string, prompt: string, afterwards: 'text' | 'nothing'): Promise<Instance> {
     api.script({ toolUse: { name: 'Bash', input: { command, description: 'Touch a marker file' } } }, ...(afterwards === 'text' ? [{ text: 'All done.' }] : []));
     await bridge.manager.sendInput('agent', prompt);
-    return waitFor('the permission prompt → waiting', record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
+    return waitUntil('the permission prompt → waiting', record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
       throw new Error(`${String(error).slice(0, 400)}\nscreen:\n${await pane()}`);
     });
   }
@@ -168,7 +127,7 @@ test.describe('the inbox with the real Claude Code', () => {
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
     await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('live');
     // The dashboard drains the hooks' spool while a page follows it live.
-    await waitFor('Claude Code started (SessionStart → idle)', record, (instance) => instance.activity === 'idle').catch(async (error: unknown) => {
+    await waitUntil('Claude Code started (SessionStart → idle)', record, (instance) => instance.activity === 'idle').catch(async (error: unknown) => {
       throw new Error(`${String(error).slice(0, 300)}\nscreen:\n${await pane()}`);
     });
     await expect(page.getByText('No agent is waiting for an answer.')).toBeVisible();
@@ -201,7 +160,7 @@ test.describe('the inbox with the real Claude Code', () => {
     await expect(waitingItems(page)).toHaveCount(0);
     await expect(navLink(page)).toHaveText('Inbox');
     await expect(page).toHaveTitle('Inbox · cc-bridge');
-    await waitFor('the turn ends (idle)', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('the turn ends (idle)', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(existsSync(join(work, 'inbox-yes.txt'))).toBe(true);
     expect(await transitions()).toEqual(['unknown→idle', 'idle→busy', 'busy→waiting', 'waiting→busy', 'busy→idle']);
     expect(await page.evaluate(() => (window as unknown as { inboxNotifications: string[] }).inboxNotifications)).toEqual(['agent is waiting']);
@@ -213,7 +172,7 @@ test.describe('the inbox with the real Claude Code', () => {
     await waitingItems(page).first().focus();
     await page.keyboard.press('n');
     await expect(waitingItems(page)).toHaveCount(0);
-    await waitFor('idle after no', record, (instance) => instance.activity === 'idle');
+    await waitUntil('idle after no', record, (instance) => instance.activity === 'idle');
     expect(existsSync(join(work, 'inbox-no.txt'))).toBe(false);
 
     // 3. Yes by the `y` key, 4. "Yes, don't ask again", 5. No with a message (its next prompt).
@@ -223,7 +182,7 @@ test.describe('the inbox with the real Claude Code', () => {
     await waitingItems(page).first().focus();
     await page.keyboard.press('y');
     await expect(waitingItems(page)).toHaveCount(0);
-    await waitFor('idle after y', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('idle after y', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(existsSync(join(work, 'inbox-key-y.txt'))).toBe(true);
 
     const fourth = await askFor('touch inbox-always.txt', 'Make the fourth marker', 'text');
@@ -231,7 +190,7 @@ test.describe('the inbox with the real Claude Code', () => {
     await measure(fourth, 3);
     await waitingItems(page).first().getByRole('button', { name: "Yes, don't ask again" }).click();
     await expect(waitingItems(page)).toHaveCount(0);
-    await waitFor('idle after always', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('idle after always', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(existsSync(join(work, 'inbox-always.txt'))).toBe(true);
 
     const fifth = await askFor('rm -f inbox-yes.txt && touch inbox-no-message.txt', 'Make the fifth marker', 'text');
@@ -241,7 +200,7 @@ test.describe('the inbox with the real Claude Code', () => {
     await waitingItems(page).first().getByRole('textbox', { name: 'Message with No (optional)' }).fill('Keep the first marker');
     await waitingItems(page).first().getByRole('button', { name: 'No', exact: true }).click();
     await expect(waitingItems(page)).toHaveCount(0);
-    await waitFor('the message answered (idle)', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('the message answered (idle)', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(JSON.stringify(api.requests.map((request) => request.body.messages))).toContain('Keep the first marker');
     expect(existsSync(join(work, 'inbox-yes.txt'))).toBe(true);
     expect(existsSync(join(work, 'inbox-no-message.txt'))).toBe(false);
@@ -260,11 +219,11 @@ test.describe('the inbox with the real Claude Code', () => {
     await page.goto(`${server.url}/instances/agent`);
     await execFile('tmux', ['-S', tmux.socket, 'kill-session', '-t', `=${before.tmuxSession ?? 'agent'}`]);
     // The open page's live follower sees the session gone: stopped, and the agent ended with it.
-    await waitFor('the killed session read stopped', record, (instance) => instance.status === 'stopped' && instance.activity === 'exited');
+    await waitUntil('the killed session read stopped', record, (instance) => instance.status === 'stopped' && instance.activity === 'exited');
 
     await page.getByRole('button', { name: 'Resume' }).click();
     // Claude Code started with --resume reports the same session on SessionStart.
-    const resumed = await waitFor('the resumed agent idle on its session', record, (instance) => instance.status === 'running' && instance.activity === 'idle');
+    const resumed = await waitUntil('the resumed agent idle on its session', record, (instance) => instance.status === 'running' && instance.activity === 'idle');
     expect(resumed.claudeSessionId).toBe(before.claudeSessionId);
     const events = await bridge.manager.listEvents('agent');
     expect(events.some((event) => event.kind === 'action' && (event.to as { action?: string } | null)?.action === 'resume')).toBe(true);

@@ -2,50 +2,22 @@
 // scripted Anthropic API on loopback, with cc-bridge's hooks installed in a private HOME by
 // `cc-bridge hooks install`: what its hooks report becomes the record's activity, through the
 // spool folder and the live follower of a cc-bridge process (as the dashboard's).
-import { execFile as execFileCallback, spawn } from 'node:child_process';
+import { execFile as execFileCallback } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Instance, type InstanceEvent } from '@cc-bridge/core';
-import { createTestTmux, prepareClaudeHome, startScriptedAnthropicApi, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
+import { createClaudeAgentWorld, waitUntil, type ClaudeAgentWorld, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliDir, runCli } from './sandbox.ts';
 
 const execFile = promisify(execFileCallback);
-const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-const binPath = join(cliDir, 'bin', 'cc-bridge.js');
 const claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
-/** A 2-core machine under load: Claude Code takes seconds to start and to answer. */
-const stepMs = 60_000;
-
-function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function waitFor<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = stepMs): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 2_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('agent activity from the real Claude Code hooks', () => {
   let tmux: TestTmux;
   let api: ScriptedAnthropicApi;
-  let base: string;
+  let world: ClaudeAgentWorld | undefined;
   let work: string;
   let env: Record<string, string>;
   let bridge: CcBridge;
@@ -62,25 +34,8 @@ describe('agent activity from the real Claude Code hooks', () => {
     (await bridge.manager.listEvents('agent')).filter((event) => event.kind === 'activity_changed').map(({ from, to, message }) => ({ from, to, message }));
 
   beforeAll(async () => {
-    tmux = await createTestTmux();
-    api = await startScriptedAnthropicApi();
-    base = await realpath(await mkdtemp(join(tmpdir(), 'cc-bridge-agent-')));
-    const home = join(base, 'home');
-    work = join(base, 'work');
-    await execFile('mkdir', ['-p', home, work]);
-    const claudeEnv = prepareClaudeHome({ home, cwd: work, apiUrl: api.url });
-    const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && !key.startsWith('XDG_') && !['DATABASE_URL', 'DOCKER_HOST', 'TMUX', 'TMUX_PANE'].includes(key));
-    env = {
-      ...Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]]))),
-      HOME: home,
-      CC_BRIDGE_DATA_DIR: join(base, 'data'),
-      CC_BRIDGE_TMUX_SOCKET: tmux.socket,
-      CC_BRIDGE_DOCKER_ENABLED: '0',
-      CC_BRIDGE_OWNER_LINGER: '0',
-      // The session runs Claude Code pointed at the scripted API, in the private HOME; `env`
-      // sets the variables (no shell is involved).
-      CC_BRIDGE_TMUX_COMMAND: ['env', ...Object.entries(claudeEnv).map(([key, value]) => `${key}=${value}`), claudeBin].join(' '),
-    };
+    world = await createClaudeAgentWorld({ claudeBin, prefix: 'agent' });
+    ({ tmux, api, work, env } = world);
     // This process holds the database (as the dashboard would) and follows live; the CLI runs
     // below are its clients.
     bridge = await openCcBridge({ config: loadConfig({}, env), logger: silentLogger, actor: 'test', skipStartup: true });
@@ -90,10 +45,7 @@ describe('agent activity from the real Claude Code hooks', () => {
   afterAll(async () => {
     unsubscribe();
     await bridge.close();
-    await tmux.dispose();
-    await api.close();
-    // An agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
-    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
+    await world?.dispose();
   });
 
   it('installs the hooks with the CLI, then follows busy → waiting (the command) → busy → idle', async () => {
@@ -108,8 +60,8 @@ describe('agent activity from the real Claude Code hooks', () => {
     expect(create.code).toBe(0);
 
     // SessionStart: idle, with Claude's session id and transcript.
-    await waitFor('Claude Code at its prompt', pane, (text) => text.includes('? for shortcuts'));
-    const started = await waitFor('SessionStart → idle', record, (instance) => instance.activity === 'idle');
+    await waitUntil('Claude Code at its prompt', pane, (text) => text.includes('? for shortcuts'));
+    const started = await waitUntil('SessionStart → idle', record, (instance) => instance.activity === 'idle');
     expect(started.claudeSessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(started.claudeTranscriptPath).toContain(started.claudeSessionId);
 
@@ -117,12 +69,12 @@ describe('agent activity from the real Claude Code hooks', () => {
     await keys('-l', 'Run the marker command please');
     await keys('Enter');
 
-    const waiting = await waitFor('the permission prompt → waiting', record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
+    const waiting = await waitUntil('the permission prompt → waiting', record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
       throw new Error(`${String(error).slice(0, 300)}\nscreen:\n${await pane()}\nrequests: ${api.requests.map((request) => request.path).join(', ')}`);
     });
     expect(waiting.activityReason).toBe('Bash: touch cc-bridge-marker.txt');
     expect(waiting.activitySince).not.toBeNull();
-    await waitFor('the prompt on screen', pane, (text) => text.includes('Do you want to proceed?'));
+    await waitUntil('the prompt on screen', pane, (text) => text.includes('Do you want to proceed?'));
 
     // The CLI sees the same, filtered on activity.
     const listed = await runCli(['instances', 'list', '--activity', 'waiting', '--skip-discovery', '--json'], env);
@@ -134,7 +86,7 @@ describe('agent activity from the real Claude Code hooks', () => {
 
     // "Yes" is the selected choice: Enter answers it; the tool runs, the turn ends.
     await keys('Enter');
-    const done = await waitFor('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    const done = await waitUntil('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(done.activityReason).toBeNull();
     expect(existsSync(join(work, 'cc-bridge-marker.txt'))).toBe(true);
     const transitions = (await activityEvents()).map(({ from, to }) => `${String(from)}→${String(to)}`);

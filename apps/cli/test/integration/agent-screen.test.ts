@@ -3,36 +3,22 @@
 // busy → waiting → idle; with hooks, two agents in one directory are told apart; a killed session
 // leaves its agent exited and its status stopped; resume continues the same Claude session.
 import { execFile as execFileCallback } from 'node:child_process';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Instance } from '@cc-bridge/core';
-import { createTestTmux, prepareClaudeHome, startScriptedAnthropicApi, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
+import { createClaudeAgentWorld, waitUntil, type ClaudeAgentWorld, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliDir, inheritedEnv, runCli } from './sandbox.ts';
+import { cliDir, runCli } from './sandbox.ts';
 
 const execFile = promisify(execFileCallback);
 const claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
-/** A 2-core machine under load: Claude Code takes seconds to start and to answer. */
-const stepMs = 60_000;
 /** The model "thinks" this long (ms): long enough for the screen, read every 2 s and held 1 s, to see the spinner. */
 const thinkMs = 7_000;
-
-async function waitFor<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = stepMs): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 2_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('agent activity of the real Claude Code from its screen, and its end and resume', () => {
   let tmux: TestTmux;
   let api: ScriptedAnthropicApi;
-  let base: string;
+  let world: ClaudeAgentWorld | undefined;
   let work: string;
   let env: Record<string, string>;
   let bridge: CcBridge;
@@ -51,10 +37,10 @@ describe('agent activity of the real Claude Code from its screen, and its end an
    */
   const answerYes = async (name: string) => {
     const isDialog = (text: string) => text.includes('Esc to cancel');
-    await waitFor('the prompt on screen', () => pane(name), isDialog);
+    await waitUntil('the prompt on screen', () => pane(name), isDialog);
     for (let tries = 0; tries < 5 && isDialog(await pane(name)); tries++) {
       await keys(name, 'Enter');
-      await waitFor('the prompt answered', () => pane(name), (text) => !isDialog(text), 3_000).catch(() => undefined);
+      await waitUntil('the prompt answered', () => pane(name), (text) => !isDialog(text), 3_000).catch(() => undefined);
     }
   };
   const transitions = async (name: string) =>
@@ -64,23 +50,8 @@ describe('agent activity of the real Claude Code from its screen, and its end an
   };
 
   beforeAll(async () => {
-    tmux = await createTestTmux();
-    api = await startScriptedAnthropicApi();
-    base = await realpath(await mkdtemp(join(tmpdir(), 'cc-bridge-agent-screen-')));
-    const home = join(base, 'home');
-    work = join(base, 'work');
-    await execFile('mkdir', ['-p', home, work]);
-    const claudeEnv = prepareClaudeHome({ home, cwd: work, apiUrl: api.url });
-    const kept = Object.entries(inheritedEnv()).filter(([key]) => !['DOCKER_HOST', 'TMUX', 'TMUX_PANE'].includes(key));
-    env = {
-      ...Object.fromEntries(kept),
-      HOME: home,
-      CC_BRIDGE_DATA_DIR: join(base, 'data'),
-      CC_BRIDGE_TMUX_SOCKET: tmux.socket,
-      CC_BRIDGE_DOCKER_ENABLED: '0',
-      CC_BRIDGE_OWNER_LINGER: '0',
-      CC_BRIDGE_TMUX_COMMAND: ['env', ...Object.entries(claudeEnv).map(([key, value]) => `${key}=${value}`), claudeBin].join(' '),
-    };
+    world = await createClaudeAgentWorld({ claudeBin, prefix: 'agent-screen' });
+    ({ tmux, api, work, env } = world);
     // This process holds the database and follows live, as the dashboard does.
     bridge = await openCcBridge({ config: loadConfig({}, env), logger: silentLogger, actor: 'test', skipStartup: true });
     unsubscribe = bridge.live.subscribe();
@@ -89,10 +60,7 @@ describe('agent activity of the real Claude Code from its screen, and its end an
   afterAll(async () => {
     unsubscribe();
     await bridge.close();
-    await tmux.dispose();
-    await api.close();
-    // An agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
-    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
+    await world?.dispose();
   });
 
   it('without hooks, reads idle → busy → waiting (the command) → busy → idle off the screen alone', async () => {
@@ -101,21 +69,21 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     const create = await runCli(['instances', 'create', 'plain', '--cwd', work, '--start'], env);
     expect(create.stderr).toBe('');
 
-    await waitFor('Claude Code at its prompt', () => pane('plain'), (text) => text.includes('? for shortcuts'));
-    await waitFor('idle from the screen', () => record('plain'), (instance) => instance.activity === 'idle').catch(withScreen('plain'));
+    await waitUntil('Claude Code at its prompt', () => pane('plain'), (text) => text.includes('? for shortcuts'));
+    await waitUntil('idle from the screen', () => record('plain'), (instance) => instance.activity === 'idle').catch(withScreen('plain'));
 
     api.script(
       { toolUse: { name: 'Bash', input: { command: 'touch screen-marker.txt', description: 'Create a marker file' } }, delayMs: thinkMs },
       { text: 'All done.', delayMs: thinkMs },
     );
     await prompt('plain', 'Run the marker command please');
-    await waitFor('busy from the spinner', () => record('plain'), (instance) => instance.activity === 'busy').catch(withScreen('plain'));
-    const waiting = await waitFor('waiting from the dialog', () => record('plain'), (instance) => instance.activity === 'waiting').catch(withScreen('plain'));
+    await waitUntil('busy from the spinner', () => record('plain'), (instance) => instance.activity === 'busy').catch(withScreen('plain'));
+    const waiting = await waitUntil('waiting from the dialog', () => record('plain'), (instance) => instance.activity === 'waiting').catch(withScreen('plain'));
     expect(waiting.activityReason).toContain('touch screen-marker.txt');
     expect(waiting.activityReason).toContain('Do you want to proceed?');
 
     await answerYes('plain');
-    await waitFor('idle once the turn ended', () => record('plain'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('plain'));
+    await waitUntil('idle once the turn ended', () => record('plain'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('plain'));
     expect(await transitions('plain')).toEqual(['unknown→idle (screen)', 'idle→busy (screen)', 'busy→waiting (screen)', 'waiting→busy (screen)', 'busy→idle (screen)']);
     expect((await record('plain')).claudeSessionId).toBeNull();
   });
@@ -124,17 +92,17 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     expect((await runCli(['hooks', 'install'], env)).code).toBe(0);
     for (const name of ['one', 'two']) expect((await runCli(['instances', 'create', name, '--cwd', work, '--start'], env)).stderr).toBe('');
     const [one, two] = await Promise.all(
-      ['one', 'two'].map((name) => waitFor(`${name}: SessionStart → idle`, () => record(name), (instance) => instance.activity === 'idle' && instance.claudeSessionId !== null).catch(withScreen(name))),
+      ['one', 'two'].map((name) => waitUntil(`${name}: SessionStart → idle`, () => record(name), (instance) => instance.activity === 'idle' && instance.claudeSessionId !== null).catch(withScreen(name))),
     );
     expect(one?.claudeSessionId).not.toBe(two?.claudeSessionId);
 
     api.script({ toolUse: { name: 'Bash', input: { command: 'touch one-marker.txt', description: 'Create a marker file' } } }, { text: 'All done.' });
     await prompt('one', 'Run the marker command please');
-    const waiting = await waitFor('one waits', () => record('one'), (instance) => instance.activity === 'waiting').catch(withScreen('one'));
+    const waiting = await waitUntil('one waits', () => record('one'), (instance) => instance.activity === 'waiting').catch(withScreen('one'));
     expect(waiting.activityReason).toBe('Bash: touch one-marker.txt');
     expect(await record('two')).toMatchObject({ activity: 'idle', claudeSessionId: two?.claudeSessionId });
     await answerYes('one');
-    await waitFor('one idle again', () => record('one'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('one'));
+    await waitUntil('one idle again', () => record('one'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('one'));
     expect(await transitions('two')).toEqual(['unknown→idle (hooks)']);
     expect((await transitions('one')).map((line) => line.replace(/ \(.*\)$/, ''))).toEqual(['unknown→idle', 'idle→busy', 'busy→waiting', 'waiting→busy', 'busy→idle']);
   });
@@ -142,14 +110,14 @@ describe('agent activity of the real Claude Code from its screen, and its end an
   it('a killed session is stopped and its agent exited; resume continues the same Claude session', async () => {
     const before = await record('one');
     await execFile('tmux', ['-S', tmux.socket, 'kill-session', '-t', '=one']);
-    const killed = await waitFor('stopped and exited', () => record('one'), (instance) => instance.status === 'stopped' && instance.activity === 'exited');
+    const killed = await waitUntil('stopped and exited', () => record('one'), (instance) => instance.status === 'stopped' && instance.activity === 'exited');
     expect(killed.claudeSessionId).toBe(before.claudeSessionId);
 
     const resume = await runCli(['instances', 'resume', 'one', '--json'], env);
     expect(resume.stderr).toBe('');
     expect(JSON.parse(resume.stdout)).toMatchObject({ name: 'one', status: 'running' });
     // SessionStart of the resumed Claude Code: idle again, under the same session id.
-    const resumed = await waitFor('SessionStart after resume', () => record('one'), (instance) => instance.activity === 'idle').catch(withScreen('one'));
+    const resumed = await waitUntil('SessionStart after resume', () => record('one'), (instance) => instance.activity === 'idle').catch(withScreen('one'));
     expect(resumed.claudeSessionId).toBe(before.claudeSessionId);
     expect((await transitions('one')).slice(-1)).toEqual(['exited→idle (hooks)']);
 
@@ -157,7 +125,7 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     const sent = api.requests.length;
     api.script({ text: 'Resumed.' });
     await prompt('one', 'Go on please');
-    await waitFor('the next turn', () => Promise.resolve(api.requests.slice(sent).map((request) => JSON.stringify(request.body.messages ?? ''))), (bodies) => bodies.some((body) => body.includes('Go on please')));
+    await waitUntil('the next turn', () => Promise.resolve(api.requests.slice(sent).map((request) => JSON.stringify(request.body.messages ?? ''))), (bodies) => bodies.some((body) => body.includes('Go on please')));
     const turn = api.requests.slice(sent).find((request) => JSON.stringify(request.body.messages ?? '').includes('Go on please'));
     expect(JSON.stringify(turn?.body.messages)).toContain('Run the marker command please');
 

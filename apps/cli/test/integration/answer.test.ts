@@ -3,50 +3,22 @@
 // hooks installed in a private HOME: its permission prompt answered yes (the tool runs) and no
 // with a message (the tool does not run, the message is the next prompt), and refused when the
 // agent is not waiting.
-import { execFile as execFileCallback, spawn } from 'node:child_process';
+import { execFile as execFileCallback } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Instance, type InstanceEvent } from '@cc-bridge/core';
-import { createTestTmux, prepareClaudeHome, startScriptedAnthropicApi, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
+import { createClaudeAgentWorld, waitUntil, type ClaudeAgentWorld, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliDir, runCli } from './sandbox.ts';
 
 const execFile = promisify(execFileCallback);
-const cliDir = fileURLToPath(new URL('../..', import.meta.url));
-const binPath = join(cliDir, 'bin', 'cc-bridge.js');
 const claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
-/** A 2-core machine under load: Claude Code takes seconds to start and to answer. */
-const stepMs = 60_000;
-
-function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: cliDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function waitFor<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = stepMs): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value, null, 1).slice(0, 2_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('answering the real Claude Code from the CLI', () => {
   let tmux: TestTmux;
   let api: ScriptedAnthropicApi;
-  let base: string;
+  let world: ClaudeAgentWorld | undefined;
   let work: string;
   let env: Record<string, string>;
   let bridge: CcBridge;
@@ -61,44 +33,26 @@ describe('answering the real Claude Code from the CLI', () => {
   const answerEvents = async (): Promise<InstanceEvent['to'][]> =>
     (await bridge.manager.listEvents('agent')).filter((event) => event.kind === 'action' && (event.to as { action?: string } | null)?.action === 'answer').map((event) => event.to);
   const untilWaiting = (what: string) =>
-    waitFor(what, record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
+    waitUntil(what, record, (instance) => instance.activity === 'waiting').catch(async (error: unknown) => {
       throw new Error(`${String(error).slice(0, 300)}\nscreen:\n${await pane()}`);
     });
 
   beforeAll(async () => {
-    tmux = await createTestTmux();
-    api = await startScriptedAnthropicApi();
-    base = await realpath(await mkdtemp(join(tmpdir(), 'cc-bridge-answer-')));
-    const home = join(base, 'home');
-    work = join(base, 'work');
-    await execFile('mkdir', ['-p', home, work]);
-    const claudeEnv = prepareClaudeHome({ home, cwd: work, apiUrl: api.url });
-    const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('CC_BRIDGE_') && !key.startsWith('XDG_') && !['DATABASE_URL', 'DOCKER_HOST', 'TMUX', 'TMUX_PANE'].includes(key));
-    env = {
-      ...Object.fromEntries(kept.flatMap(([key, value]) => (value === undefined ? [] : [[key, value]]))),
-      HOME: home,
-      CC_BRIDGE_DATA_DIR: join(base, 'data'),
-      CC_BRIDGE_TMUX_SOCKET: tmux.socket,
-      CC_BRIDGE_DOCKER_ENABLED: '0',
-      CC_BRIDGE_OWNER_LINGER: '0',
-      CC_BRIDGE_TMUX_COMMAND: ['env', ...Object.entries(claudeEnv).map(([key, value]) => `${key}=${value}`), claudeBin].join(' '),
-    };
+    world = await createClaudeAgentWorld({ claudeBin, prefix: 'answer' });
+    ({ tmux, api, work, env } = world);
     bridge = await openCcBridge({ config: loadConfig({}, env), logger: silentLogger, actor: 'test', skipStartup: true });
     unsubscribe = bridge.live.subscribe();
     expect((await runCli(['hooks', 'install'], env)).code).toBe(0);
     const create = await runCli(['instances', 'create', 'agent', '--cwd', work, '--start'], env);
     expect(create.stderr).toBe('');
-    await waitFor('Claude Code at its prompt', pane, (text) => text.includes('? for shortcuts'));
-    await waitFor('SessionStart → idle', record, (instance) => instance.activity === 'idle');
+    await waitUntil('Claude Code at its prompt', pane, (text) => text.includes('? for shortcuts'));
+    await waitUntil('SessionStart → idle', record, (instance) => instance.activity === 'idle');
   });
 
   afterAll(async () => {
     unsubscribe();
     await bridge.close();
-    await tmux.dispose();
-    await api.close();
-    // The agent's SessionEnd hook may still be writing its report into the spool as tmux ends.
-    if (base) await rm(base, { recursive: true, force: true, maxRetries: 5 });
+    await world?.dispose();
   });
 
   it('refuses to answer an agent that is not waiting, sending nothing', async () => {
@@ -121,7 +75,7 @@ describe('answering the real Claude Code from the CLI', () => {
     const answered = await runCli(['instances', 'answer', 'agent', 'yes'], env);
     expect(answered.stderr).toMatch(/^Answered yes to agent \(key 1/);
     expect(answered.code).toBe(0);
-    await waitFor('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(existsSync(join(work, 'yes-marker.txt'))).toBe(true);
     expect((await answerEvents()).at(-1)).toMatchObject({ action: 'answer', ok: true, choice: 'yes', key: '1', messageChars: 0 });
   });
@@ -136,8 +90,8 @@ describe('answering the real Claude Code from the CLI', () => {
     expect(answered.stderr).toMatch(/^Answered no to agent \(key 3/);
     expect(answered.code).toBe(0);
     // The message became a prompt: a model call carries it, and the turn it starts ends.
-    await waitFor('the message sent to the model', () => Promise.resolve(JSON.stringify(api.requests.slice(requestsBefore).map((request) => request.body.messages))), (text) => text.includes('Leave the log alone'));
-    await waitFor('idle again', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('the message sent to the model', () => Promise.resolve(JSON.stringify(api.requests.slice(requestsBefore).map((request) => request.body.messages))), (text) => text.includes('Leave the log alone'));
+    await waitUntil('idle again', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(existsSync(join(work, 'no-marker.txt'))).toBe(false);
     const event = (await answerEvents()).at(-1);
     expect(event).toMatchObject({ action: 'answer', ok: true, choice: 'no', key: '3', messageChars: 19 });
@@ -150,7 +104,7 @@ describe('answering the real Claude Code from the CLI', () => {
     await untilWaiting('the third permission prompt → waiting');
     const answered = await runCli(['instances', 'answer', 'agent', 'no'], env);
     expect(answered.code).toBe(0);
-    const after = await waitFor('the agent no longer waiting', record, (instance) => instance.activity !== 'waiting').catch(async (error: unknown) => {
+    const after = await waitUntil('the agent no longer waiting', record, (instance) => instance.activity !== 'waiting').catch(async (error: unknown) => {
       throw new Error(`${String(error).slice(0, 300)}\nscreen:\n${await pane()}`);
     });
     expect(after.activity).toBe('idle');
@@ -162,15 +116,15 @@ describe('answering the real Claude Code from the CLI', () => {
     unsubscribe();
     api.script({ toolUse: { name: 'Bash', input: { command: 'rm -f old.log && touch spooled-yes.txt', description: 'Replace the log' } } }, { text: 'Done.' });
     await bridge.manager.sendInput('agent', 'Run it while nobody watches');
-    await waitFor('the permission prompt on screen', pane, (text) => text.includes('Do you want to proceed?'));
+    await waitUntil('the permission prompt on screen', pane, (text) => text.includes('Do you want to proceed?'));
     expect((await record()).activity).not.toBe('waiting');
 
     const answered = await runCli(['instances', 'answer', 'agent', 'yes'], env);
     expect(answered.stderr).toMatch(/^Answered yes to agent \(key 1/);
     expect(answered.code).toBe(0);
-    await waitFor('the tool ran', () => Promise.resolve(existsSync(join(work, 'spooled-yes.txt'))), Boolean);
+    await waitUntil('the tool ran', () => Promise.resolve(existsSync(join(work, 'spooled-yes.txt'))), Boolean);
     // Following again applies the rest of the turn (its Stop), so nothing writes into the folder afterwards.
     unsubscribe = bridge.live.subscribe();
-    await waitFor('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
+    await waitUntil('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
   });
 });

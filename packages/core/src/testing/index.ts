@@ -16,3 +16,4 @@ export { disposeAll, type TestResource } from './dispose.ts';
 export { openTestBridge, testBackends, type TestBackend, type TestBridge, type TestBridgeOptions } from './bridge.ts';
 export { testInstance } from './instances.ts';
 export { prepareClaudeHome, startScriptedAnthropicApi, type ReceivedRequest, type ScriptedAnthropicApi, type ScriptedReply, type ScriptedUsage } from './anthropic-api.ts';
+export { createClaudeAgentWorld, waitUntil, type ClaudeAgentWorld } from './claude-agents.ts';
