@@ -8,7 +8,7 @@ const titles: Record<ErrorCode, string> = {
   SESSION_TAKEN: 'That tmux session is already registered',
   NOT_FOUND: 'That instance does not exist (any more)',
   CONTAINER_GONE: 'Its container is gone: re-create it from its image',
-  NOT_RUNNING: 'The instance is not running: start it first',
+  NOT_RUNNING: 'The instance is not running',
   NOT_WAITING: 'The instance is not waiting for an answer (any more)',
   CONFLICT: 'Someone changed this instance since you opened it',
   DOCKER_UNAVAILABLE: 'The Docker Engine is not reachable',
