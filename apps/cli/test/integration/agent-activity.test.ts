@@ -85,7 +85,7 @@ describe('agent activity from the real Claude Code hooks', () => {
     expect(JSON.parse(none.stdout)).toEqual([]);
 
     // "Yes" is the selected choice: Enter answers it; the tool runs, the turn ends.
-    await keys('Enter');
+    await world?.confirmDialog('agent');
     const done = await waitUntil('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
     expect(done.activityReason).toBeNull();
     expect(existsSync(join(work, 'cc-bridge-marker.txt'))).toBe(true);

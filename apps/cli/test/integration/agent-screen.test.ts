@@ -35,14 +35,6 @@ describe('agent activity of the real Claude Code from its screen, and its end an
    * Enter on the dialog's selected "Yes". The hook reports the wait before the dialog is drawn,
    * and a dialog just drawn can miss a key on a loaded machine: pressed again while it shows.
    */
-  const answerYes = async (name: string) => {
-    const isDialog = (text: string) => text.includes('Esc to cancel');
-    await waitUntil('the prompt on screen', () => pane(name), isDialog);
-    for (let tries = 0; tries < 5 && isDialog(await pane(name)); tries++) {
-      await keys(name, 'Enter');
-      await waitUntil('the prompt answered', () => pane(name), (text) => !isDialog(text), 3_000).catch(() => undefined);
-    }
-  };
   const transitions = async (name: string) =>
     (await bridge.manager.listEvents(name)).filter((event) => event.kind === 'activity_changed').map((event) => `${String(event.from)}→${String(event.to)} (${event.actor})`);
   const withScreen = (name: string) => async (error: unknown) => {
@@ -82,7 +74,7 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     expect(waiting.activityReason).toContain('touch screen-marker.txt');
     expect(waiting.activityReason).toContain('Do you want to proceed?');
 
-    await answerYes('plain');
+    await world?.confirmDialog('plain');
     await waitUntil('idle once the turn ended', () => record('plain'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('plain'));
     expect(await transitions('plain')).toEqual(['unknown→idle (screen)', 'idle→busy (screen)', 'busy→waiting (screen)', 'waiting→busy (screen)', 'busy→idle (screen)']);
     expect((await record('plain')).claudeSessionId).toBeNull();
@@ -101,7 +93,7 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     const waiting = await waitUntil('one waits', () => record('one'), (instance) => instance.activity === 'waiting').catch(withScreen('one'));
     expect(waiting.activityReason).toBe('Bash: touch one-marker.txt');
     expect(await record('two')).toMatchObject({ activity: 'idle', claudeSessionId: two?.claudeSessionId });
-    await answerYes('one');
+    await world?.confirmDialog('one');
     await waitUntil('one idle again', () => record('one'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('one'));
     expect(await transitions('two')).toEqual(['unknown→idle (hooks)']);
     expect((await transitions('one')).map((line) => line.replace(/ \(.*\)$/, ''))).toEqual(['unknown→idle', 'idle→busy', 'busy→waiting', 'waiting→busy', 'busy→idle']);

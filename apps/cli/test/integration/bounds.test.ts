@@ -317,6 +317,7 @@ function argvFor(leaf: Leaf, scenario: Scenario): string[] {
     if (name === 'name') argv.push(leaf.path.at(-1) === 'create' ? 'fresh' : scenario.record);
     else if (name === 'file') argv.push(fixturePath);
     else if (name === 'text') argv.push('hello');
+    else if (name === 'choice') argv.push('yes');
     else throw new Error(`no test value for <${name}> of ${leaf.path.join(' ')}: add one to argvFor`);
   }
   for (const option of leaf.command.options) {

@@ -61,7 +61,7 @@ describe('token use from the real Claude Code transcript', () => {
     await keys('-l', 'Create the file please');
     await keys('Enter');
     await waitUntil('the permission prompt → waiting', record, (instance) => instance.activity === 'waiting');
-    await keys('Enter');
+    await world?.confirmDialog('agent');
     await waitUntil('Stop → idle', record, (instance) => instance.activity === 'idle' && api.pending() === 0);
 
     const expected = { input: 107, output: 23, cacheCreation: 311, cacheRead: 4013 };

@@ -28,6 +28,13 @@ export interface ClaudeAgentWorld {
   api: ScriptedAnthropicApi;
   /** What the session's pane shows now (`capture-pane -p`). */
   pane(session: string): Promise<string>;
+  /** tmux `send-keys` to the session: `keys(session, '-l', text)`, `keys(session, 'Enter')`. */
+  keys(session: string, ...args: string[]): Promise<void>;
+  /**
+   * Accepts the permission dialog the session shows (Enter on its selected "Yes") once it is
+   * drawn, and again while it still shows: a key sent while Claude Code draws it can be lost.
+   */
+  confirmDialog(session: string): Promise<void>;
   /** Stops the tmux server and the API and removes the folder. */
   dispose(): Promise<void>;
 }
@@ -56,6 +63,11 @@ export async function createClaudeAgentWorld(options: { claudeBin: string; prefi
     CC_BRIDGE_TMUX_COMMAND: ['env', ...Object.entries(claudeEnv).map(([key, value]) => `${key}=${value}`), options.claudeBin].join(' '),
     ...options.env,
   };
+  const pane = async (session: string) => (await execFile('tmux', ['-S', tmux.socket, 'capture-pane', '-p', '-t', `=${session}:`], { encoding: 'utf8' })).stdout;
+  const keys = async (session: string, ...args: string[]) => {
+    await execFile('tmux', ['-S', tmux.socket, 'send-keys', '-t', `=${session}:`, ...args]);
+  };
+  const isDialog = (text: string) => text.includes('Esc to cancel');
   return {
     base,
     home,
@@ -63,7 +75,15 @@ export async function createClaudeAgentWorld(options: { claudeBin: string; prefi
     env,
     tmux,
     api,
-    pane: async (session) => (await execFile('tmux', ['-S', tmux.socket, 'capture-pane', '-p', '-t', `=${session}:`], { encoding: 'utf8' })).stdout,
+    pane,
+    keys,
+    confirmDialog: async (session) => {
+      await waitUntil('the permission dialog on screen', () => pane(session), isDialog);
+      for (let tries = 0; tries < 5 && isDialog(await pane(session)); tries++) {
+        await keys(session, 'Enter');
+        await waitUntil('the dialog answered', () => pane(session), (text) => !isDialog(text), 3_000).catch(() => undefined);
+      }
+    },
     dispose: async () => {
       await tmux.dispose();
       await api.close();
