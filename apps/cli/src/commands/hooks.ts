@@ -51,12 +51,17 @@ export function registerHooksCommands(program: Command<[], GlobalFlags>, io: Io)
     if (mode === 'install') {
       const { hooks: hookConfig } = loadConfig({ configFile: globals.config, databaseUrl: globals.databaseUrl });
       const command = settings.hookCommandLine({ node: process.execPath, script, spoolDir: hookConfig.spoolDir });
-      settings.writeClaudeSettings(file, settings.installHooks(before, { command, script }));
-      if (flags.json !== true) io.out(`Installed cc-bridge's hooks (${reportedHookEvents.join(', ')}) in ${file}\n`);
+      const after = settings.installHooks(before, { command, script });
+      const isChanged = JSON.stringify(after) !== JSON.stringify(before);
+      if (isChanged) settings.writeClaudeSettings(file, after);
+      if (flags.json !== true) {
+        io.out(isChanged ? `Installed cc-bridge's hooks (${reportedHookEvents.join(', ')}) in ${file}\n` : `cc-bridge's hooks are already installed in ${file}; nothing changed\n`);
+      }
     } else if (mode === 'uninstall') {
       const after = settings.uninstallHooks(before, script);
-      if (JSON.stringify(after) !== JSON.stringify(before)) settings.writeClaudeSettings(file, after);
-      if (flags.json !== true) io.out(`Removed cc-bridge's hooks from ${file}\n`);
+      const isChanged = JSON.stringify(after) !== JSON.stringify(before);
+      if (isChanged) settings.writeClaudeSettings(file, after);
+      if (flags.json !== true) io.out(isChanged ? `Removed cc-bridge's hooks from ${file}\n` : `No cc-bridge hooks in ${file}; nothing changed\n`);
     }
     const events = settings.installedHookEvents(settings.readClaudeSettings(file), script);
     const status: HookFileStatus = { file, scope, installed: events.length === reportedHookEvents.length, events };

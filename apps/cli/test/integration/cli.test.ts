@@ -555,10 +555,12 @@ describe('cc-bridge hooks', () => {
     const sandbox = await createSandbox();
     const project = join(sandbox.dataDir, '..', 'project');
     await execFile('mkdir', ['-p', project]);
-    for (let run = 0; run < 2; run += 1) {
-      const installed = await sandbox.run(['hooks', 'install', '--project', project]);
-      expect(installed.code).toBe(0);
-    }
+    const installed = await sandbox.run(['hooks', 'install', '--project', project]);
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toMatch(/^Installed cc-bridge's hooks \(.+\) in .+settings\.json\n$/);
+    const again = await sandbox.run(['hooks', 'install', '--project', project]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^cc-bridge's hooks are already installed in .+; nothing changed\n$/);
     const status = await sandbox.run(['hooks', 'status', '--project', project, '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ scope: 'project', installed: true });
     const settings = JSON.parse(await readFile(join(project, '.claude', 'settings.json'), 'utf8')) as { hooks: Record<string, unknown[]> };
