@@ -130,7 +130,10 @@ export class PromptAnswers {
 
   /** tmux: find the choice on the prompt shown, press its number, and press again once if the prompt stays. */
   async #answerOnScreen(instance: Instance, runtime: Runtime, done: Answered, actor: string): Promise<void> {
-    const before = await this.#readScreen(instance, runtime);
+    // The PermissionRequest hook reports the wait before Claude Code has drawn its dialog: a record
+    // that waits gets a moment for the dialog to appear before the answer is refused.
+    const shown = await this.#readScreen(instance, runtime);
+    const before = shown.activity === 'waiting' ? shown : ((await this.#waitForScreen(instance, runtime, (reading) => reading.activity === 'waiting', this.#timings.settleMs * 2)) ?? shown);
     if (before.activity !== 'waiting') {
       throw new CcBridgeError('NOT_WAITING', `"${instance.name}" shows no prompt to answer (its screen reads ${before.activity}); nothing was sent`);
     }
