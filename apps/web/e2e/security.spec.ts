@@ -235,7 +235,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
 
   test('the API answers only the dashboard’s own pages: no CORS, no cache, and another origin cannot read it', async ({ baseURL, browser }) => {
     const apiRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/'));
-    expect(apiRoutes).toEqual(['/api/docker/health', '/api/events', '/api/instances', `/api/instances/${victim}`]);
+    expect(apiRoutes).toEqual(['/api/docker/health', '/api/events', '/api/fleet', '/api/inbox', '/api/instances', `/api/instances/${victim}`]);
     for (const path of apiRoutes) {
       const ownHeaders = { Host: host, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' };
       // The event stream never ends: its headers and first message are what there is to check.

@@ -130,19 +130,25 @@ export class Records {
     const take = valid.limit === undefined ? undefined : valid.limit + 1;
     const { prisma } = this.#context;
     // Counts only where the rows cannot tell: every match is in the rows unless a page was asked
-    // for, and with no filter every record matches (each query is a connection of its own).
+    // for, and with no filter every record matches.
     const isEveryMatch = take === undefined && !valid.cursor && !valid.offset;
     const isUnfiltered = Object.keys(where).length === 0;
-    const [rows, matchedCount, totalCount] = await Promise.all([
-      prisma.instance.findMany({
+    const findRows = (client: Pick<typeof prisma, 'instance'>) =>
+      client.instance.findMany({
         where,
         orderBy,
         ...(take === undefined ? {} : { take }),
         ...(valid.cursor ? { cursor: { id: valid.cursor }, skip: 1 } : valid.offset ? { skip: valid.offset } : {}),
-      }),
-      isEveryMatch ? null : prisma.instance.count({ where }),
-      isUnfiltered ? null : prisma.instance.count(),
-    ]);
+      });
+    // Counts beside the rows are read in one snapshot (REPEATABLE READ): read apart, a record
+    // committed between the two could be in the rows and not in the count ("1 of …" over two rows).
+    const [rows, matchedCount, totalCount] =
+      isEveryMatch && isUnfiltered
+        ? [await findRows(prisma), null, null]
+        : await prisma.$transaction(
+            async (tx) => [await findRows(tx), isEveryMatch ? null : await tx.instance.count({ where }), isUnfiltered ? null : await tx.instance.count()] as const,
+            { isolationLevel: 'RepeatableRead' },
+          );
     const matched = matchedCount ?? rows.length;
     const total = totalCount ?? matched;
     const hasMore = valid.limit !== undefined && rows.length > valid.limit;
