@@ -37,6 +37,8 @@ describe('agent activity of the real Claude Code from its screen, and its end an
    */
   const transitions = async (name: string) =>
     (await bridge.manager.listEvents(name)).filter((event) => event.kind === 'activity_changed').map((event) => `${String(event.from)}→${String(event.to)} (${event.actor})`);
+  /** Transitions without who made them: `unknown→idle`. */
+  const withoutActor = (lines: string[]) => lines.map((line) => line.replace(/ \(.*\)$/, ''));
   const withScreen = (name: string) => async (error: unknown) => {
     throw new Error(`${String(error).slice(0, 600)}\nscreen of ${name}:\n${await pane(name).catch(() => '(gone)')}\nevents: ${(await transitions(name)).join(', ')}`);
   };
@@ -95,8 +97,10 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     expect(await record('two')).toMatchObject({ activity: 'idle', claudeSessionId: two?.claudeSessionId });
     await world?.confirmDialog('one');
     await waitUntil('one idle again', () => record('one'), (instance) => instance.activity === 'idle' && api.pending() === 0).catch(withScreen('one'));
-    expect(await transitions('two')).toEqual(['unknown→idle (hooks)']);
-    expect((await transitions('one')).map((line) => line.replace(/ \(.*\)$/, ''))).toEqual(['unknown→idle', 'idle→busy', 'busy→waiting', 'waiting→busy', 'busy→idle']);
+    // Which source spoke first for an idle prompt is a race (the screen poller may read the prompt
+    // before SessionStart's hook lands); what matters is that one's turn never moved two.
+    expect(withoutActor(await transitions('two'))).toEqual(['unknown→idle']);
+    expect(withoutActor(await transitions('one'))).toEqual(['unknown→idle', 'idle→busy', 'busy→waiting', 'waiting→busy', 'busy→idle']);
   });
 
   it('a killed session is stopped and its agent exited; resume continues the same Claude session', async () => {
@@ -111,7 +115,8 @@ describe('agent activity of the real Claude Code from its screen, and its end an
     // SessionStart of the resumed Claude Code: idle again, under the same session id.
     const resumed = await waitUntil('SessionStart after resume', () => record('one'), (instance) => instance.activity === 'idle').catch(withScreen('one'));
     expect(resumed.claudeSessionId).toBe(before.claudeSessionId);
-    expect((await transitions('one')).slice(-1)).toEqual(['exited→idle (hooks)']);
+    // The screen may read the prompt before SessionStart's hook lands; either writes exited → idle.
+    expect(withoutActor((await transitions('one')).slice(-1))).toEqual(['exited→idle']);
 
     // The conversation goes on: the next turn sends the model what was said before the kill.
     const sent = api.requests.length;
