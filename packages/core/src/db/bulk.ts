@@ -78,12 +78,14 @@ export async function insertInstancesUnlessTaken(tx: Tx, rows: InstanceRow[]): P
 /**
  * One record's change for `updateInstances`: the columns in `set` take its values (null included);
  * a column absent from it (or undefined, as Prisma reads it) keeps its value. `bumpVersion` adds 1
- * to `version`.
+ * to `version`. `ifStatus` makes the write compare-and-set: the record is written only while its
+ * stored status is still that one (another process that wrote the same change first wins).
  */
 export interface InstanceUpdate {
   id: string;
   set: Partial<Omit<InstanceRow, 'id'>>;
   bumpVersion?: boolean;
+  ifStatus?: Instance['status'];
 }
 
 // Each row carries the names of the columns it sets ("$set"), so one statement serves rows that
@@ -100,18 +102,19 @@ const updateAssignments = Prisma.raw(
  */
 export async function updateInstances(tx: Tx, updates: InstanceUpdate[]): Promise<Set<string>> {
   if (updates.length === 0) return new Set();
-  const rows = updates.map(({ id, set, bumpVersion }) => ({
+  const rows = updates.map(({ id, set, bumpVersion, ifStatus }) => ({
     ...set,
     id,
     $set: Object.keys(set).filter((column) => set[column as keyof typeof set] !== undefined),
     $bumpVersion: bumpVersion === true,
+    $ifStatus: ifStatus ?? null,
   }));
   const updated = await tx.$queryRaw<{ id: string }[]>`
     UPDATE "Instance" AS i SET
     ${updateAssignments},
     "version" = i."version" + CASE WHEN row."$bumpVersion" THEN 1 ELSE 0 END
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(${recordType}, "$set" text[], "$bumpVersion" boolean)
-    WHERE i.id = row.id
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS row(${recordType}, "$set" text[], "$bumpVersion" boolean, "$ifStatus" "InstanceStatus")
+    WHERE i.id = row.id AND (row."$ifStatus" IS NULL OR i.status = row."$ifStatus")
     RETURNING i.id`;
   return new Set(updated.map((row) => row.id));
 }

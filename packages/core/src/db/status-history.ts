@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { instanceStatus, type InstanceStatus } from '../instance.ts';
 
 /**
@@ -6,7 +6,7 @@ import { instanceStatus, type InstanceStatus } from '../instance.ts';
  * event, or the status its `created`, `discovered` or `imported` event recorded. One query for
  * all ids; a record without such an event is left out of the map.
  */
-export async function lastAnnouncedStatuses(prisma: PrismaClient, ids: string[]): Promise<Map<string, InstanceStatus>> {
+export async function lastAnnouncedStatuses(prisma: Prisma.TransactionClient, ids: string[]): Promise<Map<string, InstanceStatus>> {
   if (ids.length === 0) return new Map();
   const rows = await prisma.$queryRaw<{ instanceId: string; status: string | null }[]>`
     SELECT DISTINCT ON ("instanceId") "instanceId",

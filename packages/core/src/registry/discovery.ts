@@ -8,6 +8,9 @@ import { dockerDisabled, eventRow, type EventInput, type RegistryContext } from 
 import { statusesBeforeOutage } from './status.ts';
 import type { StatusState } from './status-state.ts';
 
+// Any constant: it keeps discovery one run at a time across the processes sharing the database.
+const discoveryLockKey = 0x63636264;
+
 // Every Docker field of a record, whatever the declarations add: the merge compares them all.
 const dockerFieldSelect = Object.fromEntries(fieldsOfType('docker').map((field) => [field, true])) as { [Field in FieldsOfType<'docker'>]: true };
 
@@ -31,28 +34,29 @@ export class DiscoveryApply {
       report.errors.push(serializeError(dockerDisabled()));
       return report;
     }
-    const entriesRead = this.#context.prisma.instance.findMany({
-      select: { id: true, name: true, type: true, status: true, ...dockerFieldSelect },
-    });
     const discoverer = this.#context.discoverer;
-    const discovery = await this.#state.ask('docker', () => discoverer.discover(), report.errors);
-    if (!discovery) {
-      await entriesRead;
-      return report;
-    }
-    report.engine = discovery.engine;
-    report.found = discovery.candidates.length;
     const actor = options.actor ?? 'discovery';
-    const entries: RegistryEntry[] = await entriesRead;
-    const plan = planMerge(entries, discovery.candidates, discovery.containers, discovery.engine);
-    report.otherEngine = plan.otherEngine.map((entry) => entry.name);
     const now = this.#context.now();
-    // A record back from an outage changed only if it differs from its status before the outage.
-    const before = await statusesBeforeOutage(this.#context.prisma, entries);
-    const statusBefore = (entry: RegistryEntry) => before.get(entry.id) ?? entry.status;
-
+    // Every process following the Engine runs discovery on the same events. One at a time across
+    // processes (an advisory lock held by the transaction), and the Engine is listed under that
+    // lock with the registry read after the last run committed: the second run plans from the
+    // first one's records (nothing left to add), and no older listing is applied after a newer one.
     await this.#context.prisma.$transaction(
       async (tx) => {
+        await tx.$queryRaw`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(${discoveryLockKey})`;
+        const entriesRead = tx.instance.findMany({
+          select: { id: true, name: true, type: true, status: true, ...dockerFieldSelect },
+        });
+        const discovery = await this.#state.ask('docker', () => discoverer.discover(), report.errors);
+        const entries: RegistryEntry[] = await entriesRead;
+        if (!discovery) return;
+        report.engine = discovery.engine;
+        report.found = discovery.candidates.length;
+        const plan = planMerge(entries, discovery.candidates, discovery.containers, discovery.engine);
+        report.otherEngine = plan.otherEngine.map((entry) => entry.name);
+        // A record back from an outage changed only if it differs from its status before the outage.
+        const before = await statusesBeforeOutage(tx, entries);
+        const statusBefore = (entry: RegistryEntry) => before.get(entry.id) ?? entry.status;
         const events: EventInput[] = [];
         if (plan.creates.length > 0) {
           const rows: InstanceRow[] = plan.creates.map((create) => ({
@@ -72,8 +76,8 @@ export class DiscoveryApply {
             createdAt: now,
             updatedAt: now,
           }));
-          // A create --start or another process's discovery may have registered a container since
-          // the plan was made: that record stands, and the container is merged next time.
+          // A create --start may have registered a container since the plan was made: that record
+          // stands, and the container is merged next time.
           const written = await insertInstancesUnlessTaken(tx, rows);
           plan.creates.forEach((create, index) => {
             const row = rows[index];

@@ -1,7 +1,7 @@
 import { insertEvents, markSeen, updateInstances, type EventRow } from '../db/bulk.ts';
 import { lastAnnouncedStatuses } from '../db/status-history.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { instanceTypes, type Instance, type InstanceStatus, type InstanceType } from '../instance.ts';
 import type { ActorOption, RefreshReport, StatusChange, StatusResult } from '../reports.ts';
 import { hasNewDockerFacts, isContainerGone, otherEngineError, unanswered, type Observation } from '../runtimes/observation.ts';
@@ -17,7 +17,7 @@ import type { StatusState } from './status-state.ts';
  * an outage has no event, so this is the status before the outage (or `unknown` itself, when
  * a runtime really reported it). Other records are left out: their stored status is it.
  */
-export async function statusesBeforeOutage(prisma: PrismaClient, instances: { id: string; status: InstanceStatus }[]): Promise<Map<string, InstanceStatus>> {
+export async function statusesBeforeOutage(prisma: Prisma.TransactionClient, instances: { id: string; status: InstanceStatus }[]): Promise<Map<string, InstanceStatus>> {
   const ids = instances.filter((instance) => instance.status === 'unknown').map((instance) => instance.id);
   return ids.length === 0 ? new Map() : lastAnnouncedStatuses(prisma, ids);
 }
@@ -169,11 +169,14 @@ export class Statuses {
         return { instance, observation, from, isChange, hasNewPid };
       });
       // One statement for all of them; a record deleted since it was read (another process, a
-      // bulk delete) is not among those written, and that fails nothing else.
+      // bulk delete) is not among those written, and that fails nothing else. Compare-and-set on
+      // the status read: every server following the runtime observes the same change, and only
+      // the first to write it writes its event (the others' row no longer has the old status).
       const written = await updateInstances(
         tx,
         writes.map(({ instance, observation, isChange, hasNewPid }) => ({
           id: instance.id,
+          ifStatus: instance.status,
           set: {
             status: observation.status,
             ...(isChange || hasNewPid ? { updatedAt: now } : {}),
