@@ -46,7 +46,8 @@ export interface TestBridge extends CcBridge {
   dispose(): Promise<void>;
 }
 
-async function createTestDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh, empty database on the PostgreSQL server `adminUrl` names: its URL, and `drop` (which ends its connections). */
+export async function createTestDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `cc_bridge_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
