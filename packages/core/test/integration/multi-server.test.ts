@@ -81,6 +81,19 @@ describe.each(testBackends())('two bridges on one %s database', (backend) => {
       { records: 1, events: 1 },
       { records: 1, events: 1 },
     ]);
+
+    // A change discovery merges (the container stopped, another removed) is written by one of them.
+    const [stopped, removed] = containers;
+    if (!stopped || !removed) throw new Error('three containers were started');
+    await getTestDockerClient().getContainer(stopped.id).kill();
+    await getTestDockerClient().getContainer(removed.id).remove({ force: true });
+    const again = await Promise.all([1, 2, 3].flatMap(() => [first.manager.refreshDiscovery(), second.manager.refreshDiscovery()]));
+    expect(again.flatMap((report) => report.updated)).toEqual(['multi-1']);
+    expect(again.flatMap((report) => report.markedStopped)).toEqual(['multi-2']);
+    expect(await countsOf([stopped.id, removed.id], ['status_changed'])).toEqual([
+      { records: 1, events: 1 },
+      { records: 1, events: 1 },
+    ]);
   });
 
   it('writes a stop both observe as one status change', async () => {
