@@ -33,8 +33,9 @@ export function routeOf<Body extends z.ZodType>(
       return refusalResponse(authorization.status, authorization.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', authorization.reason);
     }
     return respondWith(async () => {
-      const params = await context.params;
-      const name = typeof params.name === 'string' ? params.name : '';
+      // Next.js gives routes without a dynamic segment no params.
+      const params = (await context.params) as Record<string, string | string[] | undefined> | undefined;
+      const name = typeof params?.name === 'string' ? params.name : '';
       const body = operation.body ? parseInput(operation.body, await readJson(request), 'body') : undefined;
       const { manager } = await getBridge();
       return run({ principal: authorization.principal, manager, name, body: body as z.output<Body>, searchParams: new URL(request.url).searchParams });
