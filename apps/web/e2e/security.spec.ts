@@ -234,8 +234,25 @@ test.describe('only the dashboard’s own pages reach it', () => {
   });
 
   test('the API answers only the dashboard’s own pages: no CORS, no cache, and another origin cannot read it', async ({ baseURL, browser }) => {
-    const apiRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/'));
+    const apiRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/') && !route.startsWith('/api/v1/'));
     expect(apiRoutes).toEqual(['/api/docker/health', '/api/events', '/api/fleet', '/api/inbox', '/api/instances', `/api/instances/${victim}`]);
+    // The REST API (api-v1.spec.ts) wants a token even from the dashboard's own pages, and sends no CORS header either.
+    const restRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/v1/'));
+    expect(restRoutes).toEqual([
+      '/api/v1/discovery',
+      '/api/v1/instances',
+      `/api/v1/instances/${victim}`,
+      ...['answer', 'events', 'restart', 'send', 'start', 'stop'].map((action) => `/api/v1/instances/${victim}/${action}`),
+      '/api/v1/openapi.json',
+    ]);
+    for (const path of restRoutes) {
+      const method = path.endsWith('/events') || path === '/api/v1/instances' || path === `/api/v1/instances/${victim}` || path.endsWith('.json') ? 'GET' : 'POST';
+      const own = await sendRaw(baseURL ?? '', { method, path, headers: { Host: host, Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' } });
+      expect(own.status, `${method} ${path}: ${own.body.slice(0, 200)}`).toBe(401);
+      expect(own.headers['content-type'], path).toBe('application/json; charset=utf-8');
+      expect(own.headers['cache-control'], path).toBe('no-store');
+      expect(Object.keys(own.headers).filter((name) => name.startsWith('access-control-')), path).toEqual([]);
+    }
     for (const path of apiRoutes) {
       const ownHeaders = { Host: host, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' };
       // The event stream never ends: its headers and first message are what there is to check.

@@ -46,6 +46,7 @@ export function proxy(request: NextRequest): NextResponse {
       secFetchDest: headers.get('sec-fetch-dest'),
       isServerAction: headers.has('next-action'),
       isWebSocket: headers.get('upgrade')?.toLowerCase() === 'websocket',
+      hasBearerToken: /^bearer\s/i.test(headers.get('authorization') ?? ''),
     },
     allowedHosts,
   );

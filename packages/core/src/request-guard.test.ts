@@ -70,6 +70,19 @@ describe('checkRequest', () => {
     expect(checkRequest(page({ isWebSocket: true, origin: 'http://127.0.0.1:3000' }), [])).toEqual({ allowed: true });
   });
 
+  it('lets a program with a bearer token (curl: no Origin, no Sec-Fetch-*) change things; a browser’s request stays refused', () => {
+    const curl = page({ method: 'POST', hasBearerToken: true });
+    expect(checkRequest(curl, [])).toEqual({ allowed: true });
+    expect(checkRequest({ ...curl, method: 'DELETE' }, [])).toEqual({ allowed: true });
+    // The token opens no other door: a foreign Host, another site's Origin, a browser's cross-site fetch.
+    expect(refusal({ ...curl, host: 'evil.example:3000' }).status).toBe(421);
+    expect(refusal({ ...curl, origin: 'http://evil.example' }).status).toBe(403);
+    expect(refusal({ ...curl, secFetchSite: 'cross-site', secFetchMode: 'cors' }).status).toBe(403);
+    // A browser that sends Sec-Fetch-Site but no Origin is not a program with a token.
+    expect(refusal({ ...curl, secFetchSite: 'none' }).status).toBe(403);
+    expect(refusal(page({ method: 'POST', hasBearerToken: false })).status).toBe(403);
+  });
+
   it('lets another site link to a page, but not load it any other way', () => {
     const link = page({ secFetchSite: 'cross-site', secFetchMode: 'navigate', secFetchDest: 'document' });
     expect(checkRequest(link, [])).toEqual({ allowed: true });

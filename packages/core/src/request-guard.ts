@@ -93,6 +93,8 @@ export interface GuardedRequest {
   isServerAction?: boolean;
   /** True for a WebSocket upgrade: a browser opens one from any page, so it needs an Origin like a change. */
   isWebSocket?: boolean;
+  /** True when the request carries `Authorization: Bearer …` (an API token; the route checks it, not the guard). */
+  hasBearerToken?: boolean;
 }
 
 export type GuardVerdict =
@@ -121,6 +123,10 @@ function configuredEntries(allowedHosts: readonly string[]): HostEntry[] {
  *    comes from the dashboard's pages: an allowed Origin, or failing that `Sec-Fetch-Site:
  *    same-origin`; without either it is refused (403). A GET must never change anything: a GET
  *    without Origin (a same-origin EventSource) is indistinguishable from an `<img src>` elsewhere.
+ *    Except a program's request (curl, a script) with a bearer token and neither Origin nor
+ *    `Sec-Fetch-Site`: a browser sends an Origin with every change, server action and WebSocket,
+ *    and may put an Authorization header on another origin's request only after a CORS
+ *    preflight this server never grants; the route still checks the token itself.
  *
  * `allowedHosts` are the configured extra entries (`[web] allowed_hosts`), `host` or `host:port`.
  */
@@ -155,7 +161,8 @@ export function checkRequest(request: GuardedRequest, allowedHosts: readonly str
   }
 
   const acts = !readOnlyMethods.has(method) || request.isServerAction === true || request.isWebSocket === true;
-  if (acts && request.origin === null && site !== 'same-origin') {
+  const isProgramWithToken = request.hasBearerToken === true && request.origin === null && site === undefined;
+  if (acts && request.origin === null && site !== 'same-origin' && !isProgramWithToken) {
     return { allowed: false, status: 403, reason: 'a change needs an Origin header naming the dashboard (browsers send one; other clients must too)' };
   }
   return { allowed: true };

@@ -33,13 +33,13 @@ export interface ApiErrorBody {
 const jsonHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /**
- * Answers a GET route handler: `read()`'s value as JSON (200), or `{ error: { code, message } }`
- * with the code's HTTP status. Errors core did not throw on purpose are logged here and reach the
- * browser only as a short INTERNAL message.
+ * Answers a route handler: `read()`'s value as JSON (`status`, 200 unless told), or `{ error: {
+ * code, message, fieldErrors? } }` with the code's HTTP status. Errors core did not throw on
+ * purpose are logged here and reach the browser only as a short INTERNAL message.
  */
-export async function respondWith(read: () => Promise<unknown>): Promise<Response> {
+export async function respondWith(read: () => Promise<unknown>, status = 200): Promise<Response> {
   try {
-    return new Response(JSON.stringify(await read()), { status: 200, headers: jsonHeaders });
+    return new Response(JSON.stringify(await read()), { status, headers: jsonHeaders });
   } catch (error) {
     if (!isCcBridgeError(error)) {
       getServerLogger().error('API read failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -48,7 +48,13 @@ export async function respondWith(read: () => Promise<unknown>): Promise<Respons
   }
 }
 
+/** `{ error }` with its code's HTTP status. */
 export function errorResponse(error: SerializedError): Response {
   const body: ApiErrorBody = { error };
   return new Response(JSON.stringify(body), { status: httpStatusOf[error.code], headers: jsonHeaders });
+}
+
+/** A refusal that is not core's: `{ error: { code, message } }` with `status` (the REST API's 401 and 403). */
+export function refusalResponse(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: jsonHeaders });
 }
