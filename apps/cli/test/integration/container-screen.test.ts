@@ -119,12 +119,12 @@ describe('agent activity of the real Claude Code from a container screen', () =>
 
   afterAll(async () => {
     unsubscribe();
-    await bridge?.dispose();
-    if (containerId) await getTestDockerClient().getContainer(containerId).remove({ force: true }).catch(() => undefined);
-    relay?.close();
-    await api?.close();
-    await tmux?.dispose();
-    if (base) await rm(base, { recursive: true, force: true });
+    await bridge.dispose();
+    if (containerId) await getTestDockerClient().getContainer(containerId).remove({ force: true });
+    relay.close();
+    await api.close();
+    await tmux.dispose();
+    await rm(base, { recursive: true, force: true });
   });
 
   it('reads idle → busy → waiting (the command) → busy → idle off the container screen alone', async () => {
