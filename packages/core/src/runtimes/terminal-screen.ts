@@ -38,11 +38,17 @@ export class TerminalScreen {
     if (this.#isDisposed) return '';
     // The emulator parses writes in slices; a write's callback runs once it and those before are drawn.
     await new Promise<void>((resolve) => this.#terminal.write('', resolve));
-    if (this.#isDisposed) return '';
+    // Disposed while it drew (a method: the field's narrowing above does not survive the await).
+    if (this.isDisposed()) return '';
     const buffer = this.#terminal.buffer.active;
     const rows: string[] = [];
     for (let row = 0; row < this.#terminal.rows; row += 1) rows.push(buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '');
     return rows.join('\n');
+  }
+
+  /** Whether `dispose` was called. */
+  isDisposed(): boolean {
+    return this.#isDisposed;
   }
 
   /** Frees the emulator; later writes are dropped and reads are empty. */

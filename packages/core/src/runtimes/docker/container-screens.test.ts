@@ -16,6 +16,10 @@ class FakeLog {
     this.#wake?.();
   }
 
+  hasEnded(): boolean {
+    return this.#isEnded;
+  }
+
   write(text: string): void {
     this.chunks.push(text);
     this.#wake?.();
@@ -28,7 +32,7 @@ class FakeLog {
     try {
       for (;;) {
         while (this.chunks.length > 0) yield this.chunks.shift() ?? '';
-        if (signal.aborted || this.#isEnded) return;
+        if (signal.aborted || this.hasEnded()) return;
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
