@@ -103,13 +103,19 @@ describe('ContainerScreens', () => {
     expect(screens.size).toBe(1);
     expect(firstB?.aborted).toBe(true);
 
-    // A new follower run (another signal) starts every terminal again.
+    // A read without a signal (a one-off probe) reads nothing and leaves the terminals alone.
+    expect(await screens.read([{ key: 'a', container: 'a' }])).toEqual(new Map([['a', null]]));
+    expect(screens.size).toBe(1);
+
+    // A new follower run (another signal) starts every terminal again; the old signal firing later frees nothing of it.
     const firstA = logs.get('a')?.signal;
     const next = new AbortController();
     await screens.read([{ key: 'a', container: 'a' }], next.signal);
     expect(firstA?.aborted).toBe(true);
     const secondA = logs.get('a')?.signal;
     expect(secondA?.aborted).toBe(false);
+    live.abort();
+    expect(screens.size).toBe(1);
     logs.get('a')?.write('again');
     await tick();
     expect((await screens.read([{ key: 'a', container: 'a' }], next.signal)).get('a')?.text.startsWith('again')).toBe(true);

@@ -62,12 +62,20 @@ export class ContainerScreens {
    */
   async read(containers: readonly { key: string; container: string }[], signal?: AbortSignal): Promise<Map<string, AgentScreen | null>> {
     const screens = new Map<string, AgentScreen | null>(containers.map(({ key }) => [key, null]));
+    // A read without a follower (a one-off probe) leaves the follower's terminals alone.
+    if (signal === undefined) return screens;
     if (signal !== this.#signal) {
       this.#disposeAll();
-      this.#signal = signal ?? null;
-      signal?.addEventListener('abort', () => this.#disposeAll(), { once: true });
+      this.#signal = signal;
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (this.#signal === signal) this.#disposeAll();
+        },
+        { once: true },
+      );
     }
-    if (signal === undefined || signal.aborted) return screens;
+    if (signal.aborted) return screens;
 
     const wanted = new Set(containers.map(({ container }) => container));
     for (const [container, followed] of this.#followed) if (followed.isEnded || !wanted.has(container)) this.#dispose(container);
