@@ -146,7 +146,7 @@ export class InstanceManager {
     this.#live = new LiveRegistry(context, { statuses: this.#statuses, discovery: this.#discovery, state });
     this.#activity = new ActivityReports(context, deps.tmux);
     this.#spool = new HookSpool(deps.config.hooks.spoolDir, deps.logger);
-    this.#screens = new ScreenActivity(context, deps.tmux);
+    this.#screens = new ScreenActivity(context);
   }
 
   get isDockerEnabled(): boolean {
@@ -443,12 +443,14 @@ export class InstanceManager {
   }
 
   /**
-   * Reads the screens of the running tmux instances (one tmux command) and writes the activity
-   * they show where no hook report says otherwise (registry/screens.ts: the hold, hooks win).
-   * The live follower calls it with every tmux probe; the holds it keeps are this process's.
+   * Reads the screens of the running instances (one tmux command for the panes; a headless
+   * terminal per running container with a TTY, followed while `signal` lives) and writes the
+   * activity they show where no hook report says otherwise (registry/screens.ts: the hold, hooks
+   * win). The live follower calls it with every probe and its own signal; the holds and the
+   * containers' terminals it keeps are this process's.
    */
-  probeScreens(): Promise<ScreenProbeReport> {
-    return this.#screens.probeScreens();
+  probeScreens(options: { signal?: AbortSignal } = {}): Promise<ScreenProbeReport> {
+    return this.#screens.probeScreens(options);
   }
 
   /** Calls `onReport` whenever a hook report arrives, until `signal` aborts (the live follower drains then). */

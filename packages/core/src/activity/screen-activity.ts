@@ -117,12 +117,13 @@ export function standingActivity(
 const shells = new Set(['sh', 'ash', 'dash', 'bash', 'zsh', 'fish', 'ksh', 'mksh', 'tcsh', 'csh', 'nu', 'busybox']);
 
 /**
- * What a tmux pane says of its agent: `exited` when a shell is back in its foreground
- * (`#{pane_current_command}`) after an agent ran there (`hadAgent`: the record knew an activity
+ * What a screen says of its agent: `exited` when a shell is back in its foreground (tmux
+ * `#{pane_current_command}`) after an agent ran there (`hadAgent`: the record knew an activity
  * or a Claude session), else what Claude Code's screen shows (`readClaudeScreen`). A shell in a
- * pane that never ran an agent is `unknown`, not an agent that exited.
+ * pane that never ran an agent is `unknown`, not an agent that exited. `command` null (a
+ * container's screen, whose foreground program is not known): the screen alone decides.
  */
-export function readPane(pane: { command: string; text: string }, hadAgent: boolean): ScreenReading {
-  if (shells.has(pane.command.replace(/^-/, ''))) return { activity: hadAgent ? 'exited' : 'unknown', reason: null, choices: [] };
+export function readPane(pane: { command: string | null; text: string }, hadAgent: boolean): ScreenReading {
+  if (pane.command !== null && shells.has(pane.command.replace(/^-/, ''))) return { activity: hadAgent ? 'exited' : 'unknown', reason: null, choices: [] };
   return readClaudeScreen(pane.text);
 }

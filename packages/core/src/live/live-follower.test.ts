@@ -78,8 +78,11 @@ class FakeRegistry implements LiveRegistryPort {
     return Promise.resolve();
   }
 
-  probeScreens() {
+  screensSignal: AbortSignal | null = null;
+
+  probeScreens({ signal }: { signal: AbortSignal }) {
     this.calls.push('screens');
+    this.screensSignal = signal;
     return Promise.resolve();
   }
 
@@ -202,8 +205,8 @@ describe('LiveFollower', () => {
     expect(registry.hookDrains).toBe(afterStart + 2);
   });
 
-  it('reads the screens after each tmux probe that tmux answered, and none while it does not', async () => {
-    follower.subscribe();
+  it('reads the screens after each tmux probe, answered or not (containers have their own), with a signal that ends with the follower', async () => {
+    const unsubscribe = follower.subscribe();
     await vi.advanceTimersByTimeAsync(0);
     expect(registry.calls.slice(-1)).toEqual(['screens']);
     expect(registry.calls.indexOf('screens')).toBeGreaterThan(registry.calls.indexOf('refresh tmux'));
@@ -211,8 +214,11 @@ describe('LiveFollower', () => {
     expect(registry.count('screens')).toBe(3);
     registry.tmuxErrors = [{ code: 'TMUX_ERROR', message: 'tmux did not answer' }];
     await vi.advanceTimersByTimeAsync(4_000);
-    expect(registry.count('screens')).toBe(3);
+    expect(registry.count('screens')).toBe(5);
     expect(registry.count('refresh tmux')).toBe(5);
+    expect(registry.screensSignal?.aborted).toBe(false);
+    unsubscribe();
+    expect(registry.screensSignal?.aborted).toBe(true);
   });
 
   it('writes a tmux outage once while probes keep failing, and its end once', async () => {

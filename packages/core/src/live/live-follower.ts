@@ -17,8 +17,11 @@ export interface LiveRegistryPort {
   applyHookReports(): Promise<unknown>;
   /** Calls `onReport` when a hook report arrives, until `signal` aborts. */
   watchHookReports(signal: AbortSignal, onReport: () => void): void;
-  /** Reads the running tmux instances' screens into their activity (the source for agents without hooks). */
-  probeScreens(): Promise<unknown>;
+  /**
+   * Reads the running instances' screens into their activity (the source for agents without
+   * hooks); containers' screens are followed until `signal` fires.
+   */
+  probeScreens(options: { signal: AbortSignal }): Promise<unknown>;
 }
 
 /**
@@ -56,7 +59,8 @@ export interface LiveFollowerOptions {
  * `runtime_unreachable` event is written and its records read `unknown` by the outage rule; when
  * it answers again, one `runtime_reachable` event and one refresh.
  * tmux, which has no events: one batched probe (`list-panes -a`) every `tmuxProbeMs`, then one
- * reading of the running sessions' screens (their agents' activity, registry/screens.ts).
+ * reading of the running instances' screens (their agents' activity, registry/screens.ts): tmux
+ * panes, and the headless terminals of running containers, which live until this follower stops.
  * Agent activity: the hook reports' spool folder is watched, and drained when a report arrives
  * (and with every tmux probe, in case the watch missed one), one drain at a time.
  * Registry work runs one piece at a time per runtime; its failures are logged, never thrown.
@@ -245,7 +249,8 @@ export class LiveFollower {
         // the spool is known before the screens are judged against it.
         this.#drainHooks(signal);
         await this.#hookDrain;
-        if (isReachable) await this.#registry.probeScreens();
+        // Every runtime's screens, whether tmux answered or not: a container has its own.
+        await this.#registry.probeScreens({ signal });
       } catch (error) {
         this.#logger.warn('live status: the tmux probe failed', { error: errorMessage(error) });
       }

@@ -1,16 +1,17 @@
 import { emptyScreenHold, holdScreenReading, readPane, standingActivity, type HookReport, type ScreenHold } from '../activity/screen-activity.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
-import { instanceActivity, type InstanceActivity } from '../instance.ts';
-import type { TmuxRuntime } from '../runtimes/runtime.ts';
+import { instanceActivity, instanceTypes, type InstanceActivity } from '../instance.ts';
+import type { AgentScreen } from '../runtimes/instance-runtime.ts';
+import { runtimeFor } from '../runtimes/runtimes.ts';
 import { recordEvent, type RegistryContext } from './context.ts';
 
 /** What one reading of the screens did. */
 export interface ScreenProbeReport {
-  /** Panes read (running tmux records). */
+  /** Screens read (running records whose runtime showed one). */
   read: number;
   /** Records whose activity was written. */
   changed: number;
-  /** tmux's failure, when the panes could not be read. */
+  /** Each runtime's failure, when its screens could not be read (its records are left as they are). */
   errors: SerializedError[];
 }
 
@@ -18,12 +19,14 @@ export interface ScreenProbeReport {
 export const screenActor = 'screen';
 
 /**
- * Source 2 of agent activity: the screens of running tmux instances, read by Claude Code's screen
- * rules (activity/screen-rules.ts) at the live follower's tmux cadence, held so that one odd frame
- * does not flicker the state (`holdScreenReading`), and joined with the last change another
+ * Source 2 of agent activity: the screens of running instances, read by Claude Code's screen
+ * rules (activity/screen-rules.ts) at the live follower's probe cadence, held so that one odd
+ * frame does not flicker the state (`holdScreenReading`), and joined with the last change another
  * source made, the hooks' or an answer's (`standingActivity`): the hooks win when both speak,
  * unless the screen has shown for 2 s a change that began after that one (an Esc-cancelled
- * prompt, which no hook reports).
+ * prompt, which no hook reports). Each runtime shows its screens its own way behind
+ * `Runtime.readScreens` (tmux: its panes; Docker: a headless terminal per running container
+ * with a TTY, followed while `signal` lives); the rules and the hold are the same for all.
  * What stands is written as the hooks write it (activity, reason, since, an `activity_changed`
  * event), with actor `screen`, and only if no one changed the activity since it was read.
  *
@@ -32,52 +35,55 @@ export const screenActor = 'screen';
  */
 export class ScreenActivity {
   readonly #context: RegistryContext;
-  readonly #tmux: Pick<TmuxRuntime, 'captureScreens'>;
   readonly #holds = new Map<string, ScreenHold>();
 
-  constructor(context: RegistryContext, tmux: Pick<TmuxRuntime, 'captureScreens'>) {
+  constructor(context: RegistryContext) {
     this.#context = context;
-    this.#tmux = tmux;
   }
 
   /**
-   * Reads the screen of every running tmux record (one tmux command for 40 of them) and writes
-   * the activity that stands where it differs from the stored one. tmux failing is the report's
-   * error (nothing written); the database failing is thrown.
+   * Reads the screen of every running record (one batched call per runtime: 40 tmux panes in one
+   * tmux command) and writes the activity that stands where it differs from the stored one.
+   * Containers' screens are followed only while `signal` lives (the live follower passes its own);
+   * without it no container screen is read. A runtime failing is the report's error (nothing
+   * written for its records); the database failing is thrown.
    */
-  async probeScreens(): Promise<ScreenProbeReport> {
-    const { prisma } = this.#context;
-    const records = await prisma.instance.findMany({
-      where: { type: 'tmux', status: 'running', tmuxSession: { not: null } },
-      select: { id: true, tmuxSession: true, activity: true, activityReason: true, claudeSessionId: true },
-    });
+  async probeScreens(options: { signal?: AbortSignal } = {}): Promise<ScreenProbeReport> {
+    const { prisma, runtimes } = this.#context;
+    const records = await prisma.instance.findMany({ where: { status: 'running' } });
     const running = new Set(records.map((record) => record.id));
     for (const id of this.#holds.keys()) if (!running.has(id)) this.#holds.delete(id);
-    if (records.length === 0) return { read: 0, changed: 0, errors: [] };
 
-    let screens: Awaited<ReturnType<TmuxRuntime['captureScreens']>>;
-    try {
-      screens = await this.#tmux.captureScreens(records.flatMap((record) => (record.tmuxSession === null ? [] : [record.tmuxSession])));
-    } catch (error) {
-      return { read: 0, changed: 0, errors: [serializeError(error)] };
+    const screens = new Map<string, AgentScreen | null>();
+    const errors: SerializedError[] = [];
+    for (const type of instanceTypes) {
+      const ofType = records.filter((record) => record.type === type);
+      try {
+        // Called with none too: a runtime frees what it followed for records no longer running.
+        for (const [id, screen] of await runtimeFor(runtimes, type).readScreens(ofType, options)) screens.set(id, screen);
+      } catch (error) {
+        if (ofType.length > 0) errors.push(serializeError(error));
+      }
     }
+    if (screens.size === 0) return { read: 0, changed: 0, errors };
+
     const hooks = await this.#lastHookReports(records.map((record) => record.id));
     const now = this.#context.now().getTime();
     let read = 0;
     let changed = 0;
     for (const record of records) {
-      const pane = record.tmuxSession === null ? null : (screens.get(record.tmuxSession) ?? null);
-      if (pane === null) continue;
+      const screen = screens.get(record.id) ?? null;
+      if (screen === null) continue;
       read += 1;
       const hadAgent = record.activity !== 'unknown' || record.claudeSessionId !== null;
-      const hold = holdScreenReading(this.#holds.get(record.id) ?? emptyScreenHold, readPane(pane, hadAgent), now);
+      const hold = holdScreenReading(this.#holds.get(record.id) ?? emptyScreenHold, readPane(screen, hadAgent), now);
       this.#holds.set(record.id, hold);
       const standing = standingActivity(hooks.get(record.id) ?? null, hold.shown, now);
       if (standing === null || standing.activity === 'unknown') continue;
       if (standing.activity === record.activity && standing.reason === record.activityReason) continue;
       if (await this.#write(record, { activity: standing.activity, reason: standing.reason, since: new Date(standing.since) })) changed += 1;
     }
-    return { read, changed, errors: [] };
+    return { read, changed, errors };
   }
 
   /**

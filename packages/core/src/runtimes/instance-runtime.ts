@@ -33,6 +33,14 @@ export interface SendInputOptions {
   enter?: boolean;
 }
 
+/** What an instance's terminal shows now, for the screen rules (activity/screen-rules.ts). */
+export interface AgentScreen {
+  /** The program in the terminal's foreground (tmux `#{pane_current_command}`); null where the runtime cannot tell (a container). */
+  command: string | null;
+  /** The visible rows, `\n`-separated, trailing blanks of each row removed. */
+  text: string;
+}
+
 /** A program that attaches a terminal to an instance, as an argument array (never a shell string). */
 export interface TerminalCommand {
   /** The program: `tmux`, `docker`. */
@@ -208,6 +216,19 @@ export interface Runtime {
    * exit never stops it. NOT_FOUND without the session or container, NOT_RUNNING for a stopped container.
    */
   terminalCommand(instance: Instance): Promise<TerminalCommand>;
+
+  /**
+   * What the terminal of each given running record shows now, by record id; null (or no entry)
+   * for one that has no screen to read. tmux: every pane from one batched `capture-pane` (a
+   * session gone meanwhile is null). Docker: the container's TTY output drawn by a headless
+   * terminal emulator (runtimes/docker/container-screens.ts), one per running container, fed by
+   * following its log from the first call on and until `signal` fires, the container stops or
+   * it is no longer passed in; a container without a TTY has no screen (null), and a container
+   * is only read while `signal` lives (without one: no container screen at all). Throws what the
+   * runtime's batched call throws (TMUX_ERROR; DOCKER_UNAVAILABLE); a single container that
+   * cannot be followed is null and tried again on the next call.
+   */
+  readScreens(instances: readonly Instance[], options: { signal?: AbortSignal }): Promise<Map<string, AgentScreen | null>>;
 
   /**
    * Runtimes that push changes have this (Docker: GET /events); tmux has none (undefined). It

@@ -192,12 +192,18 @@ export interface DockerRuntime {
   watchContainers(options: { labels: readonly string[]; signal: AbortSignal }): Promise<AsyncIterable<ContainerChange>>;
 }
 
-/** How a container runs, from inspect (`Config.Tty`, `Config.OpenStdin`, `Config.StopTimeout`, `State.Running`). */
+/** How a container runs, from inspect (`Config.Tty`, `Config.OpenStdin`, `Config.StopTimeout`, `State.Running`, `HostConfig.ConsoleSize`). */
 export interface ContainerSettings {
   id: string;
   name: string;
   /** It has a terminal: its output is one raw stream, and Enter is a carriage return. */
   tty: boolean;
+  /**
+   * The terminal's size it was created with (`HostConfig.ConsoleSize`, `[rows, columns]`, which
+   * `docker run -t` sets to the caller's terminal); null when it has none (0×0: made through the
+   * API without one) or no TTY. A later resize (`docker attach` from another terminal) is not in it.
+   */
+  consoleSize: { columns: number; rows: number } | null;
   /** Its stdin stays open for attaching (`docker run -i`). */
   openStdin: boolean;
   /** Seconds `stop` waits after SIGTERM; null: the Engine's default (10 s). */

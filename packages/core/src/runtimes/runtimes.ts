@@ -31,6 +31,7 @@ export function createRuntimes(deps: RuntimesDeps): Runtimes {
       containerLabel: deps.config.docker.containerLabel,
       network: deps.config.docker.network,
       hookSpoolDir: deps.config.hooks?.spoolDir ?? null,
+      logger: deps.logger,
     }),
   };
 }

@@ -88,6 +88,7 @@ export function containerCalls(context: EngineContext): ContainerCalls {
         id: inspect.Id,
         name: inspect.Name.replace(/^\//, ''),
         tty: inspect.Config.Tty,
+        consoleSize: inspect.Config.Tty ? consoleSizeOf(inspect.HostConfig) : null,
         openStdin: inspect.Config.OpenStdin,
         // @types/dockerode leaves out StopTimeout, which the Engine sends when it was set.
         stopTimeoutSeconds: 'StopTimeout' in inspect.Config && typeof inspect.Config.StopTimeout === 'number' ? inspect.Config.StopTimeout : null,
@@ -256,4 +257,12 @@ export function containerCalls(context: EngineContext): ContainerCalls {
       })();
     },
   };
+}
+
+/** `HostConfig.ConsoleSize` (`[rows, columns]`; @types/dockerode leaves it out) as a size; null for none or 0×0. */
+function consoleSizeOf(hostConfig: object): { columns: number; rows: number } | null {
+  const size: unknown = 'ConsoleSize' in hostConfig ? hostConfig.ConsoleSize : null;
+  if (!Array.isArray(size) || size.length !== 2) return null;
+  const [rows, columns] = size as unknown[];
+  return typeof rows === 'number' && typeof columns === 'number' && rows > 0 && columns > 0 ? { columns, rows } : null;
 }

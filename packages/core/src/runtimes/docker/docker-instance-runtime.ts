@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { instanceEnvVar } from '../../activity/hook-report.ts';
 import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
+import { silentLogger, type Logger } from '../../logger.ts';
 import type { Runtime } from '../instance-runtime.ts';
 import { findContainer, indexContainers, observeContainer, otherEngineError, type Observation } from '../observation.ts';
 import { belongsToOtherEngine, dockerDisabledError, observeDockerContainer, statusFromContainerState, type ContainerSettings, type DockerRuntime } from '../runtime.ts';
 import { createEscapeStripper, lastLines, stripTerminalEscapes } from '../terminal-text.ts';
+import { ContainerScreens } from './container-screens.ts';
 
 export interface DockerInstanceRuntimeOptions {
   /**
@@ -22,6 +24,8 @@ export interface DockerInstanceRuntimeOptions {
    * not mounted.
    */
   hookSpoolDir?: string | null;
+  /** Where following a container's screen failing is told (debug); default silent. */
+  logger?: Logger;
 }
 
 /** Where a launched container finds the hook reports' spool folder (its hook command's argument). */
@@ -45,6 +49,7 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
   if (!client) return disabledDockerInstanceRuntime();
   // Narrowed once for the functions below, which TypeScript would not narrow.
   const docker = client;
+  const screens = new ContainerScreens(docker, options.logger ?? silentLogger);
 
   async function observe(instance: Instance): Promise<Observation> {
     if (!instance.containerId) return { status: 'error', isSeen: false };
@@ -194,6 +199,12 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
       return { file: 'docker', args: ['-H', endpoint, 'exec', '-it', settings.id, 'sh'], description: `a shell in the container ${settings.name} (leave with exit or Ctrl-D)` };
     },
 
+    readScreens: (instances, { signal }) =>
+      screens.read(
+        instances.flatMap((instance) => (instance.containerId ? [{ key: instance.id, container: instance.containerId }] : [])),
+        signal,
+      ),
+
     changes: ({ signal }) => docker.watchContainers({ labels: options.containerLabel === null ? [] : [options.containerLabel], signal }),
   };
 }
@@ -219,5 +230,6 @@ function disabledDockerInstanceRuntime(): Runtime {
     followOutput: fail,
     sendInput: fail,
     terminalCommand: fail,
+    readScreens: fail,
   };
 }

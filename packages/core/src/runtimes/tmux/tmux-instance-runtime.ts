@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CcBridgeError } from '../../errors.ts';
 import type { Instance, InstanceStatus } from '../../instance.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
-import type { Runtime } from '../instance-runtime.ts';
+import type { AgentScreen, Runtime } from '../instance-runtime.ts';
 import { observeTmux, type Observation } from '../observation.ts';
 import { statusFromTmuxSession, type TmuxRuntime, type TmuxSessionInfo } from '../runtime.ts';
 import { completeLines, linesAfter } from './parse.ts';
@@ -181,6 +181,15 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
       const name = sessionOf(instance);
       if (!(await tmux.getSession(name))) throw new CcBridgeError('NOT_FOUND', `No tmux session named ${name}`);
       return { file: 'tmux', args: tmux.attachArgs(name), description: `the tmux session ${name} (detach with the tmux prefix, then d: Ctrl-b d by default)` };
+    },
+
+    async readScreens(instances) {
+      const named = instances.filter((instance) => instance.tmuxSession !== null);
+      const screens = new Map<string, AgentScreen | null>();
+      if (named.length === 0) return screens;
+      const panes = await tmux.captureScreens(named.map(sessionOf));
+      for (const instance of named) screens.set(instance.id, panes.get(sessionOf(instance)) ?? null);
+      return screens;
     },
   };
 }
