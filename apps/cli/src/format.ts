@@ -1,6 +1,7 @@
 import type { AuditEntry, DeleteResult, DiscoveryReport, DockerEngine, ImportReport, RemovalReport, RetentionReport, StatusResult } from '@cc-bridge/core';
 // Values come from core's light entry points, not its index: the CLI's bundle loads these
 // before any command runs, and the index reaches the database and runtimes.
+import { auditChangeLines } from '@cc-bridge/core/audit-text';
 import { CcBridgeError } from '@cc-bridge/core/errors';
 import {
   columnFieldNames,
@@ -245,23 +246,9 @@ export function formatError(error: unknown): string {
   return `cc-bridge: unexpected error: ${oneLine(message)} (run with --verbose for details)\n`;
 }
 
-/** A value in an audit line: text as is, null as `-`, anything else as JSON. */
-function auditValue(value: unknown): string {
-  if (value === null || value === undefined) return '-';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /** An audit entry's changes in one cell: `cwd: /a → /b; name: x → y`, or its detail when it changed no field. */
 export function formatAuditChanges(entry: Pick<AuditEntry, 'changes' | 'detail'>): string {
-  if (entry.changes && Object.keys(entry.changes).length > 0) {
-    return Object.entries(entry.changes)
-      .map(([field, { before, after }]) => `${field}: ${auditValue(before)} → ${auditValue(after)}`)
-      .join('; ');
-  }
-  if (entry.detail && Object.keys(entry.detail).length > 0) {
-    return Object.entries(entry.detail).map(([field, value]) => `${field}=${auditValue(value)}`).join(' ');
-  }
-  return '-';
+  return auditChangeLines(entry).join('; ') || '-';
 }
 
 /** The audit log as a table, in the order given (newest first). */

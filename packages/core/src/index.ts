@@ -54,6 +54,7 @@ export {
 export { TranscriptUsageReader, UsageTally, addTokens, noTokens, usageOfTranscriptLine } from './activity/transcript-usage.ts';
 export { actingAs, currentPrincipal, principal, type Principal } from './audit/principal.ts';
 export {
+  auditActions,
   auditOfEvent,
   auditQuery,
   diffFields,

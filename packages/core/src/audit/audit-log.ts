@@ -168,6 +168,15 @@ function plain(value: unknown): unknown {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
 }
 
+/**
+ * The actions the audit log holds for instances and retention, for pickers (a filter takes any
+ * text: users and tokens add their own).
+ */
+export const auditActions = [
+  'create', 'update', 'delete', 'discover', 'merge', 'rename', 'import',
+  'start', 'stop', 'restart', 'recreate', 'resume', 'answer', 'send', 'attach', 'prune-events',
+] as const;
+
 // ---- reading ---------------------------------------------------------------------------------
 
 /** The most entries one read returns. */
