@@ -60,7 +60,7 @@ test.describe('the audit log', () => {
     await page.getByRole('link', { name: 'Export CSV' }).click();
     const download = await downloading;
     expect(download.suggestedFilename()).toBe('cc-bridge-audit.csv');
-    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.trimEnd().split('\n');
     expect(lines[0]).toBe('id,at,actor,origin,action,target,instanceId,changes,detail,message');
     expect(lines).toHaveLength(2);
