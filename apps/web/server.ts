@@ -64,7 +64,12 @@ const nextUpgrades = createServer();
 const app = next({ dev, dir: dirname(fileURLToPath(import.meta.url)), hostname, port, httpServer: nextUpgrades });
 const handle = app.getRequestHandler();
 await app.prepare();
-const server = createServer((request, response) => void handle(request, response));
+// The peer's address, for the audit log's origin (lib/request-actor.ts). Set, never appended to:
+// this server is what the browser reaches, so a client's own X-Forwarded-For says nothing.
+const server = createServer((request, response) => {
+  request.headers['x-forwarded-for'] = request.socket.remoteAddress ?? '';
+  void handle(request, response);
+});
 // The process's one CcBridge, opened by Next's side (src/lib/bridge.ts keeps it on globalThis;
 // instrumentation opens it during prepare()). This process must not open a second one.
 const sharedBridge = () => (globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge> }).ccBridge;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CcBridge, ConfigOverrides } from '@cc-bridge/core';
 
@@ -24,6 +24,11 @@ export function cliActor(): string {
     // the actor is informative only, so a generic one is fine.
     return 'cli';
   }
+}
+
+/** Where the CLI's changes come from, for the audit log: `cli@HOSTNAME`. */
+export function cliOrigin(): string {
+  return `cli@${hostname()}`;
 }
 
 /**
@@ -75,7 +80,7 @@ export async function withBridge<T>(
   }
   defineNavigator();
   const { openCcBridge } = await import('./open.ts');
-  const bridge = await openCcBridge({ config, logger, actor: cliActor(), skipStartup: options.skipStartup, ownerEntry });
+  const bridge = await openCcBridge({ config, logger, actor: cliActor(), origin: cliOrigin(), skipStartup: options.skipStartup, ownerEntry });
   let result: T;
   try {
     result = await work(bridge);

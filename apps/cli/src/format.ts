@@ -1,6 +1,7 @@
-import type { DeleteResult, DiscoveryReport, DockerEngine, ImportReport, RemovalReport, StatusResult } from '@cc-bridge/core';
+import type { AuditEntry, DeleteResult, DiscoveryReport, DockerEngine, ImportReport, RemovalReport, RetentionReport, StatusResult } from '@cc-bridge/core';
 // Values come from core's light entry points, not its index: the CLI's bundle loads these
 // before any command runs, and the index reaches the database and runtimes.
+import { auditChangeLines } from '@cc-bridge/core/audit-text';
 import { CcBridgeError } from '@cc-bridge/core/errors';
 import {
   columnFieldNames,
@@ -243,4 +244,32 @@ export function formatError(error: unknown): string {
   if (error instanceof CliError) return `cc-bridge: ${oneLine(error.message)}\n`;
   const message = error instanceof Error ? error.message : String(error);
   return `cc-bridge: unexpected error: ${oneLine(message)} (run with --verbose for details)\n`;
+}
+
+/** An audit entry's changes in one cell: `cwd: /a → /b; name: x → y`, or its detail when it changed no field. */
+export function formatAuditChanges(entry: Pick<AuditEntry, 'changes' | 'detail'>): string {
+  return auditChangeLines(entry).join('; ') || '-';
+}
+
+/** The audit log as a table, in the order given (newest first). */
+export function formatAuditTable(entries: readonly AuditEntry[]): string {
+  return formatTable(
+    ['TIME', 'ACTOR', 'ORIGIN', 'ACTION', 'TARGET', 'CHANGES'],
+    entries.map((entry) => [formatDateTime(entry.at), entry.actor, entry.origin ?? '-', entry.action, entry.target, formatAuditChanges(entry)]),
+  );
+}
+
+/** An audit entry as `--json` prints it. */
+export function auditEntryToJson(entry: AuditEntry) {
+  return { ...entry, at: entry.at.toISOString() };
+}
+
+/** What `cleanup --policy` says after the table: records and history removed (or that would be). */
+export function formatRetentionSummary(report: RetentionReport): string {
+  const verb = report.dryRun ? 'would remove' : 'removed';
+  const parts = [
+    report.stoppedBefore === null ? 'stopped records kept (no stopped_after)' : `${verb} ${plural(report.removed.length, 'stopped instance')} unchanged since ${formatDateTime(report.stoppedBefore)}`,
+    report.eventsBefore === null ? 'history kept (no events_after)' : `${verb} ${plural(report.events, 'event')} older than ${formatDateTime(report.eventsBefore)}`,
+  ];
+  return `${parts.join('; ')}${report.dryRun ? ' (dry run, nothing removed)' : ''}`;
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerHooksCommands } from './commands/hooks.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -29,6 +30,7 @@ export function createProgram(io: Io) {
   registerImportCommand(program, io);
   registerDbCommands(program, io);
   registerHooksCommands(program, io);
+  registerAuditCommand(program, io);
   return program;
 }
 

@@ -235,7 +235,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
 
   test('the API answers only the dashboard’s own pages: no CORS, no cache, and another origin cannot read it', async ({ baseURL, browser }) => {
     const apiRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/') && !route.startsWith('/api/v1/'));
-    expect(apiRoutes).toEqual(['/api/docker/health', '/api/events', '/api/fleet', '/api/inbox', '/api/instances', `/api/instances/${victim}`]);
+    expect(apiRoutes).toEqual(['/api/audit/export', '/api/docker/health', '/api/events', '/api/fleet', '/api/inbox', '/api/instances', `/api/instances/${victim}`]);
     // The REST API (api-v1.spec.ts) wants a token even from the dashboard's own pages, and sends no CORS header either.
     const restRoutes = readEntryPoints(victim).routes.filter((route) => route.startsWith('/api/v1/'));
     expect(restRoutes).toEqual([
@@ -259,7 +259,8 @@ test.describe('only the dashboard’s own pages reach it', () => {
       const isStream = path === '/api/events';
       const own = isStream ? await openStream(baseURL ?? '', { path, headers: ownHeaders }) : await sendRaw(baseURL ?? '', { method: 'GET', path, headers: ownHeaders });
       expect(own.status, `GET ${path}: ${own.body.slice(0, 200)}`).toBe(200);
-      expect(own.headers['content-type'], path).toBe(isStream ? 'text/event-stream; charset=utf-8' : 'application/json; charset=utf-8');
+      const contentType = isStream ? 'text/event-stream; charset=utf-8' : path === '/api/audit/export' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+      expect(own.headers['content-type'], path).toBe(contentType);
       if (isStream) expect(own.body, path).toMatch(/^retry: \d+\n\n/);
       expect(own.headers['cache-control'], path).toBe('no-store');
       expect(Object.keys(own.headers).filter((name) => name.startsWith('access-control-')), path).toEqual([]);

@@ -1,3 +1,4 @@
+import { actingAs, type Principal } from './audit/principal.ts';
 import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
 import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
@@ -17,6 +18,12 @@ import { createTmuxRuntime } from './runtimes/tmux/tmux-runtime.ts';
 
 export interface CcBridge {
   manager: InstanceManager;
+  /**
+   * The same manager acting as `who` for the calls made through it (a signed-in user, a token, a
+   * request's client address): events and audit entries name that actor and origin. Cheap, no
+   * reopening; state is shared with `manager`. INVALID_INPUT for an empty actor.
+   */
+  as(who: Principal): InstanceManager;
   config: Config;
   /** Where the registry lives, for messages. */
   databaseLocation: string;
@@ -47,8 +54,10 @@ export interface CcBridge {
 export interface OpenOptions {
   config: Config;
   logger?: Logger;
-  /** Recorded in events: `cli:alice`, `web`. */
+  /** Recorded in events and the audit log when a call acts as no one else: `cli:alice`, `web`. Default `system`. */
   actor?: string;
+  /** Where those calls come from, for the audit log: `cli@HOST`; default null. */
+  origin?: string | null;
   /** Skip startup discovery and cleanup (commands that only read or change one record). */
   skipStartup?: boolean;
   /** How long a change waits for its turn before DATABASE_BUSY (ms); default 60 s. */
@@ -136,25 +145,29 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR (or a
     // *_TAKEN), never raw: the CLI and the dashboard only ever see CcBridgeErrors from the database.
     const guarded = guardDatabaseErrors(manager, database);
+    const as = (who: Principal): InstanceManager => actingAs(guarded, who);
+    const bound = as({ actor: options.actor ?? 'system', origin: options.origin ?? null });
 
     const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
     if (!options.skipStartup && docker && config.docker.autoDiscovery && !config.startup.skipDiscovery) {
       // Its errors are in the report, and the manager has logged them.
-      startup.discovery = await guarded.refreshDiscovery();
+      startup.discovery = await bound.refreshDiscovery();
     }
     if (!options.skipStartup && config.startup.cleanupStopped) {
-      startup.cleanup = await guarded.cleanupStoppedInstances();
+      startup.cleanup = await bound.cleanupStoppedInstances();
     }
     const changes = new ChangeFeed({ newConnection: () => database.newClient(), logger });
-    const live = new LiveFollower({ registry: guarded, logger });
+    // What the follower writes on hearing the runtimes is the `events` actor's (its discovery: `discovery`).
+    const live = new LiveFollower({ registry: as({ actor: 'events', origin: null }), logger });
     const targets = options.notify ? configuredTargets(config.notify) : [];
     const notifier =
       targets.length === 0
         ? null
-        : new Notifier({ registry: guarded, watchChanges: (watchOptions) => changes.watch(watchOptions), live, settings: config.notify, targets, logger });
+        : new Notifier({ registry: bound, watchChanges: (watchOptions) => changes.watch(watchOptions), live, settings: config.notify, targets, logger });
     notifier?.start();
     return {
-      manager: guarded,
+      manager: bound,
+      as,
       config,
       databaseLocation: database.location,
       startup,

@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[database]\nowner_linger = -1\n') }))).toContain('owner_linger');
   });
 
+  it('reads [retention] durations (absent: keep forever) and names the key of one that is not a duration', () => {
+    expect(loadConfig({}, { HOME: home }).retention).toEqual({ stoppedAfterMs: null, eventsAfterMs: null });
+    const path = configFile('[retention]\nstopped_after = "30d"\nevents_after = "1w12h"\n');
+    expect(loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: path }).retention).toEqual({ stoppedAfterMs: 30 * 86_400_000, eventsAfterMs: 7 * 86_400_000 + 12 * 3_600_000 });
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[retention]\nstopped_after = "30"\n') }))).toMatch(/retention\.stopped_after: Invalid duration "30": the unit is missing/);
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[retention]\nkeep = "1d"\n') }))).toContain('keep');
+  });
+
   it('reads the original TOML sections from ~/.config/cc-bridge/config.toml', () => {
     const path = configFile('[docker]\nenabled = false\nimage_patterns = ["claude"]\nnetwork = "claude-network"\n[tmux]\ncommand = "claude --resume"\n');
     const config = loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: path });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseDuration } from './duration.ts';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { CcBridgeError } from './errors.ts';
@@ -48,6 +49,7 @@ const fileSchema = z.strictObject({
   startup: z
     .strictObject({ cleanup_stopped: z.boolean().optional(), skip_discovery: z.boolean().optional() })
     .optional(),
+  retention: z.strictObject({ stopped_after: z.string().min(1).optional(), events_after: z.string().min(1).optional() }).optional(),
   hooks: z.strictObject({ spool_dir: z.string().min(1).optional() }).optional(),
   web: z.strictObject({ allowed_hosts: z.array(allowedHost).optional() }).optional(),
   notify: z
@@ -134,6 +136,12 @@ export interface Config {
     command: string[];
   };
   startup: { skipDiscovery: boolean; cleanupStopped: boolean };
+  /**
+   * `[retention]`: how long (ms) a stopped record is kept after its last update (`stopped_after`)
+   * and how long instance history is kept (`events_after`); null: forever. Applied by the
+   * dashboard's server daily and by `cc-bridge instances cleanup --policy`.
+   */
+  retention: { stoppedAfterMs: number | null; eventsAfterMs: number | null };
   hooks: {
     /**
      * The folder Claude Code's hook command leaves its reports in (one JSON file each) until a
@@ -226,6 +234,16 @@ function readConfigFile(path: string, isExplicit: boolean): FileConfig {
   return parsed.data;
 }
 
+/** A `[retention]` duration in ms (null when absent); CONFIG_INVALID naming the key when it is not one. */
+function retentionDuration(text: string | undefined, where: string): number | null {
+  if (text === undefined) return null;
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new CcBridgeError('CONFIG_INVALID', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /**
  * Resolves the configuration: overrides (CLI flags), then the environment, then the config file
  * (`overrides.configFile`, CC_BRIDGE_CONFIG, else ~/.config/cc-bridge/config.toml), then defaults.
@@ -274,6 +292,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     startup: {
       skipDiscovery: overrides.skipDiscovery ?? env.CC_BRIDGE_SKIP_DISCOVERY ?? file.startup?.skip_discovery ?? false,
       cleanupStopped: overrides.cleanupStopped ?? env.CC_BRIDGE_CLEANUP_STOPPED ?? file.startup?.cleanup_stopped ?? false,
+    },
+    retention: {
+      stoppedAfterMs: retentionDuration(file.retention?.stopped_after, `${path}: retention.stopped_after`),
+      eventsAfterMs: retentionDuration(file.retention?.events_after, `${path}: retention.events_after`),
     },
     hooks: { spoolDir: resolve(/* turbopackIgnore: true */ env.CC_BRIDGE_HOOKS_DIR ?? file.hooks?.spool_dir ?? join(dataDir, 'hooks')) },
     web: { allowedHosts: env.CC_BRIDGE_ALLOWED_HOSTS ?? file.web?.allowed_hosts ?? [] },

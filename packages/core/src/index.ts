@@ -52,3 +52,19 @@ export {
   type StandingActivity,
 } from './activity/screen-activity.ts';
 export { TranscriptUsageReader, UsageTally, addTokens, noTokens, usageOfTranscriptLine } from './activity/transcript-usage.ts';
+export { actingAs, currentPrincipal, principal, type Principal } from './audit/principal.ts';
+export {
+  auditActions,
+  auditOfEvent,
+  auditQuery,
+  diffFields,
+  maxAuditPage,
+  recordAudit,
+  type AuditChanges,
+  type AuditEntry,
+  type AuditInput,
+  type AuditPage,
+  type AuditQuery,
+  type FieldChange,
+} from './audit/audit-log.ts';
+export { retentionActor, type RetentionReport } from './registry/retention.ts';

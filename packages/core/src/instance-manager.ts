@@ -39,7 +39,7 @@ import { Actions } from './registry/actions.ts';
 import type { ContainerChange, TerminalCommand } from './runtimes/instance-runtime.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import { createRuntimes } from './runtimes/runtimes.ts';
-import type { RegistryContext } from './registry/context.ts';
+import { currentActor, type RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';
 import { Import } from './registry/import.ts';
@@ -48,6 +48,9 @@ import { InstanceIo, type InputSent, type SendOptions } from './registry/io.ts';
 import { Records } from './registry/records.ts';
 import { takePendingEvents, type PendingEvent } from './registry/notifications.ts';
 import { Removal } from './registry/removal.ts';
+import { Retention, type RetentionReport } from './registry/retention.ts';
+import { auditQuery, readAudit, type AuditPage, type AuditQuery } from './audit/audit-log.ts';
+import { parseInput } from './validation.ts';
 import { ScreenActivity, type ScreenProbeReport } from './registry/screens.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
@@ -102,6 +105,7 @@ export class InstanceManager {
   readonly #statuses: Statuses;
   readonly #discovery: DiscoveryApply;
   readonly #removal: Removal;
+  readonly #retention: Retention;
   readonly #import: Import;
   readonly #actions: Actions;
   readonly #io: InstanceIo;
@@ -121,7 +125,9 @@ export class InstanceManager {
       runtimes: createRuntimes({ tmux: deps.tmux, docker: deps.docker, config: deps.config, tmuxStartGraceMs: deps.tmuxStartGraceMs, logger: deps.logger }),
       config: deps.config,
       logger: deps.logger,
-      actor: deps.actor,
+      get actor() {
+        return currentActor(deps.actor);
+      },
       now: deps.now ?? (() => new Date()),
     };
     const state = new StatusState({
@@ -137,6 +143,7 @@ export class InstanceManager {
     this.#statuses = new Statuses(context, this.#records, state);
     this.#discovery = new DiscoveryApply(context, state);
     this.#removal = new Removal(context, this.#records, state);
+    this.#retention = new Retention(context, this.#removal);
     this.#import = new Import(context);
     this.#actions = new Actions(context, { records: this.#records, statuses: this.#statuses, state });
     this.#io = new InstanceIo(context, this.#records);
@@ -391,6 +398,27 @@ export class InstanceManager {
   /** Removes discovered records whose container is gone; DOCKER_UNAVAILABLE (nothing removed) when the Engine cannot be asked. */
   pruneDiscoveredInstances(options: { dryRun?: boolean } & ActorOption = {}): Promise<RemovalReport> {
     return this.#removal.pruneDiscoveredInstances(options);
+  }
+
+  /**
+   * Applies `[retention]` (see registry/retention.ts): stopped records past `stopped_after` and
+   * history past `events_after`, as actor `retention`, each removal in the audit log. `dryRun`
+   * reports what would go and removes nothing.
+   */
+  applyRetention(options: { dryRun?: boolean } = {}): Promise<RetentionReport> {
+    return this.#retention.apply(options);
+  }
+
+  // ---- audit log ----------------------------------------------------------------------------
+
+  /**
+   * One page of the audit log, newest first (see `auditQuery` for the filters); INVALID_INPUT for
+   * a bad query. An `instance` that names a record finds its entries across renames.
+   */
+  async listAudit(query: AuditQuery = {}): Promise<AuditPage> {
+    const valid = parseInput(auditQuery, query, 'audit query');
+    const instance = valid.instance ? await this.#records.getInstance(valid.instance) : null;
+    return readAudit(this.#context.prisma, valid, instance?.id ?? null);
   }
 
   // ---- live status (the live follower's calls; see live/live-registry.ts) ----------------------

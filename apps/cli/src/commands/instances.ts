@@ -12,6 +12,7 @@ import {
   formatInstanceDetails,
   formatInstanceTable,
   formatRemovalSummary,
+  formatRetentionSummary,
   formatStatus,
   instanceToJson,
   removalToJson,
@@ -348,9 +349,23 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .addOption(new Option('--type <type>', 'only this type').choices(instanceTypes))
     .option('--older-than <duration>', 'only those unchanged for this long (30s, 15m, 12h, 7d, 2w, 1d12h)', parseDurationFlag)
     .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--policy', 'apply [retention] from the config instead: stopped records past stopped_after, history past events_after')
     .option(...jsonFlag)
     .action(async (options, command) => {
+      if (options.policy === true && (options.type !== undefined || options.olderThan !== undefined)) {
+        usageError(command, '--policy applies [retention] as configured: leave out --type and --older-than');
+      }
       await open(command, async ({ manager }) => {
+        if (options.policy === true) {
+          const report = await manager.applyRetention({ dryRun: options.dryRun === true });
+          if (options.json === true) {
+            io.out(toJsonDocument({ ...removalToJson({ ...report, engine: null, otherEngine: [] }), events: report.events, stoppedBefore: report.stoppedBefore, eventsBefore: report.eventsBefore }));
+            return;
+          }
+          if (report.removed.length > 0) io.out(formatInstanceTable(report.removed, io.now()));
+          io.err(`${formatRetentionSummary(report)}\n`);
+          return;
+        }
         const report = await manager.cleanupStoppedInstances({
           type: options.type,
           olderThanMs: options.olderThan,

@@ -4,5 +4,5 @@ import { createInstanceRequest } from '@/lib/instance-form';
 import { defineAction } from './safe-action';
 
 export const createInstanceAction = defineAction(createInstanceRequest, ({ fields, start }, { manager }) =>
-  manager.createInstance(fields, { start, actor: 'web' }),
+  manager.createInstance(fields, { start }),
 );

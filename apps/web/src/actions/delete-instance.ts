@@ -5,5 +5,5 @@ import { defineAction } from './safe-action';
 
 export const deleteInstanceAction = defineAction(
   z.object({ name: z.string().min(1).max(200), removeRuntime: z.boolean().default(false) }),
-  ({ name, removeRuntime }, { manager }) => manager.deleteInstance(name, { removeRuntime, actor: 'web' }),
+  ({ name, removeRuntime }, { manager }) => manager.deleteInstance(name, { removeRuntime }),
 );

@@ -7,5 +7,5 @@ import { defineAction } from './safe-action';
 export const deleteInstancesAction = defineAction(
   z.object({ names: z.array(z.string().min(1).max(200)).min(1).max(500), removeRuntime: z.boolean().default(false) }),
   async ({ names, removeRuntime }, { manager }): Promise<BulkDeleteReport> =>
-    toBulkDeleteReport(await manager.runBulk({ names }, { kind: 'delete', removeRuntime }, { actor: 'web' })),
+    toBulkDeleteReport(await manager.runBulk({ names }, { kind: 'delete', removeRuntime })),
 );

@@ -9,5 +9,5 @@ import { defineAction } from './safe-action';
  * while the container still exists; INVALID_INPUT when the record has no image.
  */
 export const recreateInstanceAction = defineAction(z.object({ name: z.string().min(1).max(200) }), ({ name }, { manager }) =>
-  manager.recreateInstance(name, { actor: 'web' }),
+  manager.recreateInstance(name),
 );

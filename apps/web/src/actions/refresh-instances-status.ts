@@ -7,5 +7,5 @@ import { defineAction } from './safe-action';
 export const refreshInstancesStatusAction = defineAction(
   z.object({ names: z.array(z.string().min(1).max(200)).min(1).max(500) }),
   async ({ names }, { manager }): Promise<BulkRefreshReport> =>
-    toBulkRefreshReport(await manager.runBulk({ names }, { kind: 'refreshStatus' }, { actor: 'web' })),
+    toBulkRefreshReport(await manager.runBulk({ names }, { kind: 'refreshStatus' })),
 );

@@ -9,5 +9,5 @@ import { defineAction } from './safe-action';
  * or a record without a Claude session; CONFLICT while its agent runs.
  */
 export const resumeInstanceAction = defineAction(z.object({ name: z.string().min(1).max(200) }), ({ name }, { manager }) =>
-  manager.resumeInstance(name, { actor: 'web' }),
+  manager.resumeInstance(name),
 );

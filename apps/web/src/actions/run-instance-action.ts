@@ -28,7 +28,7 @@ export const runInstanceActionAction = defineAction(
     ]),
   }),
   async ({ kind, target }, { manager }): Promise<BulkResult[]> => {
-    if ('names' in target) return manager.runBulk({ names: target.names }, { kind }, { actor: 'web' });
+    if ('names' in target) return manager.runBulk({ names: target.names }, { kind });
     const { type, status, activity, origin, search } = target.filter;
     const query = {
       ...(type ? { type } : {}),
@@ -37,6 +37,6 @@ export const runInstanceActionAction = defineAction(
       ...(origin ? { origin } : {}),
       ...(search ? { search } : {}),
     };
-    return manager.runBulk({ query }, { kind }, { actor: 'web' });
+    return manager.runBulk({ query }, { kind });
   },
 );

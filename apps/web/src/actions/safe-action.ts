@@ -2,12 +2,13 @@ import { isCcBridgeError, serializeError, type InstanceManager, type SerializedE
 import { z } from 'zod';
 import { getBridge, getServerLogger } from '@/lib/bridge';
 import { fieldErrorsOf } from '@/lib/field-errors';
+import { requestActor } from '@/lib/request-actor';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: SerializedError };
 
 /**
  * Turns a handler into a server action: validates the input with `schema`, hands the handler the
- * process-wide InstanceManager, and returns a result instead of throwing, so the client always
+ * process-wide InstanceManager acting as the request's caller (`requestActor`), and returns a result instead of throwing, so the client always
  * gets a code it can explain. Errors core did not throw on purpose are logged here and reach the
  * browser only as a short INTERNAL message.
  */
@@ -24,7 +25,8 @@ export function defineAction<Schema extends z.ZodType, T>(
       };
     }
     try {
-      const { manager } = await getBridge();
+      // The manager acting as the request's caller: what the handler changes is theirs in the audit log.
+      const manager = (await getBridge()).as(await requestActor());
       return { ok: true, data: await handler(parsed.data, { manager }) };
     } catch (error) {
       if (!isCcBridgeError(error)) {

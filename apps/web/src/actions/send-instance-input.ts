@@ -14,5 +14,5 @@ import { defineAction } from './safe-action';
  */
 export const sendInstanceInputAction = defineAction(
   z.strictObject({ name: z.string().min(1).max(200), text: inputText }),
-  ({ name, text }, { manager }): Promise<InputSent> => manager.sendInput(name, text, { actor: 'web' }),
+  ({ name, text }, { manager }): Promise<InputSent> => manager.sendInput(name, text),
 );

@@ -7,5 +7,5 @@ import { defineAction } from './safe-action';
 export const updateInstanceAction = defineAction(
   z.object({ name: z.string().min(1).max(200), patch: updateInstancePatch, expectedVersion }),
   ({ name, patch, expectedVersion: version }, { manager }) =>
-    manager.updateInstance(name, patch, { expectedVersion: version, actor: 'web' }),
+    manager.updateInstance(name, patch, { expectedVersion: version }),
 );

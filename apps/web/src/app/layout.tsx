@@ -33,6 +33,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   Instances
                 </Link>
                 <InboxLink className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100" />
+                <Link href="/audit" className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
+                  Audit
+                </Link>
               </nav>
               <LiveStatus className="ml-auto" />
             </div>

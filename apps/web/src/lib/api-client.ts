@@ -68,7 +68,7 @@ export async function fetchInstanceDetail(name: string, signal?: AbortSignal): P
   try {
     const body = await getJson(`/api/instances/${encodeURIComponent(name)}`, signal);
     const detail = body as Json<InstanceDetail>;
-    return { instance: instanceOf(detail.instance), status: statusOf(detail.status), events: detail.events.map(eventOf), tokens: detail.tokens };
+    return { instance: instanceOf(detail.instance), status: statusOf(detail.status), events: detail.events.map(eventOf), audit: detail.audit.map((entry) => ({ ...entry, at: dateOf(entry.at) })), tokens: detail.tokens };
   } catch (error) {
     if (error instanceof ActionError && error.error.code === 'NOT_FOUND') return null;
     throw error;

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import {
   CcBridgeError,
   parseInput,
+  type AuditEntry,
   TranscriptUsageReader,
   type DockerHealth,
   type Instance,
@@ -25,6 +26,8 @@ export interface InstanceDetail {
   instance: StatusResult['instance'];
   status: StatusResult;
   events: InstanceEvent[];
+  /** The instance's own part of the audit log (across renames), newest first, the last `detailAuditEntries`. */
+  audit: AuditEntry[];
   /** From the Claude Code transcript; null when it has none or it cannot be read. */
   tokens: TokenUsage | null;
 }
@@ -52,15 +55,22 @@ export async function readInstanceList(query: ListInstancesQuery): Promise<ListI
 // Longer than any name core accepts, so a mistyped link reads as "no such instance", not as an error.
 const detailName = z.string().max(2048);
 
+/** How many of an instance's audit entries its page shows; /audit?instance=NAME has them all. */
+export const detailAuditEntries = 20;
+
 /** One instance with its live status and events; null when there is no such instance (any name). */
 export async function readInstanceDetail(name: string): Promise<InstanceDetail | null> {
   const parsed = detailName.safeParse(name);
   if (!parsed.success) return null;
   const { manager } = await getBridge();
   if (!(await manager.getInstance(parsed.data))) return null;
-  const [status, events] = await Promise.all([manager.getInstanceStatus(parsed.data), manager.listEvents(parsed.data)]);
+  const [status, events, audit] = await Promise.all([
+    manager.getInstanceStatus(parsed.data),
+    manager.listEvents(parsed.data),
+    manager.listAudit({ instance: parsed.data, limit: detailAuditEntries }),
+  ]);
   const tokens = await transcripts().read(status.instance.claudeTranscriptPath);
-  return { instance: status.instance, status, events, tokens };
+  return { instance: status.instance, status, events, audit: audit.items, tokens };
 }
 
 /** What /instances shows of the agents as a whole: the fleet's token use, and whether the hooks report here. */

@@ -4,6 +4,8 @@ import type { DockerDiscoverer } from '../discovery/docker-discoverer.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { EventKind } from '../instance.ts';
 import type { Logger } from '../logger.ts';
+import { auditOfEvent, recordAudit } from '../audit/audit-log.ts';
+import { currentPrincipal } from '../audit/principal.ts';
 import { dockerDisabledError, type DockerRuntime } from '../runtimes/runtime.ts';
 import type { Runtimes } from '../runtimes/runtimes.ts';
 
@@ -20,8 +22,11 @@ export interface RegistryContext {
   runtimes: Runtimes;
   config: Config;
   logger: Logger;
-  /** Recorded in events when a call names no actor. */
-  actor: string;
+  /**
+   * Recorded in events when a call names no actor: the actor of the principal the call runs as
+   * (`actingAs`), else the one the manager was made with.
+   */
+  readonly actor: string;
   now: () => Date;
 }
 
@@ -50,6 +55,26 @@ export function eventRow(event: EventInput): EventRow {
   };
 }
 
-export async function recordEvent(tx: Tx, event: EventInput): Promise<void> {
-  await insertEvents(tx, [eventRow(event)]);
+/** The actor the call running now acts as (`actingAs`), else `fallback`. */
+export function currentActor(fallback: string): string {
+  return currentPrincipal()?.actor ?? fallback;
+}
+
+/**
+ * Writes events and, for those that are changes someone decided, their audit entries (with the
+ * origin of the call running now), in one transaction: `client`'s when it is one, else a new one.
+ */
+export async function recordEvents(client: Tx | PrismaClient, events: readonly EventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const write = async (tx: Tx) => {
+    await insertEvents(tx, events.map(eventRow));
+    await recordAudit(tx, events.flatMap((event) => auditOfEvent(event) ?? []));
+  };
+  if ('$transaction' in client) await client.$transaction(write);
+  else await write(client);
+}
+
+/** One event (and its audit entry, if audited): `recordEvents` of one. */
+export async function recordEvent(client: Tx | PrismaClient, event: EventInput): Promise<void> {
+  await recordEvents(client, [event]);
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { insertEvents, insertInstancesUnlessTaken, markSeen, updateInstances, type InstanceRow } from '../db/bulk.ts';
+import { insertInstancesUnlessTaken, markSeen, updateInstances, type InstanceRow } from '../db/bulk.ts';
 import { goneContainerObservation, planMerge, type RegistryEntry } from '../discovery/merge.ts';
 import { emptyInstanceFields, fieldsOfType, type FieldsOfType } from '../instance.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
 import type { ActorOption, DiscoveryReport, DockerHealth } from '../reports.ts';
-import { dockerDisabled, eventRow, type EventInput, type RegistryContext } from './context.ts';
+import { dockerDisabled, recordEvents, type EventInput, type RegistryContext } from './context.ts';
 import { statusesBeforeOutage } from './status.ts';
 import type { StatusState } from './status-state.ts';
 
@@ -153,7 +153,7 @@ export class DiscoveryApply {
           }
         }
         await markSeen(tx, plan.seen, now);
-        await insertEvents(tx, events.map(eventRow));
+        await recordEvents(tx, events);
       },
       { timeout: 60_000 },
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertEvents, insertInstances, type InstanceRow } from '../db/bulk.ts';
+import { insertInstances, type InstanceRow } from '../db/bulk.ts';
 import {
   createInstanceInput,
   dockerFields,
@@ -12,7 +12,7 @@ import {
 } from '../instance.ts';
 import type { ActorOption, ImportReport } from '../reports.ts';
 import { runtimeFor } from '../runtimes/runtimes.ts';
-import { eventRow, type RegistryContext } from './context.ts';
+import { recordEvents, type RegistryContext } from './context.ts';
 
 /** Importing records written elsewhere (the original cc-bridge's registry). */
 export class Import {
@@ -79,7 +79,7 @@ export class Import {
     const actor = options.actor ?? this.#context.actor;
     await this.#context.prisma.$transaction(async (tx) => {
       await insertInstances(tx, rows);
-      await insertEvents(tx, rows.map((row) => eventRow({ instanceId: row.id, instanceName: row.name, kind: 'imported', to: row, actor })));
+      await recordEvents(tx, rows.map((row) => ({ instanceId: row.id, instanceName: row.name, kind: 'imported' as const, to: row, actor })));
     });
     return report;
   }

@@ -1,4 +1,3 @@
-import { insertEvents } from '../db/bulk.ts';
 import { containerTaken, nameTaken, sessionTaken, translateDatabaseError } from '../db/prisma-errors.ts';
 import { CcBridgeError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -20,7 +19,7 @@ import {
 import type { UpdateOptions } from '../reports.ts';
 import { parseInput } from '../validation.ts';
 import { z } from 'zod';
-import { eventRow, recordEvent, type RegistryContext, type Tx } from './context.ts';
+import { recordEvent, recordEvents, type RegistryContext, type Tx } from './context.ts';
 
 /** The most ids findByIds reads at once: as many as one change notification can name, with room. */
 export const maxIdsPerRead = 500;
@@ -273,11 +272,11 @@ export class Records {
       const ids = instances.map((instance) => instance.id);
       const rows = await tx.$queryRaw<{ id: string }[]>`DELETE FROM "Instance" WHERE id = ANY(${ids}::uuid[]) RETURNING id::text AS id`;
       const deleted = new Set(rows.map((row) => row.id));
-      await insertEvents(
+      await recordEvents(
         tx,
         instances
           .filter((instance) => deleted.has(instance.id))
-          .map((instance) => eventRow({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted', from: instance, message, actor })),
+          .map((instance) => ({ instanceId: instance.id, instanceName: instance.name, kind: 'deleted' as const, from: instance, message, actor })),
       );
       return deleted;
     });

@@ -8,6 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { DeleteInstanceDialog } from '../../_components/delete-instance-dialog';
 import { EditInstanceDialog } from '../../_components/edit-instance-dialog';
+import { AuditTable } from '@/app/audit/_components/audit-table';
 import { instanceDetailRows, type Instance, type TokenUsage } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { actionWords, describeResult, type InstanceActionKind } from '@/lib/action-text';
@@ -187,7 +188,7 @@ export function InstanceDetailView({ name }: { name: string }) {
     );
   }
 
-  const { instance, status, events, tokens } = detail.data;
+  const { instance, status, events, audit, tokens } = detail.data;
 
   function handleRefresh() {
     refresh.mutate(instance.name, {
@@ -327,6 +328,16 @@ export function InstanceDetailView({ name }: { name: string }) {
           <Timeline events={events} />
         </section>
       </div>
+
+      <section aria-labelledby="audit" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <h2 id="audit" className="mb-3 text-sm font-semibold">
+          Audit
+        </h2>
+        <AuditTable entries={audit} label={`Audit log of ${instance.name}`} showTarget={false} />
+        <Link href={`/audit?instance=${encodeURIComponent(instance.name)}`} className="mt-2 inline-block text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+          All audit entries of {instance.name}
+        </Link>
+      </section>
 
       {isEditing ? (
         <EditInstanceDialog

@@ -1,0 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { z } from 'zod';
+import { parseInput } from '../validation.ts';
+
+/**
+ * Who makes a call and from where, as the audit log records them. `actor`: `user:alice`,
+ * `token:ci/42`, `cli:alice`, `web`, `discovery`, `events`, `retention`. `origin`: the client's IP
+ * for the dashboard, `cli@HOST` for the CLI, null when there is no caller to name (a timer).
+ */
+export interface Principal {
+  actor: string;
+  origin: string | null;
+}
+
+export const principal = z.object({
+  actor: z.string().trim().min(1).max(200),
+  origin: z.string().trim().min(1).max(200).nullable(),
+});
+
+const calls = new AsyncLocalStorage<Principal>();
+
+/** The principal of the call running now (set by `actingAs`), or null outside any. */
+export function currentPrincipal(): Principal | null {
+  return calls.getStore() ?? null;
+}
+
+/**
+ * `target` whose every method runs as `who`: what the methods write (events, audit entries) names
+ * that actor and origin unless a call names its own actor. One object per principal, no reopening;
+ * the target's state (status cache, live follower) stays shared. INVALID_INPUT for a bad principal.
+ */
+export function actingAs<T extends object>(target: T, who: Principal): T {
+  const valid = parseInput(principal, who, 'principal');
+  return new Proxy(target, {
+    get(object, property) {
+      // The target as receiver: its getters and methods reach their private fields.
+      const value: unknown = Reflect.get(object, property, object);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => calls.run(valid, () => Reflect.apply(value, object, args) as unknown);
+    },
+  });
+}
