@@ -181,17 +181,17 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
       };
       return (async function* updates() {
         const strip = colors ? (chunk: string) => chunk : createEscapeStripper();
-        const lines = createOutputLineSplitter();
+        const splitter = createOutputLineSplitter();
         for await (const chunk of chunks) {
-          const update = lines.push(strip(chunk));
+          const update = splitter.push(strip(chunk));
           if (update) yield update;
         }
         if (signal.aborted) return;
         // The log ended by itself (the container stopped): its last line, newline or not, is all
         // there is; the stored log's copy of it is whole when the stream missed its end.
-        const held = lines.held();
+        const held = splitter.held();
         const stored = await lastStoredLine(held);
-        const last = lines.finish(stored.startsWith(held) ? stored : held);
+        const last = splitter.finish(stored.startsWith(held) ? stored : held);
         if (last) yield last;
       })();
     },
