@@ -13,7 +13,9 @@
 // Output section's log sees the line's text (the section draws on an animation frame, so drawing
 // is included). Between the two: the instance prints it → core's followOutput (tmux: a capture-pane
 // poll every 250 ms; Docker: the Engine's log stream) → server.ts → WebSocket → the page. Lines are
-// spaced 100–400 ms apart at random, so they land anywhere in the tmux poll's period.
+// spaced 100–400 ms apart at random, so they land anywhere in the tmux poll's period. tmux is timed
+// twice: finished lines, and lines written without their newline (the line the cursor stands in,
+// shown as the Output section's last line), each ended once the page showed it.
 /// <reference lib="dom" />
 import { execFile as execFileCallback } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,8 +53,12 @@ async function openOutput(page: Page, url: string, name: string): Promise<void> 
   await page.getByRole('region', { name: 'Output' }).getByText('Following live').waitFor();
 }
 
-/** Writes `lineCount` lines through `write` and returns each one's lag until the page showed it (ms). */
-async function measure(page: Page, label: string, write: (line: string) => Promise<void>): Promise<number[]> {
+/**
+ * Writes `lineCount` lines through `write` and returns each one's lag until the page showed it
+ * (ms). `isDrawn`: each is written without its newline (the line being drawn), which follows once
+ * the page showed it.
+ */
+async function measure(page: Page, label: string, write: (line: string) => Promise<void>, { isDrawn = false } = {}): Promise<number[]> {
   const samples: number[] = [];
   for (let index = 0; index < lineCount; index += 1) {
     const marker = `${label}-line-${String(index)}-end`;
@@ -74,8 +80,9 @@ async function measure(page: Page, label: string, write: (line: string) => Promi
     // The observer must be in place before the line is written: one round trip to the page first.
     await page.evaluate(() => undefined);
     const writtenAt = Date.now();
-    await write(`${marker}\n`);
+    await write(isDrawn ? marker : `${marker}\n`);
     samples.push((await seen) - writtenAt);
+    if (isDrawn) await write('\n');
     await sleep(100 + Math.random() * 300);
   }
   return samples;
@@ -124,9 +131,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
   await openOutput(page, server.url, 'bench-tmux');
-  const tmux = await measure(page, 'tmux', async (line) => {
-    await pane.write(line);
-  });
+  const writePane = async (text: string) => {
+    await pane.write(text);
+  };
+  const tmux = await measure(page, 'tmux', writePane);
+  const tmuxDrawn = await measure(page, 'drawn', writePane, { isDrawn: true });
   await openOutput(page, server.url, 'bench-docker');
   const docker = await measure(page, 'docker', (line) => new Promise<void>((resolve, reject) => stdin.write(line, (error) => (error ? reject(error) : resolve()))));
   stdin.end();
@@ -136,6 +145,7 @@ try {
     [
       `line written in the instance → shown in the page's Output section, ${String(lineCount)} lines each (target ≤ 500 ms)`,
       report('tmux', tmux),
+      `${report('tmux', tmuxDrawn)}   (the line being drawn: written without its newline)`,
       report('docker', docker),
       `load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`,
       '',

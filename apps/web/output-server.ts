@@ -10,7 +10,7 @@ import type { CcBridge } from '@cc-bridge/core';
 import { isCcBridgeError, serializeError } from '@cc-bridge/core/errors';
 import type { Config } from '@cc-bridge/core/config';
 import { createLogger } from '@cc-bridge/core/logger';
-import { createStyledTextFilter } from '@cc-bridge/core/terminal';
+import { styledText } from '@cc-bridge/core/terminal';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { outputQuery, type OutputMessage } from './src/lib/output-protocol';
 import { checkUpgrade, refuseUpgrade, type Refusal } from './upgrade-guard';
@@ -61,11 +61,15 @@ export function createOutputUpgradeHandler(config: Config, sharedBridge: () => P
     const stop = new AbortController();
     socket.once('close', () => stop.abort());
     try {
-      const chunks = await bridge.manager.followOutput(name, { lines, colors: true, signal: stop.signal });
-      const filter = createStyledTextFilter();
-      for await (const chunk of chunks) {
-        const text = filter(chunk);
-        if (text !== '') send(socket, { type: 'output', text });
+      const updates = await bridge.manager.followOutput(name, { lines, colors: true, signal: stop.signal });
+      let shownCurrent = '';
+      for await (const update of updates) {
+        const text = styledText(update.text);
+        const current = styledText(update.current);
+        // An escape sequence still being written, or a cursor move, is no change a page can show.
+        if (text === '' && current === shownCurrent) continue;
+        shownCurrent = current;
+        send(socket, { type: 'output', text, current });
       }
       // Ended by itself (not by the page going away): the session or container is gone.
       if (!stop.signal.aborted) send(socket, { type: 'end', reason: 'stopped' });

@@ -3,7 +3,7 @@ import type { InstanceManager } from '@cc-bridge/core';
 import { runTestContainer } from '@cc-bridge/core/testing';
 import { e2eLabel, noDockerBaseURL } from './support/env';
 import { dialog, expect, fakeContainerId, open, openInstances, test, toast } from './support/fixtures';
-import { paneText, startShellSession, typeIntoSession } from './support/tmux';
+import { paneText, startShellSession, typeIntoSession, typeKeys } from './support/tmux';
 import { handshakeStatus } from './support/websocket';
 
 function outputRegion(page: Page) {
@@ -40,6 +40,34 @@ test.describe('the Output section', () => {
     await typeIntoSession(name, 'echo later-$((5*5))');
     // The follow bound is 500 ms behind; twice that leaves room for a busy machine.
     await expect(output).toContainText('later-25', { timeout: 1_000 });
+  });
+
+  test('shows the line being drawn: a bare prompt, keys typed without Enter, then that line once it is finished', async ({ page, uid, registry }) => {
+    const name = `drawn-${uid}`;
+    // A prompt with no newline after it: until this was fixed the section read "Nothing printed yet".
+    const prompt = `ready-${uid}>`;
+    await startShellSession(name, { prompt: `${prompt} ` });
+    await expect.poll(() => paneText(name)).toContain(prompt);
+    await registry.createInstance({ name, type: 'tmux', tmuxSession: name });
+
+    const output = await openOutput(page, name);
+    const log = output.getByRole('log');
+    await expect(log).toContainText(prompt);
+    await expect(log).not.toContainText('Nothing printed yet');
+
+    const command = 'echo drawn-$((7*8))';
+    await typeKeys(name, command);
+    // How fast is bench:output's to measure (target ≤ 500 ms); here only that it shows before Enter.
+    await expect(log).toContainText(command);
+
+    await typeIntoSession(name, '');
+    await expect(log).toContainText('drawn-56');
+    // Several polls later the finished line is still there once, and a fresh prompt is the last line.
+    await page.waitForTimeout(1_000);
+    const shown = await log.innerText();
+    expect(shown.split(command).length - 1).toBe(1);
+    expect(shown.split('drawn-56').length - 1).toBe(1);
+    expect(shown.trimEnd().split('\n').at(-1)?.trim()).toBe(prompt);
   });
 
   test('sends a line from the text box and shows it in the output', async ({ page, uid, registry }) => {

@@ -39,6 +39,7 @@ export type {
   SendInputOptions,
   TerminalCommand,
 } from './runtimes/instance-runtime.ts';
+export type { OutputUpdate } from './runtimes/output-update.ts';
 export { readClaudeScreen, type ScreenActivity, type ScreenChoice, type ScreenReading } from './activity/screen-rules.ts';
 export {
   defaultHookGraceMs,

@@ -37,6 +37,7 @@ import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
 import { ActivityReports } from './registry/activity.ts';
 import { Actions } from './registry/actions.ts';
 import type { ContainerChange, TerminalCommand } from './runtimes/instance-runtime.ts';
+import type { OutputUpdate } from './runtimes/output-update.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
 import { createRuntimes } from './runtimes/runtimes.ts';
 import { currentActor, type RegistryContext } from './registry/context.ts';
@@ -320,11 +321,12 @@ export class InstanceManager {
   }
 
   /**
-   * Follows what the instance prints: resolves once following has begun, to text chunks (`lines`
-   * of recent output first, default 0); ends when `signal` fires or the session or container
-   * stops, throws a runtime failure met on the way. Errors as `readOutput`.
+   * Follows what the instance prints: resolves once following has begun, to `OutputUpdate`s
+   * (finished lines, and the line still being drawn, which each update replaces; `lines` of
+   * recent output first, default 0); ends when `signal` fires or the session or container stops,
+   * throws a runtime failure met on the way. Errors as `readOutput`.
    */
-  followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<string>> {
+  followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<OutputUpdate>> {
     return this.#io.followOutput(name, options);
   }
 

@@ -50,7 +50,10 @@ export function registerInstanceIoCommands(instances: InstancesCommand, io: Io):
         const output = await open(command, ({ manager }) =>
           manager.followOutput(name, { signal: controller.signal, lines: options.lines ?? defaultOutputLines, colors }),
         );
-        for await (const chunk of output) io.out(chunk);
+        // Finished lines only: stdout may be a pipe or a file, which must never get a line
+        // twice, so the line still being drawn (a prompt, a half-typed command, a log line
+        // without its newline yet) is printed once it is finished.
+        for await (const update of output) if (update.text !== '') io.out(update.text);
         if (!controller.signal.aborted) io.err(`cc-bridge: ${name} stopped; its output ended\n`);
       } finally {
         stopListening();

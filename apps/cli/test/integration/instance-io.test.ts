@@ -71,6 +71,24 @@ describe('cc-bridge instances logs', () => {
     expect(await sandbox.hasTmuxSession('chatty')).toBe(true);
   });
 
+  it('--follow prints a line still being drawn only once it is finished, and then once', async () => {
+    const sandbox = await createSandbox();
+    await session(sandbox, 'shell', ['env', 'PS1=ready> ', 'sh']);
+    await waitFor(() => sandbox.run(['instances', 'logs', 'shell']), (result) => result.stdout.includes('ready>'));
+    const follow = sandbox.start(['instances', 'logs', 'shell', '--follow']);
+    await execFile('tmux', ['-S', sandbox.tmux.socket, 'send-keys', '-l', '-t', '=shell:', '--', 'echo part-$((2*2))']);
+    await waitFor(() => execFile('tmux', ['-S', sandbox.tmux.socket, 'capture-pane', '-p', '-t', '=shell:']), ({ stdout }) => stdout.includes('$((2*2))'));
+    // Several polls (250 ms) with the prompt and the typed text on screen: a pipe gets none of it yet.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(follow.stdout()).toBe('');
+
+    await execFile('tmux', ['-S', sandbox.tmux.socket, 'send-keys', '-t', '=shell:', 'Enter']);
+    await waitFor(() => follow.stdout(), (text) => text.includes('part-4\n'));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    follow.child.kill('SIGINT');
+    expect(await follow.result).toMatchObject({ code: 0, stdout: 'ready> echo part-$((2*2))\npart-4\n', stderr: '' });
+  });
+
   it('--follow ends by itself when the session ends, saying so', async () => {
     const sandbox = await createSandbox();
     await session(sandbox, 'brief', echoesOnce);

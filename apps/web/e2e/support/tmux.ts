@@ -36,9 +36,18 @@ export async function killTmuxSession(name: string): Promise<void> {
   await execFile('tmux', ['-S', socket, 'kill-session', '-t', `=${name}`]);
 }
 
-/** A session of the app's tmux server running a shell, 80×24 (the app's configured command is a `sleep`). */
-export async function startShellSession(name: string): Promise<void> {
-  await execFile('tmux', ['-S', socket, 'new-session', '-d', '-s', name, '-x', '80', '-y', '24', 'sh']);
+/**
+ * A session of the app's tmux server running a shell, 80×24 (the app's configured command is a
+ * `sleep`); `prompt` sets its PS1.
+ */
+export async function startShellSession(name: string, { prompt }: { prompt?: string } = {}): Promise<void> {
+  const shell = prompt === undefined ? ['sh'] : ['env', `PS1=${prompt}`, 'sh'];
+  await execFile('tmux', ['-S', socket, 'new-session', '-d', '-s', name, '-x', '80', '-y', '24', ...shell]);
+}
+
+/** Types `text` into a session's pane as literal keys, without Enter. */
+export async function typeKeys(name: string, text: string): Promise<void> {
+  await execFile('tmux', ['-S', socket, 'send-keys', '-t', `=${name}:`, '-l', text]);
 }
 
 /** Types `line` into a session's pane as literal keys, then Enter: what a person at it would type. */

@@ -3,7 +3,7 @@ import { outputQuery, readOutputMessage } from './output-protocol';
 
 describe('readOutputMessage', () => {
   it('reads every message the server sends', () => {
-    expect(readOutputMessage('{"type":"output","text":"a\\n"}')).toEqual({ type: 'output', text: 'a\n' });
+    expect(readOutputMessage('{"type":"output","text":"a\\n","current":"$ "}')).toEqual({ type: 'output', text: 'a\n', current: '$ ' });
     expect(readOutputMessage('{"type":"end","reason":"stopped"}')).toEqual({ type: 'end', reason: 'stopped' });
     expect(readOutputMessage('{"type":"end","reason":"not-running","message":"start it"}')).toEqual({ type: 'end', reason: 'not-running', message: 'start it' });
     expect(readOutputMessage('{"type":"error","code":"TMUX_ERROR","message":"m"}')).toEqual({ type: 'error', code: 'TMUX_ERROR', message: 'm' });
@@ -11,6 +11,8 @@ describe('readOutputMessage', () => {
 
   it('answers null for anything else', () => {
     expect(readOutputMessage('not json')).toBeNull();
+    // An output message always says what the line being drawn now is, '' for none.
+    expect(readOutputMessage('{"type":"output","text":"a\\n"}')).toBeNull();
     expect(readOutputMessage('{"type":"end","reason":"later"}')).toBeNull();
     expect(readOutputMessage('{"type":"error","code":"NOPE","message":"m"}')).toBeNull();
     expect(readOutputMessage(new ArrayBuffer(2))).toBeNull();

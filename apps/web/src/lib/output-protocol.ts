@@ -5,8 +5,11 @@ import { maxOutputLines } from './core-schemas';
 /**
  * The output stream's WebSocket, `GET /api/instances/NAME/output?lines=N` (server: output-server.ts;
  * page: the Output section). Server → browser only, one JSON text frame per message:
- * - `{ type: 'output', text }`: what the instance printed, in order (the last `lines` lines first);
- *   colour sequences (SGR) kept whole, every other escape sequence and `\r` taken out.
+ * - `{ type: 'output', text, current }`: what the instance printed, in order (the last `lines`
+ *   lines first): `text` the lines it finished (each ending in `\n`, or ''), which take the place
+ *   of the last message's `current`; `current` the line it is still drawing (a prompt, what is
+ *   typed at it; '' for none), shown until the next message replaces it (core's `OutputUpdate`).
+ *   Colour sequences (SGR) kept whole, every other escape sequence and `\r` taken out.
  * - `{ type: 'end', reason: 'not-running', message }`: there is no session or container to follow.
  * - `{ type: 'end', reason: 'stopped' }`: the session or container went away while followed.
  * - `{ type: 'error', code, message }`: the runtime failed (tmux, the Docker Engine); core's code.
@@ -14,7 +17,7 @@ import { maxOutputLines } from './core-schemas';
  */
 // A plain union: two messages share `type: 'end'`, which a discriminated union refuses.
 export const outputMessage = z.union([
-  z.object({ type: z.literal('output'), text: z.string() }),
+  z.object({ type: z.literal('output'), text: z.string(), current: z.string() }),
   z.object({ type: z.literal('end'), reason: z.literal('not-running'), message: z.string() }),
   z.object({ type: z.literal('end'), reason: z.literal('stopped') }),
   z.object({ type: z.literal('error'), code: z.enum(errorCodes), message: z.string() }),

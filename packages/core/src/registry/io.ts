@@ -2,6 +2,7 @@ import { CcBridgeError, isCcBridgeError } from '../errors.ts';
 import { followOutputInput, readOutputInput, sendInputInput, type FollowOutputInput, type Instance, type ReadOutputInput } from '../instance.ts';
 import type { ActorOption } from '../reports.ts';
 import type { TerminalCommand } from '../runtimes/instance-runtime.ts';
+import type { OutputUpdate } from '../runtimes/output-update.ts';
 import { runtimeFor } from '../runtimes/runtimes.ts';
 import { parseInput } from '../validation.ts';
 import { recordEvent, type RegistryContext } from './context.ts';
@@ -53,13 +54,14 @@ export class InstanceIo {
   }
 
   /**
-   * Resolves once following has begun (nothing printed after that is missed), to text chunks in
-   * order: `lines` of recent output first, then what is new. The iterable ends when `signal`
+   * Resolves once following has begun (nothing printed after that is missed), to updates in
+   * order (`Runtime.followOutput`: finished lines, and the line still being drawn, which each
+   * update replaces): `lines` of recent output first, then what is new. The iterable ends when `signal`
    * fires, or when the output ends because the session or container stopped (the caller tells
    * the two apart by `signal.aborted`); a runtime failure while following is thrown from it.
    * Nothing holds the database while it runs. Errors as `readOutput`.
    */
-  async followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<string>> {
+  async followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<OutputUpdate>> {
     const valid = parseInput(followOutputInput, options, 'follow request');
     const instance = await this.#records.getInstanceOrThrow(name);
     return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).followOutput(instance, valid));

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ContainerHealth, DockerEngine } from './runtime.ts';
 import type { Instance, InstanceStatus, InstanceType, startInstanceInput } from '../instance.ts';
 import type { Observation } from './observation.ts';
+import type { OutputUpdate } from './output-update.ts';
 
 /** How much recent output to read. */
 export interface ReadOutputOptions {
@@ -195,12 +196,15 @@ export interface Runtime {
   readOutput(instance: Instance, options?: ReadOutputOptions): Promise<string>;
 
   /**
-   * Resolves once following has begun (nothing printed after that is missed), to text chunks in
-   * order. The iterable ends when `signal` fires or the output ends (the session or the container
-   * stopped); a runtime failure while following is thrown from it. tmux: complete new lines,
-   * each ending in `\n`; Docker: the log stream as the container writes it.
+   * Resolves once following has begun (nothing printed after that is missed), to updates in
+   * order (`OutputUpdate`: finished lines, and the line still being drawn, which each update
+   * replaces); an update always changes something. The iterable ends when `signal` fires or the
+   * output ends (the session or the container stopped); a runtime failure while following is
+   * thrown from it. tmux: new finished lines of the pane, and the line the cursor stands in
+   * (polled); Docker: the log stream split at its newlines, whose last unfinished line is
+   * counted finished when the log ends by itself.
    */
-  followOutput(instance: Instance, options: FollowOutputOptions): Promise<AsyncIterable<string>>;
+  followOutput(instance: Instance, options: FollowOutputOptions): Promise<AsyncIterable<OutputUpdate>>;
 
   /**
    * Types `text` (then Enter) into the instance. tmux: `send-keys -l`; Docker: the container's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createEscapeStripper, createStyledTextFilter, lastLines, stripTerminalEscapes } from './terminal-text.ts';
+import { createEscapeStripper, createStyledTextFilter, lastLines, stripTerminalEscapes, styledText } from './terminal-text.ts';
 
 describe('stripTerminalEscapes', () => {
   it('removes colours, cursor moves and titles, keeping the text', () => {
@@ -48,5 +48,12 @@ describe('createStyledTextFilter', () => {
   it('drops a lone carriage return but keeps the line it belongs to', () => {
     const filter = createStyledTextFilter();
     expect(filter('50%\r100%\n')).toBe('50%100%\n');
+  });
+});
+
+describe('styledText', () => {
+  it('keeps colours, takes out other sequences, and drops a sequence cut off at the end of a line being drawn', () => {
+    expect(styledText('\u001b[31mred\u001b[0m\u001b[2K\r\n')).toBe('\u001b[31mred\u001b[0m\n');
+    expect(styledText('$ \u001b[3')).toBe('$ ');
   });
 });

@@ -68,3 +68,12 @@ export function createStyledTextFilter(): (chunk: string) => string {
       .replace(otherControls, '');
   };
 }
+
+/**
+ * `text` fit for showing as lines of styled text, as `createStyledTextFilter` makes a stream of it,
+ * for text that stands alone: a follow's finished lines or its line being drawn (`OutputUpdate`).
+ * An escape sequence cut off at its end is dropped: the next update brings the line again, whole.
+ */
+export function styledText(text: string): string {
+  return createStyledTextFilter()(text);
+}

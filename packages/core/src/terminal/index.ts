@@ -2,4 +2,5 @@
 export { openTerminal, type OpenTerminalOptions, type TerminalSession } from './open-terminal';
 export { parseTerminalControl, terminalQuery, terminalSize, type TerminalControl, type TerminalNotice, type TerminalQuery, type TerminalSize } from './protocol';
 export { createDockerClient } from '../runtimes/docker/docker-client';
-export { createStyledTextFilter } from '../runtimes/terminal-text';
+export { createStyledTextFilter, styledText } from '../runtimes/terminal-text';
+export type { OutputUpdate } from '../runtimes/output-update';

@@ -169,8 +169,8 @@ describe('the Docker Runtime on a real Docker Engine', () => {
     const literal = '-n $HOME && `id`; "quoted"';
     await runtime.sendInput(record, { text: literal });
     await runtime.sendInput(record, { text: 'second' });
-    await waitFor(() => Promise.resolve(followed.items.join('')), (text) => text.includes('second'));
-    expect(followed.items.join('')).toBe(`${literal}\nsecond\n`);
+    await waitFor(() => Promise.resolve(followed.items.map((update) => update.text).join('')), (text) => text.includes('second'));
+    expect(followed.items.map((update) => update.text).join('')).toBe(`${literal}\nsecond\n`);
 
     controller.abort();
     await followed.done;
@@ -184,12 +184,44 @@ describe('the Docker Runtime on a real Docker Engine', () => {
     await waitFor(() => runtime.readOutput(record), (output) => output.includes('three'));
     const signal = new AbortController().signal;
     const followed = collect(await runtime.followOutput(record, { signal, lines: 2 }));
-    await waitFor(() => Promise.resolve(followed.items.join('')), (text) => text.includes('three'));
+    await waitFor(() => Promise.resolve(followed.items.map((update) => update.text).join('')), (text) => text.includes('three'));
     await runtime.stop(record);
     await followed.done;
-    expect(followed.items.join('')).toBe('two\nthree\n');
+    expect(followed.items.map((update) => update.text).join('')).toBe('two\nthree\n');
     // A signal that outlives the stream keeps no listener of it.
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('follows the line a container is still writing, and counts it finished once, when its log ends', async () => {
+    // The Engine's log copier (20.10) holds a line back until its newline, 16 KiB of it, or the
+    // stream's end: a line of 20,000 characters shows its first 16 KiB while it is written.
+    const line = 'a'.repeat(20_000);
+    const record = await containerRecord('long-line', {
+      command: ['sh', '-c', 'trap "exit 0" TERM; echo whole; i=0; while [ $i -lt 2000 ]; do printf aaaaaaaaaa; i=$((i+1)); done; sleep 3600 & wait'],
+    });
+    await waitFor(() => runtime.readOutput(record), (output) => output.includes('aaaa'));
+    const followed = collect(await runtime.followOutput(record, { signal: new AbortController().signal, lines: 5 }));
+    const current = () => Promise.resolve(followed.items.at(-1)?.current ?? '');
+    expect(await waitFor(current, (drawn) => drawn !== '')).toBe('a'.repeat(16 * 1024));
+    expect(followed.items.map((update) => update.text).join('')).toBe('whole\n');
+
+    await runtime.stop(record);
+    await followed.done;
+    const finished = followed.items.map((update) => update.text).join('');
+    expect(finished.split('\n').map((piece) => piece.length)).toEqual([5, line.length, 0]);
+    expect(finished).toBe(`whole\n${line}\n`);
+    expect(followed.items.at(-1)).toEqual({ text: `${line}\n`, current: '' });
+
+    // A short last line the Engine's follow never carried at all.
+    const short = await containerRecord('last-words', { command: ['sh', '-c', 'trap "exit 0" TERM; echo whole; printf "no newline"; sleep 3600 & wait'] });
+    const tail = collect(await runtime.followOutput(short, { signal: new AbortController().signal, lines: 5 }));
+    await waitFor(() => Promise.resolve(tail.items.length), (count) => count > 0);
+    await runtime.stop(short);
+    await tail.done;
+    expect(tail.items).toEqual([
+      { text: 'whole\n', current: '' },
+      { text: 'no newline\n', current: '' },
+    ]);
   });
 
   it('types into a TTY container with Enter as a carriage return', async () => {

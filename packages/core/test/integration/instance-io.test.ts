@@ -18,6 +18,7 @@ import {
   type TestBridge,
   type TestTmux,
 } from '../../src/testing/index.ts';
+import type { OutputUpdate } from '../../src/runtimes/output-update.ts';
 
 const execFile = promisify(execFileCallback);
 
@@ -31,12 +32,12 @@ async function waitFor<T>(read: () => Promise<T> | T, isDone: (value: T) => bool
 }
 
 /** Collects a stream's chunks in the background until it ends. */
-function collect(stream: AsyncIterable<string>): { text: () => string; done: Promise<void> } {
-  let text = '';
+function collect(stream: AsyncIterable<OutputUpdate>): { text: () => string; current: () => string; updates: OutputUpdate[]; done: Promise<void> } {
+  const updates: OutputUpdate[] = [];
   const done = (async () => {
-    for await (const chunk of stream) text += chunk;
+    for await (const update of stream) updates.push(update);
   })();
-  return { text: () => text, done };
+  return { text: () => updates.map((update) => update.text).join(''), current: () => updates.at(-1)?.current ?? '', updates, done };
 }
 
 /**

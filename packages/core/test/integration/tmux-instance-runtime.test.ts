@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Instance } from '../../src/instance.ts';
 import type { Runtime } from '../../src/runtimes/instance-runtime.ts';
+import type { OutputUpdate } from '../../src/runtimes/output-update.ts';
 import { createTmuxInstanceRuntime } from '../../src/runtimes/tmux/tmux-instance-runtime.ts';
 import { boundedExecFile, createTmuxRuntime, type ExecFile } from '../../src/runtimes/tmux/tmux-runtime.ts';
 import { createTestTmux, testInstance, type TestTmux } from '../../src/testing/index.ts';
@@ -27,12 +28,12 @@ async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean,
 }
 
 /** Collects a stream's chunks in the background until it ends. */
-function collect(stream: AsyncIterable<string>): { text: () => string; done: Promise<void> } {
-  let text = '';
+function collect(stream: AsyncIterable<OutputUpdate>): { text: () => string; current: () => string; updates: OutputUpdate[]; done: Promise<void> } {
+  const updates: OutputUpdate[] = [];
   const done = (async () => {
-    for await (const chunk of stream) text += chunk;
+    for await (const update of stream) updates.push(update);
   })();
-  return { text: () => text, done };
+  return { text: () => updates.map((update) => update.text).join(''), current: () => updates.at(-1)?.current ?? '', updates, done };
 }
 
 describe('the tmux Runtime on a real tmux server', () => {
@@ -231,6 +232,33 @@ describe('the tmux Runtime on a real tmux server', () => {
     await runtime.stop(api);
     await followed.done;
     await expect(runtime.followOutput(api, { signal: new AbortController().signal })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+  it('follows the line being drawn: a bare prompt, text typed at it without Enter, then that line finished once', async () => {
+    const shell = make(['env', 'PS1=ready> ', 'sh']);
+    const api = record('api');
+    await shell.start(api);
+    await waitFor(() => shell.readOutput(api), (text) => text.includes('ready>'));
+    const controller = new AbortController();
+    const followed = collect(await shell.followOutput(api, { signal: controller.signal, lines: 10 }));
+    // The prompt ends in no newline: it is the line being drawn, not a finished one.
+    expect(await waitFor(() => Promise.resolve(followed.current()), (current) => current !== '')).toBe('ready> ');
+    expect(followed.text()).toBe('');
+
+    const command = 'echo drawn-$((6*7))';
+    await shell.sendInput(api, { text: command, enter: false });
+    expect(await waitFor(() => Promise.resolve(followed.current()), (current) => current === `ready> ${command}`, 2_000)).toBe(`ready> ${command}`);
+    expect(followed.text()).toBe('');
+
+    await shell.sendInput(api, { text: '' });
+    await waitFor(() => Promise.resolve(followed.text()), (text) => text.includes('drawn-42\n'));
+    expect(await waitFor(() => Promise.resolve(followed.current()), (current) => current === 'ready> ')).toBe('ready> ');
+    // The typed line moved from the line being drawn into the finished ones exactly once.
+    expect(followed.text()).toBe(`ready> ${command}\ndrawn-42\n`);
+    // Every update changed something.
+    expect(followed.updates.every((update, index) => update.text !== '' || update.current !== followed.updates[index - 1]?.current)).toBe(true);
+
+    controller.abort();
+    await followed.done;
   });
 });
 

@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../../logger.ts';
 import type { Runtime } from '../instance-runtime.ts';
 import { findContainer, indexContainers, observeContainer, otherEngineError, type Observation } from '../observation.ts';
 import { belongsToOtherEngine, dockerDisabledError, observeDockerContainer, statusFromContainerState, type ContainerSettings, type DockerRuntime } from '../runtime.ts';
+import { createOutputLineSplitter } from '../output-update.ts';
 import { createEscapeStripper, lastLines, stripTerminalEscapes } from '../terminal-text.ts';
 import { ContainerScreens } from './container-screens.ts';
 
@@ -166,13 +167,37 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
 
     async followOutput(instance, { signal, lines = 0, colors = false }) {
       const chunks = await onContainer(instance, (container) => docker.followLogs(container, { tail: lines, signal }));
-      if (colors) return chunks;
-      return (async function* plain() {
-        const strip = createEscapeStripper();
-        for await (const chunk of chunks) {
-          const text = strip(chunk);
-          if (text !== '') yield text;
+      /**
+       * The unfinished line the stored log ends with. The Engine's log copier (20.10) holds such a
+       * line back until its newline, 16 KiB of it, or the container's output closing, and ends a
+       * followed log when the container stops before writing that last part: only the stored log
+       * has it. Entries of at most 16 KiB, so enough of them to hold the line held so far and more.
+       */
+      const lastStoredLine = async (held: string): Promise<string> => {
+        try {
+          const stored = await docker.readLogs(containerOf(instance), { tail: Math.ceil(held.length / (16 * 1024)) + 2 });
+          const line = stored.slice(stored.lastIndexOf('\n') + 1);
+          return colors ? line : stripTerminalEscapes(line);
+        } catch (error) {
+          // Removed as it stopped (`--rm`): its log went with it, and what was seen is all there is.
+          if (isCcBridgeError(error, 'NOT_FOUND')) return held;
+          throw error;
         }
+      };
+      return (async function* updates() {
+        const strip = colors ? (chunk: string) => chunk : createEscapeStripper();
+        const splitter = createOutputLineSplitter();
+        for await (const chunk of chunks) {
+          const update = splitter.push(strip(chunk));
+          if (update) yield update;
+        }
+        if (signal.aborted) return;
+        // The log ended by itself (the container stopped): its last line, newline or not, is all
+        // there is; the stored log's copy of it is whole when the stream missed its end.
+        const held = splitter.held();
+        const stored = await lastStoredLine(held);
+        const last = splitter.finish(stored.startsWith(held) ? stored : held);
+        if (last) yield last;
       })();
     },
 

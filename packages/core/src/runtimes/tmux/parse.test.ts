@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyTmuxFailure, completeLines, lastPaneLines, linesAfter, literalArgument, parsePaneLine, parsePaneLines, parseScreens } from './parse.ts';
+import { classifyTmuxFailure, lastPaneLines, linesAfter, literalArgument, parsePaneLine, parsePaneLines, parseScreens, splitCapture } from './parse.ts';
 
 describe('parsePaneLine', () => {
   it('reads name, pid, dead flag and unix-second timestamps', () => {
@@ -108,13 +108,14 @@ describe('lastPaneLines', () => {
   });
 });
 
-describe('completeLines', () => {
-  it('keeps every line above a cursor at the start of a row', () => {
-    expect(completeLines('one\ntwo\n\n\n', 0)).toEqual(['one', 'two']);
+describe('splitCapture', () => {
+  it('counts every line finished when the cursor is at the start of a row', () => {
+    expect(splitCapture('one\ntwo\n\n\n', 0)).toEqual({ lines: ['one', 'two'], current: '' });
   });
 
-  it('holds back the line the cursor stands in', () => {
-    expect(completeLines('one\n$ ls\n\n', 4)).toEqual(['one']);
+  it('gives the line the cursor stands in as the line being drawn', () => {
+    expect(splitCapture('one\n$ ls\n\n', 4)).toEqual({ lines: ['one'], current: '$ ls' });
+    expect(splitCapture('$ \n', 2)).toEqual({ lines: [], current: '$ ' });
   });
 });
 

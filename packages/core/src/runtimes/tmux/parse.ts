@@ -100,15 +100,16 @@ export function lastPaneLines(stdout: string, lines: number): string {
 }
 
 /**
- * The rows of a capture that are finished lines: the blank rows below the last text dropped, and
- * the last line too while the cursor stands in it (`cursorX` > 0), since a program that writes
- * line by line has not ended that line yet (a prompt, a line being printed).
+ * A capture read as finished lines and the line still being drawn: the blank rows below the last
+ * text dropped, and the last line is `current` while the cursor stands in it (`cursorX` > 0),
+ * since a program that writes line by line has not ended that line yet (a prompt, what is typed
+ * at it, a line being printed); otherwise `current` is ''.
  */
-export function completeLines(stdout: string, cursorX: number): string[] {
+export function splitCapture(stdout: string, cursorX: number): { lines: string[]; current: string } {
   const rows = stdout.split('\n');
   while (rows.length > 0 && rows[rows.length - 1]?.trim() === '') rows.pop();
-  if (cursorX > 0) rows.pop();
-  return rows;
+  const current = cursorX > 0 ? (rows.pop() ?? '') : '';
+  return { lines: rows, current };
 }
 
 /**

@@ -7,7 +7,8 @@ import { silentLogger, type Logger } from '../../logger.ts';
 import type { AgentScreen, Runtime } from '../instance-runtime.ts';
 import { observeTmux, type Observation } from '../observation.ts';
 import { statusFromTmuxSession, type TmuxRuntime, type TmuxSessionInfo } from '../runtime.ts';
-import { completeLines, linesAfter } from './parse.ts';
+import type { OutputUpdate } from '../output-update.ts';
+import { linesAfter, splitCapture } from './parse.ts';
 
 export interface TmuxInstanceRuntimeOptions {
   /** The program and its arguments a started session runs (`config.tmux.command`). */
@@ -23,6 +24,11 @@ export interface TmuxInstanceRuntimeOptions {
 }
 
 const defaultOutputLines = 50;
+
+/** Lines as text, each ending in `\n` ('' for none). */
+function joinLines(lines: readonly string[]): string {
+  return lines.map((line) => `${line}\n`).join('');
+}
 
 /** The session a tmux record names; INVALID_INPUT when it names none (a session cleared by hand). */
 function sessionOf(instance: Instance): string {
@@ -149,13 +155,14 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
       const windowLines = Math.max(followWindowLines, lines);
       const capture = async () => {
         const pane = await tmux.capturePaneWithCursor(name, windowLines, { colors });
-        return pane && completeLines(pane.text, pane.cursorX);
+        return pane && splitCapture(pane.text, pane.cursorX);
       };
       const first = await capture();
       if (!first) throw new CcBridgeError('NOT_FOUND', `No tmux session named ${name}`);
-      return (async function* follow() {
+      return (async function* follow(): AsyncGenerator<OutputUpdate> {
         let seen = first;
-        if (lines > 0 && first.length > 0) yield `${first.slice(-lines).join('\n')}\n`;
+        const recent = lines > 0 ? first.lines.slice(-lines) : [];
+        if (recent.length > 0 || first.current !== '') yield { text: joinLines(recent), current: first.current };
         while (!signal.aborted) {
           try {
             await sleep(followIntervalMs, undefined, { signal });
@@ -163,11 +170,12 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
             // The timer only rejects when the signal fires: the follower is done.
             return;
           }
-          const current = await capture();
-          if (!current) return;
-          const added = linesAfter(seen, current);
-          seen = current;
-          if (added.length > 0) yield `${added.join('\n')}\n`;
+          const now = await capture();
+          if (!now) return;
+          const added = linesAfter(seen.lines, now.lines);
+          const changed = added.length > 0 || now.current !== seen.current;
+          seen = now;
+          if (changed) yield { text: joinLines(added), current: now.current };
         }
       })();
     },

@@ -98,7 +98,7 @@ function OutputFollow({ name, type, onReconnect }: { name: string; type: Instanc
       const message = readOutputMessage(event.data);
       if (!message) return;
       if (message.type === 'output') {
-        buffer.append(message.text);
+        buffer.update(message.text, message.current);
         frame ??= requestAnimationFrame(show);
         return;
       }
