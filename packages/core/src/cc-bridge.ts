@@ -1,4 +1,6 @@
 import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
+import type { BetterAuthPlugin } from 'better-auth';
+import type { AuthService } from './auth/service.ts';
 import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -40,6 +42,12 @@ export interface CcBridge {
   live: LiveFollower;
   /** Sends `[notify]` transitions; null unless opened with `notify: true` and a target configured. */
   notifier: Notifier | null;
+  /**
+   * Users, roles, API tokens and sign-in (auth/service.ts) over this bridge's database: the first
+   * call loads better-auth and resolves the secret (auth/secret.ts); later calls share that one.
+   * `plugins` count on the first call only (the dashboard passes better-auth's nextCookies).
+   */
+  auth(options?: { plugins?: BetterAuthPlugin[] }): Promise<AuthService>;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -153,6 +161,12 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
         ? null
         : new Notifier({ registry: guarded, watchChanges: (watchOptions) => changes.watch(watchOptions), live, settings: config.notify, targets, logger });
     notifier?.start();
+    let auth: Promise<AuthService> | null = null;
+    const openAuth = async (plugins: BetterAuthPlugin[] = []): Promise<AuthService> => {
+      const [{ AuthService: Service }, { resolveAuthSecret }] = await Promise.all([import('./auth/service.ts'), import('./auth/secret.ts')]);
+      const secret = await resolveAuthSecret(config);
+      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger, plugins });
+    };
     return {
       manager: guarded,
       config,
@@ -162,6 +176,13 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
       changes,
       live,
       notifier,
+      auth: (authOptions) => {
+        auth ??= openAuth(authOptions?.plugins).catch((error: unknown) => {
+          auth = null;
+          throw error;
+        });
+        return auth;
+      },
       close: async () => {
         await notifier?.close();
         // The follower's registry work uses the database, and an owner closing the embedded
