@@ -1,5 +1,4 @@
 import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
-import type { BetterAuthPlugin } from 'better-auth';
 import type { AuthService } from './auth/service.ts';
 import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
@@ -45,9 +44,8 @@ export interface CcBridge {
   /**
    * Users, roles, API tokens and sign-in (auth/service.ts) over this bridge's database: the first
    * call loads better-auth and resolves the secret (auth/secret.ts); later calls share that one.
-   * `plugins` count on the first call only (the dashboard passes better-auth's nextCookies).
    */
-  auth(options?: { plugins?: BetterAuthPlugin[] }): Promise<AuthService>;
+  auth(): Promise<AuthService>;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -162,10 +160,10 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
         : new Notifier({ registry: guarded, watchChanges: (watchOptions) => changes.watch(watchOptions), live, settings: config.notify, targets, logger });
     notifier?.start();
     let auth: Promise<AuthService> | null = null;
-    const openAuth = async (plugins: BetterAuthPlugin[] = []): Promise<AuthService> => {
+    const openAuth = async (): Promise<AuthService> => {
       const [{ AuthService: Service }, { resolveAuthSecret }] = await Promise.all([import('./auth/service.ts'), import('./auth/secret.ts')]);
       const secret = await resolveAuthSecret(config);
-      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger, plugins });
+      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger });
     };
     return {
       manager: guarded,
@@ -176,8 +174,8 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
       changes,
       live,
       notifier,
-      auth: (authOptions) => {
-        auth ??= openAuth(authOptions?.plugins).catch((error: unknown) => {
+      auth: () => {
+        auth ??= openAuth().catch((error: unknown) => {
           auth = null;
           throw error;
         });

@@ -1,5 +1,5 @@
 import { apiKey } from '@better-auth/api-key';
-import { betterAuth, type BetterAuthPlugin } from 'better-auth';
+import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { username } from 'better-auth/plugins/username';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -14,8 +14,6 @@ export interface AuthSettings {
   baseURL: string;
   /** better-auth's own warnings and errors go here. */
   logger: Logger;
-  /** Extra plugins of the caller (the dashboard adds better-auth's nextCookies). */
-  plugins?: BetterAuthPlugin[];
 }
 
 /** Session lifetime (ms): a week, renewed once a day while in use. */
@@ -32,7 +30,7 @@ export const tokenPrefix = 'ccb_';
  * (`AuthService.addUser`). better-auth's HTTP rate limiting is off: sign-in goes through
  * `AuthService.signIn`, which keeps its own per-username counter in the database.
  */
-export function createAuth({ prisma, secret, baseURL, logger, plugins = [] }: AuthSettings) {
+export function createAuth({ prisma, secret, baseURL, logger }: AuthSettings) {
   return betterAuth({
     database: prismaAdapter(prisma, { provider: 'postgresql' }),
     secret,
@@ -49,7 +47,6 @@ export function createAuth({ prisma, secret, baseURL, logger, plugins = [] }: Au
     plugins: [
       username({ minUsernameLength: 1, maxUsernameLength: 32, usernameValidator: (name) => userName.safeParse(name).success }),
       apiKey({ defaultPrefix: tokenPrefix, enableMetadata: true, rateLimit: { enabled: false } }),
-      ...plugins,
     ],
   });
 }

@@ -4,4 +4,4 @@ export { createAuth, sessionMaxAgeMs, tokenPrefix, type Auth, type AuthSettings 
 export { passwordInput, roleInput, userName } from './names.ts';
 export { roleAllows, roles, type Role } from './roles.ts';
 export { resolveAuthSecret } from './secret.ts';
-export { AuthService, signInLimit, type CreatedToken, type NewUserInput, type Principal, type SignInResult, type TokenSummary, type UserSummary } from './service.ts';
+export { AuthService, signInLimit, type Authorization, type CreatedToken, type NewUserInput, type Principal, type SignInResult, type TokenSummary, type UserSummary } from './service.ts';

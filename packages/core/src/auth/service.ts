@@ -18,6 +18,9 @@ export interface Principal {
   actor: string;
 }
 
+/** An authorization's answer: the principal, or the HTTP status (401 signed out, 403 role too low) and a one-line reason. */
+export type Authorization = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; reason: string };
+
 /** A user as listed: name, role, when added, how many API tokens. */
 export interface UserSummary {
   name: string;
@@ -79,6 +82,8 @@ function invalid(field: string, error: z.ZodError): CcBridgeError {
 export class AuthService {
   readonly auth: Auth;
   readonly #prisma: PrismaClient;
+  /** Users existed at the last look: they rarely all go, and then every session went with them. */
+  #hasUsers = false;
 
   constructor(settings: AuthSettings) {
     this.auth = createAuth(settings);
@@ -88,6 +93,31 @@ export class AuthService {
   /** How many users exist: zero means sign-in is not configured (loopback only, /setup). */
   countUsers(): Promise<number> {
     return this.#prisma.user.count();
+  }
+
+  /** Whether sign-in is configured (at least one user exists); once seen true it is not asked again. */
+  async hasUsers(): Promise<boolean> {
+    this.#hasUsers ||= (await this.countUsers()) > 0;
+    return this.#hasUsers;
+  }
+
+  /**
+   * Authenticates `headers` (see `authenticate`) and checks the principal holds `needed`: 401
+   * when nobody is signed in (or no user exists yet), 403 when the role is too low.
+   */
+  async authorize(headers: Headers, needed: Role): Promise<Authorization> {
+    const principal = await this.authenticate(headers);
+    if (!principal) {
+      if (!(await this.hasUsers())) {
+        return { ok: false, status: 401, reason: 'No user exists yet: create the first admin at /setup or with `cc-bridge users add NAME --role admin --password-stdin`' };
+      }
+      const reason = headers.has('authorization') ? 'The API token is not valid (unknown, revoked or mistyped)' : 'Not signed in: sign in at /sign-in';
+      return { ok: false, status: 401, reason };
+    }
+    if (!roleAllows(principal.role, needed)) {
+      return { ok: false, status: 403, reason: `${principal.kind === 'token' ? 'This token' : principal.name} has the role ${principal.role}; this needs ${needed}` };
+    }
+    return { ok: true, principal };
   }
 
   /** Adds a user with a password (hashed with scrypt by better-auth; the password is not kept). */
