@@ -10,7 +10,8 @@ test.describe('signed out', () => {
     await page.getByRole('textbox', { name: 'Username' }).fill(e2eUsers.viewer.name);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert')).toHaveText('Wrong username or password');
+    // (Next.js's route announcer is an alert too.)
+    await expect(page.getByRole('alert').filter({ hasText: 'Wrong username or password' })).toBeVisible();
     await expect(page).toHaveURL(/\/sign-in/);
 
     await page.getByLabel('Password').fill(e2eUsers.viewer.password);

@@ -111,7 +111,8 @@ test('every route handler refuses a signed-out caller and a bad token (401); pag
     // Every route needs viewer, the lowest role: there is no weaker session to refuse.
     expect(access[path]).toBe('viewer');
   }
-  for (const path of routes.filter((route) => !route.startsWith('/api/') && !['/sign-in', '/_not-found'].includes(route))) {
+  // Pages only: a file such as /icon.svg is an asset (served signed out, like /_next/static).
+  for (const path of routes.filter((route) => !route.startsWith('/api/') && !/\.[A-Za-z0-9]+$/.test(route) && !['/sign-in', '/_not-found'].includes(route))) {
     const page = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: origin.host } });
     expect(page.status, `${path} signed out`).toBe(307);
     expect(String(page.headers.location), path).toMatch(/\/sign-in(\?next=|$)/);
