@@ -23,9 +23,9 @@ const heavyInputs = [...installedPackages.map((name) => `/node_modules/${name}/`
 /**
  * What opening the registry (src/open.ts, every command that reads it) must not load: the Docker
  * client (dockerode with docker-modem, ssh2, grpc, protobufjs: ~0.1 s), which core loads with
- * import() on the first Docker call. A static import of it from the open chunk is a build error.
+ * import() on the first Docker call, and better-auth, which core loads on the first `auth()` call. A static import of it from the open chunk is a build error.
  */
-const dockerInputs = ['/node_modules/dockerode/', '/packages/core/src/runtimes/docker/docker-client.ts'];
+const dockerInputs = ['/node_modules/dockerode/', '/packages/core/src/runtimes/docker/docker-client.ts', '/node_modules/better-auth/', '/node_modules/@better-auth/'];
 
 /** Each chunk an entry point (or an import() target) becomes, and what it must not load before its code runs. */
 const lazyBoundaries = [

@@ -29,8 +29,8 @@ function send(socket: WebSocket, message: OutputMessage): void {
 /**
  * Returns the server's `upgrade` handler for output paths. `config` gives the allowed hosts;
  * `sharedBridge()` the process's open CcBridge (see terminal-server.ts), or undefined while none is
- * open (503). Refusals before the handshake: 421/403 from the guard, 403 for a peer that is not
- * loopback, 400 for a bad query, 404 for no record. After it, one follow per socket, ended when the
+ * open (503). Refusals before the handshake: 421/403 from the guard, 401/403 for a caller who is not
+ * a viewer, 400 for a bad query, 404 for no record. After it, one follow per socket, ended when the
  * socket closes; a stopped instance is an `end` message and a runtime failure an `error` one,
  * never a dropped socket without a word.
  */
@@ -39,7 +39,7 @@ export function createOutputUpgradeHandler(config: Config, sharedBridge: () => P
   const logger = createLogger(config.logLevel);
 
   const admit = async (request: IncomingMessage): Promise<{ bridge: CcBridge; name: string; lines: number } | Refusal> => {
-    const refusal = checkUpgrade(request, config.web.allowedHosts, 'output');
+    const refusal = await checkUpgrade(request, config.web.allowedHosts, 'output', 'viewer', sharedBridge());
     if (refusal) return refusal;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const name = decodeURIComponent(outputPathPattern.exec(url.pathname)?.[1] ?? '');

@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { noDockerPort, noDockerServerEnv, relayedPort, relayedServerEnv, serverEnv, serverHome } from './e2e/support/env';
+import { noDockerPort, noDockerServerEnv, relayedPort, relayedServerEnv, serverEnv, serverHome, storageStates } from './e2e/support/env';
 
 const port = Number(process.env.CC_BRIDGE_E2E_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -20,6 +20,8 @@ export default defineConfig({
   globalTeardown: './e2e/global-teardown.ts',
   use: {
     baseURL,
+    // Signed in as the main server's admin (global-setup.ts); specs of the other servers use theirs.
+    storageState: storageStates.main,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     ...devices['Desktop Chrome'],

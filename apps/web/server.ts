@@ -1,6 +1,7 @@
-// The dashboard's server: Next's request handler on a node:http server that listens on a
-// loopback address only. Until sign-in exists, whoever reaches the dashboard can start, stop and
-// type into agents, so an address another machine could reach is refused before anything opens.
+// The dashboard's server: Next's request handler on a node:http server. Until sign-in is
+// configured (no user exists), whoever reaches the dashboard could set up its first admin, so an
+// address another machine could reach is refused (exit 2); with users it may listen anywhere,
+// since every request then needs a session or an API token.
 //   tsx server.ts [--hostname 127.0.0.1] [--port 3000] [--dev] [--check]
 // Defaults come from HOST and PORT, then 127.0.0.1:3000. `--check` only checks the address (the
 // dashboard script does so before it builds). Exit code 2: the address or port was refused.
@@ -29,9 +30,9 @@ const listenOptions = z.object({
 function refusal(hostname: string, port: number): string {
   return [
     `cc-bridge dashboard: refusing to listen on ${hostname}.`,
-    'Until sign-in exists, anyone who reaches the dashboard can start, stop and type into your agents,',
-    'so it listens on a loopback address only (127.0.0.1, ::1 or localhost).',
-    `To use it from another machine, forward the port over SSH: ssh -L ${port}:127.0.0.1:${port} THIS-HOST`,
+    'Sign-in is not configured (no user exists), so it listens on a loopback address only (127.0.0.1, ::1 or localhost).',
+    'Create the first admin, then any address is allowed: cc-bridge users add NAME --role admin --password-stdin',
+    `Or forward the port over SSH: ssh -L ${port}:127.0.0.1:${port} THIS-HOST`,
   ].join('\n');
 }
 
@@ -51,7 +52,8 @@ const { values } = parseArgs({
 const parsed = listenOptions.safeParse(values);
 if (!parsed.success) fail(`cc-bridge dashboard: ${parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
 const { hostname, port, dev, check } = parsed.data;
-if (!isLoopbackAddress(hostname)) fail(refusal(hostname, port));
+// `--check` (before a build) cannot open the registry to count users: a non-loopback address
+// passes it and is checked once the registry is open, below.
 if (check) process.exit(0);
 // Notifications ([notify]) link to this server's pages unless the config names another address.
 if (port !== 0) process.env.CC_BRIDGE_DASHBOARD_URL ??= `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${String(port)}`;
@@ -73,6 +75,19 @@ const server = createServer((request, response) => {
 // The process's one CcBridge, opened by Next's side (src/lib/bridge.ts keeps it on globalThis;
 // instrumentation opens it during prepare()). This process must not open a second one.
 const sharedBridge = () => (globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge> }).ccBridge;
+/** Whether sign-in is configured: then any address may be bound. */
+async function hasUsers(): Promise<boolean> {
+  const bridge = sharedBridge();
+  if (!bridge) return false;
+  try {
+    return await (await (await bridge).auth()).hasUsers();
+  } catch {
+    // The registry cannot be opened: the pages say why; meanwhile loopback only.
+    return false;
+  }
+}
+const isSignInConfigured = await hasUsers();
+if (!isLoopbackAddress(hostname) && !isSignInConfigured) fail(refusal(hostname, port));
 const terminal = socketHandler(createTerminalUpgradeHandler);
 const output = socketHandler(createOutputUpgradeHandler);
 server.on('upgrade', (request, socket, head) => {
@@ -87,7 +102,7 @@ server.once('error', (error) => fail(`cc-bridge dashboard: cannot listen on ${ho
 server.listen(port, hostname, () => {
   // A name such as localhost resolves at listen time: what was bound is what counts.
   const { address, port: bound } = server.address() as AddressInfo;
-  if (!isLoopbackAddress(address)) {
+  if (!isLoopbackAddress(address) && !isSignInConfigured) {
     server.close();
     fail(refusal(`${hostname} (${address})`, bound));
   }

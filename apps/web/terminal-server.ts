@@ -28,7 +28,7 @@ function notify(socket: WebSocket, notice: TerminalNotice): void {
  * Returns the server's `upgrade` handler for terminal paths. `config` gives the allowed hosts,
  * the tmux socket and the Docker host; `sharedBridge()` the process's open CcBridge, or undefined
  * while none is open. A refused request gets an HTTP answer instead of the handshake: 421/403 from
- * the request guard, 403 for a peer that is not loopback, 400 for a bad query. An instance that
+ * the request guard, 401/403 for a caller who is not an operator, 400 for a bad query. An instance that
  * cannot be attached is told after the handshake: an `error` notice with the reason, then close
  * code 4404 (no such record) or 4503 (the registry is not open, the runtime refused or failed).
  */
@@ -39,7 +39,7 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
 
   /** Checks a handshake and opens its terminal; a refusal names its HTTP status and reason. */
   const admit = async (request: IncomingMessage): Promise<{ session: TerminalSession; name: string } | Refusal> => {
-    const refusal = checkUpgrade(request, config.web.allowedHosts, 'terminal');
+    const refusal = await checkUpgrade(request, config.web.allowedHosts, 'terminal', 'operator', sharedBridge());
     if (refusal) return refusal;
 
     const url = new URL(request.url ?? '/', 'http://localhost');

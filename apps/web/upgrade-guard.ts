@@ -3,7 +3,9 @@
 // server.ts's handlers call this themselves.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { checkRequest, isLoopbackAddress } from '@cc-bridge/core/request-guard';
+import type { CcBridge } from '@cc-bridge/core';
+import type { Role } from '@cc-bridge/core/auth/roles';
+import { checkRequest } from '@cc-bridge/core/request-guard';
 
 /** Why a handshake is refused: the HTTP status and a one-line reason. */
 export interface Refusal {
@@ -23,11 +25,18 @@ function one(value: string | string[] | undefined): string | null {
 
 /**
  * Core's request guard exactly as `proxy.ts` calls it, as a WebSocket (an allowed Origin, or
- * `Sec-Fetch-Site: same-origin`, is required; 421/403), then the peer: until sign-in exists
- * whatever a socket shows or types is this machine's, so loopback peers only, whatever Host says
- * (403). `what` names the endpoint in the refusal. Null when the handshake may go on.
+ * `Sec-Fetch-Site: same-origin`, is required; 421/403), then the caller: the session cookie (or
+ * a bearer token) must hold `needed` (401 signed out or no user yet, 403 role too low), as
+ * `authorize` checks every route handler. `what` names the endpoint in the refusal. `bridge` is
+ * the process's registry (503 while it is not open). Null when the handshake may go on.
  */
-export function checkUpgrade(request: IncomingMessage, allowedHosts: readonly string[], what: string): Refusal | null {
+export async function checkUpgrade(
+  request: IncomingMessage,
+  allowedHosts: readonly string[],
+  what: string,
+  needed: Role,
+  bridge: Promise<CcBridge> | undefined,
+): Promise<Refusal | null> {
   const headers = request.headers;
   const verdict = checkRequest(
     {
@@ -42,15 +51,21 @@ export function checkUpgrade(request: IncomingMessage, allowedHosts: readonly st
     allowedHosts,
   );
   if (!verdict.allowed) return verdict;
-  const peer = request.socket.remoteAddress ?? '';
-  if (!isLoopbackAddress(peer)) return { status: 403, reason: `${what} connections are accepted from loopback only, not ${peer}` };
+  if (!bridge) return { status: 503, reason: 'the registry is not open yet; reload the page' };
+  const credentials = new Headers();
+  for (const name of ['cookie', 'authorization'] as const) {
+    const value = headers[name];
+    if (value !== undefined) credentials.set(name, value);
+  }
+  const authorization = await (await (await bridge).auth()).authorize(credentials, needed);
+  if (!authorization.ok) return { status: authorization.status, reason: `${what}: ${authorization.reason}` };
   return null;
 }
 
 /** Answers a refused handshake: an HTTP status line and the reason as plain text, then closes the socket. */
 export function refuseUpgrade(socket: Duplex, { status, reason }: Refusal): void {
   if (!socket.writable) return;
-  const title = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const title = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' }[status] ?? 'Error';
   const body = `${reason}\n`;
   socket.end(`HTTP/1.1 ${String(status)} ${title}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\nConnection: close\r\n\r\n${body}`);
 }

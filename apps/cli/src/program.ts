@@ -4,6 +4,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerHooksCommands } from './commands/hooks.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerInstanceCommands } from './commands/instances.ts';
+import { registerUserCommands } from './commands/users.ts';
 import { formatError } from './format.ts';
 import { ExitStatus, type Io, ReportedFailure } from './io.ts';
 
@@ -31,6 +32,7 @@ export function createProgram(io: Io) {
   registerDbCommands(program, io);
   registerHooksCommands(program, io);
   registerAuditCommand(program, io);
+  registerUserCommands(program, io);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { loadConfig, openCcBridge, silentLogger, type InstanceManager } from '@cc-bridge/core';
-import { noDockerBaseURL, noDockerServerEnv } from './support/env';
+import { noDockerBaseURL, noDockerServerEnv, storageStates } from './support/env';
 import { dialog, expect, holdListReads, nextActionResponse, openInstances, rowOf, test, toast, withoutPush } from './support/fixtures';
 import { hasTmuxSession, killTmuxSession, startTmuxSession } from './support/tmux';
 
@@ -81,7 +81,7 @@ test.describe('bulk actions on selected rows', () => {
 });
 
 test.describe('bulk delete when one runtime cannot be removed', () => {
-  test.use({ baseURL: noDockerBaseURL });
+  test.use({ baseURL: noDockerBaseURL, storageState: storageStates.noDocker });
 
   /** The registry of the second server, whose Docker Engine cannot be reached. */
   async function withNoDockerRegistry(use: (registry: InstanceManager) => Promise<void>): Promise<void> {

@@ -1,8 +1,8 @@
-import { noDockerBaseURL, noDockerServerEnv } from './support/env';
+import { noDockerBaseURL, noDockerServerEnv, storageStates } from './support/env';
 import { dialog, expect, fakeContainerId, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
 
-test.use({ baseURL: noDockerBaseURL });
+test.use({ baseURL: noDockerBaseURL, storageState: storageStates.noDocker });
 
 test('without a reachable Docker Engine the page works for tmux, shows one banner, and Docker rows read unknown', async ({ page, uid }) => {
   await openInstances(page);

@@ -1,11 +1,11 @@
 import { relayEngine } from '@cc-bridge/core/testing';
 import { killContainer, runLabelledContainer } from './support/docker';
-import { engineRelayPort, relayedBaseURL, relayedContainerLabel } from './support/env';
+import { engineRelayPort, relayedBaseURL, relayedContainerLabel, storageStates } from './support/env';
 import { expect, openInstances, rowOf, test } from './support/fixtures';
 
 // This server reaches the Engine only through a relay on a loopback port that the test opens and
 // cuts (every connection dropped, the port closed), as an Engine going away and coming back.
-test.use({ baseURL: relayedBaseURL });
+test.use({ baseURL: relayedBaseURL, storageState: storageStates.relayed });
 
 test('the Engine behind a relay goes away: the page says reconnecting and Docker rows read unknown; back, every row is right and nothing is lost', async ({ page, request, uid }) => {
   const prefix = `relayed-${uid}`;

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { InstanceManager } from '@cc-bridge/core';
 import { runTestContainer } from '@cc-bridge/core/testing';
-import { e2eLabel, noDockerBaseURL } from './support/env';
+import { e2eLabel, noDockerBaseURL, storageStates } from './support/env';
 import { dialog, expect, fakeContainerId, open, openInstances, test, toast } from './support/fixtures';
 import { paneText, startShellSession, typeIntoSession, typeKeys } from './support/tmux';
 import { handshakeStatus } from './support/websocket';
@@ -165,7 +165,7 @@ test.describe('the Output section', () => {
 });
 
 test.describe('the Output section without a reachable Docker Engine', () => {
-  test.use({ baseURL: noDockerBaseURL });
+  test.use({ baseURL: noDockerBaseURL, storageState: storageStates.noDocker });
 
   test('shows the runtime failure, with Reconnect, rather than an empty pane', async ({ page, uid }) => {
     const name = `unreachable-${uid}`;

@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { InstanceManager } from '@cc-bridge/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { openStream, readEntryPoints, sendRaw, type RawResponse } from './support/entry-points';
+import { storageStates } from './support/env';
+import { cookieHeader } from './support/sessions';
 import { expect, test } from './support/fixtures';
 import { appDir } from './support/server';
 import { hasTmuxSession } from './support/tmux';
@@ -182,13 +186,15 @@ test.describe('only the dashboard’s own pages reach it', () => {
   test('the same requests from the dashboard’s own pages pass', async ({ registry, baseURL }) => {
     const { routes, actions, assets } = readEntryPoints(victim);
     const before = await snapshot(registry, victim);
+    // Signed in as the admin: the guard's verdict is what this test is about (authorization.spec.ts has the rest).
+    const Cookie = cookieHeader(storageStates.main);
     for (const path of [...routes, ...assets]) {
       for (const hostName of [host, `localhost:${new URL(origin).port}`, `[::1]:${new URL(origin).port}`]) {
-        const response = await get(baseURL, path, { Host: hostName });
+        const response = await get(baseURL, path, { Host: hostName, Cookie });
         expect(refused, `GET ${path} as ${hostName}: ${response.body.slice(0, 200)}`).not.toContain(response.status);
       }
       // A link another site shows is followed like a bookmark.
-      const link = await get(baseURL, path, { Host: host, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
+      const link = await get(baseURL, path, { Host: host, Cookie, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
       expect(refused, `a link to ${path}`).not.toContain(link.status);
     }
     for (const action of actions) {
@@ -196,7 +202,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
       const response = await sendRaw(baseURL ?? '', {
         method: 'POST',
         path: action.path,
-        headers: { Host: host, Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8' },
+        headers: { Host: host, Cookie, Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8' },
         body: JSON.stringify(['not an input']),
       });
       expect(response.status, `${action.name}: ${response.body.slice(0, 200)}`).toBe(200);
@@ -208,13 +214,14 @@ test.describe('only the dashboard’s own pages reach it', () => {
   test('a host named in [web] allowed_hosts is served, and its own pages may act', async ({ registry, baseURL }) => {
     const before = await snapshot(registry, victim);
     const configured = `dashboard.e2e.test:${new URL(origin).port}`;
-    const page = await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances', headers: { Host: configured } });
+    const Cookie = cookieHeader(storageStates.main);
+    const page = await sendRaw(baseURL ?? '', { method: 'GET', path: '/instances', headers: { Host: configured, Cookie } });
     expect(page.status).toBe(200);
     // Its pages read the registry through the API…
     const read = await sendRaw(baseURL ?? '', {
       method: 'GET',
       path: `/api/instances?search=${victim}`,
-      headers: { Host: configured, Origin: `http://${configured}`, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' },
+      headers: { Host: configured, Cookie, Origin: `http://${configured}`, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' },
     });
     expect(read.status, read.body.slice(0, 200)).toBe(200);
     expect(read.body).toContain(victim);
@@ -223,7 +230,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
     const response = await sendRaw(baseURL ?? '', {
       method: 'POST',
       path: '/instances',
-      headers: { Host: configured, Origin: `http://${configured}`, 'Next-Action': deleteAction?.id ?? '', 'Content-Type': 'text/plain;charset=UTF-8' },
+      headers: { Host: configured, Cookie, Origin: `http://${configured}`, 'Next-Action': deleteAction?.id ?? '', 'Content-Type': 'text/plain;charset=UTF-8' },
       body: JSON.stringify(['not an input']),
     });
     expect(response.status, response.body.slice(0, 200)).toBe(200);
@@ -254,7 +261,7 @@ test.describe('only the dashboard’s own pages reach it', () => {
       expect(Object.keys(own.headers).filter((name) => name.startsWith('access-control-')), path).toEqual([]);
     }
     for (const path of apiRoutes) {
-      const ownHeaders = { Host: host, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' };
+      const ownHeaders = { Host: host, Cookie: cookieHeader(storageStates.main), 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' };
       // The event stream never ends: its headers and first message are what there is to check.
       const isStream = path === '/api/events';
       const own = isStream ? await openStream(baseURL ?? '', { path, headers: ownHeaders }) : await sendRaw(baseURL ?? '', { method: 'GET', path, headers: ownHeaders });
@@ -379,14 +386,17 @@ test('in Chromium, a page whose name is rebound to 127.0.0.1 reads nothing and r
 
 test.describe('until sign-in exists, the dashboard listens on loopback only', () => {
   const tsxBin = join(appDir, 'node_modules', '.bin', 'tsx');
+  // A registry without users of its own: the server opens it to see whether sign-in is configured.
+  const emptyRegistry = () => ({ ...process.env, CC_BRIDGE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cc-bridge-e2e-nousers-')), CC_BRIDGE_DOCKER_ENABLED: '0', CC_BRIDGE_OWNER_LINGER: '0' });
 
   for (const hostname of ['0.0.0.0', '::', '192.0.2.10', 'example.com']) {
     test(`it refuses to listen on ${hostname} and says why`, async () => {
       const port = String(40_000 + Math.floor(Math.random() * 20_000));
-      const run = spawnSync(tsxBin, ['server.ts', '--hostname', hostname, '--port', port], { cwd: appDir, encoding: 'utf8', timeout: 30_000 });
+      const run = spawnSync(tsxBin, ['server.ts', '--hostname', hostname, '--port', port], { cwd: appDir, env: emptyRegistry(), encoding: 'utf8', timeout: 90_000 });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(`refusing to listen on ${hostname}`);
-      expect(run.stderr).toContain('anyone who reaches the dashboard can start, stop and type into your agents');
+      expect(run.stderr).toContain('Sign-in is not configured (no user exists)');
+      expect(run.stderr).toContain('cc-bridge users add NAME --role admin --password-stdin');
       expect(run.stderr).toContain(`ssh -L ${port}:127.0.0.1:${port}`);
       // Nothing listens there afterwards.
       await expect(fetch(`http://127.0.0.1:${port}/instances`)).rejects.toThrow();

@@ -4,9 +4,10 @@ import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { getTestDockerClient } from '@cc-bridge/core/testing';
 import { containerState, runLabelledContainer } from './support/docker';
-import { serverEnv } from './support/env';
+import { serverEnv, storageStates } from './support/env';
 import { expect, open, test } from './support/fixtures';
 import { hasTmuxSession, startShellSession } from './support/tmux';
+import { cookieHeader } from './support/sessions';
 import { handshakeStatus as websocketHandshake } from './support/websocket';
 
 const execFile = promisify(execFileCallback);
@@ -60,7 +61,7 @@ function handshakeStatus(name: string, headers: Record<string, string>, query = 
 function toldRefusal(name: string): Promise<{ notice: string; code: number }> {
   const baseURL = new URL(test.info().project.use.baseURL ?? '');
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://${baseURL.host}/api/instances/${name}/terminal?mode=ro`, { headers: { Origin: baseURL.origin } });
+    const socket = new WebSocket(`ws://${baseURL.host}/api/instances/${name}/terminal?mode=ro`, { headers: { Origin: baseURL.origin, Cookie: cookieHeader(storageStates.main) } });
     let notice = '';
     socket.on('message', (data, isBinary) => {
       if (!isBinary) notice ||= Buffer.isBuffer(data) ? data.toString('utf8') : '';

@@ -3,6 +3,7 @@ import { loadConfig } from '@cc-bridge/core/config';
 import { createLogger, type Logger } from '@cc-bridge/core/logger';
 import { checkRequest } from '@cc-bridge/core/request-guard';
 import { NextResponse, type NextRequest } from 'next/server';
+import { getBridge } from '@/lib/bridge';
 import { securityHeaders } from '@/lib/security-headers';
 
 // Next.js runs the proxy on Node.js (its default since 16), so it reads the same configuration
@@ -27,13 +28,41 @@ function guardSettings(): GuardSettings {
   return settings;
 }
 
+/** Whether a request is for a page (not a route handler, a server action or a static file). */
+function isPageRequest(request: NextRequest): boolean {
+  const { pathname } = request.nextUrl;
+  return !pathname.startsWith('/api/') && !pathname.startsWith('/_next/') && !request.headers.has('next-action') && !/\.[A-Za-z0-9]+$/.test(pathname);
+}
+
+/**
+ * Where a page request must go instead: with no user yet every page goes to /setup (the server
+ * listens on loopback only then); with users /setup goes to /sign-in, and a page without a valid
+ * session goes to /sign-in?next=PATH. Null: serve it. Route handlers and server actions check
+ * the caller themselves (route-guard.ts, safe-action.ts) and answer 401/403 instead.
+ */
+async function signInRedirect(request: NextRequest): Promise<{ pathname: string; search: string } | null> {
+  if (!isPageRequest(request)) return null;
+  const { pathname, search } = request.nextUrl;
+  let auth;
+  try {
+    auth = await (await getBridge()).auth();
+  } catch {
+    // The registry cannot be opened: the page says why, and shows nothing of it.
+    return null;
+  }
+  if (!(await auth.hasUsers())) return pathname === '/setup' ? null : { pathname: '/setup', search: '' };
+  if (pathname === '/setup') return { pathname: '/sign-in', search: '' };
+  if (pathname === '/sign-in' || (await auth.authenticate(request.headers)) !== null) return null;
+  return { pathname: '/sign-in', search: `?next=${encodeURIComponent(pathname + search)}` };
+}
+
 /**
  * Runs before every request (no matcher: pages, route handlers, server actions, assets): refuses
  * what the request guard refuses, with a one-line reason and before anything renders or acts,
- * and puts the security headers on every response, with a fresh CSP nonce for Next.js to stamp
- * on its inline scripts.
+ * sends signed-out page requests to /sign-in (or /setup, see signInRedirect), and puts the
+ * security headers on every response, with a fresh CSP nonce for Next.js to stamp on its inline scripts.
  */
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { allowedHosts, logger } = guardSettings();
   const headers = request.headers;
   const verdict = checkRequest(
@@ -68,6 +97,14 @@ export function proxy(request: NextRequest): NextResponse {
     const target = new URL(request.url);
     target.pathname = pathname.replace(/\/+$/, '');
     return withHeaders(NextResponse.redirect(target, 308), responseHeaders);
+  }
+
+  const signInTarget = await signInRedirect(request);
+  if (signInTarget !== null) {
+    const target = new URL(request.url);
+    target.pathname = signInTarget.pathname;
+    target.search = signInTarget.search;
+    return withHeaders(NextResponse.redirect(target, 307), responseHeaders);
   }
 
   // Next.js finds the nonce in the request's CSP header and puts it on the scripts it renders.

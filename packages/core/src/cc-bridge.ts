@@ -1,5 +1,6 @@
-import { actingAs, type Principal } from './audit/principal.ts';
+import { actingAs, type Caller } from './audit/caller.ts';
 import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
+import type { AuthService } from './auth/service.ts';
 import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -23,7 +24,7 @@ export interface CcBridge {
    * request's client address): events and audit entries name that actor and origin. Cheap, no
    * reopening; state is shared with `manager`. INVALID_INPUT for an empty actor.
    */
-  as(who: Principal): InstanceManager;
+  as(who: Caller): InstanceManager;
   config: Config;
   /** Where the registry lives, for messages. */
   databaseLocation: string;
@@ -47,6 +48,11 @@ export interface CcBridge {
   live: LiveFollower;
   /** Sends `[notify]` transitions; null unless opened with `notify: true` and a target configured. */
   notifier: Notifier | null;
+  /**
+   * Users, roles, API tokens and sign-in (auth/service.ts) over this bridge's database: the first
+   * call loads better-auth and resolves the secret (auth/secret.ts); later calls share that one.
+   */
+  auth(): Promise<AuthService>;
   /** Must be called: the database keeps the process alive until then. */
   close(): Promise<void>;
 }
@@ -145,7 +151,7 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     // Every database error the manager meets leaves it as DATABASE_BUSY or DATABASE_ERROR (or a
     // *_TAKEN), never raw: the CLI and the dashboard only ever see CcBridgeErrors from the database.
     const guarded = guardDatabaseErrors(manager, database);
-    const as = (who: Principal): InstanceManager => actingAs(guarded, who);
+    const as = (who: Caller): InstanceManager => actingAs(guarded, who);
     const bound = as({ actor: options.actor ?? 'system', origin: options.origin ?? null });
 
     const startup: CcBridge['startup'] = { discovery: null, cleanup: null };
@@ -165,6 +171,12 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
         ? null
         : new Notifier({ registry: bound, watchChanges: (watchOptions) => changes.watch(watchOptions), live, settings: config.notify, targets, logger });
     notifier?.start();
+    let auth: Promise<AuthService> | null = null;
+    const openAuth = async (): Promise<AuthService> => {
+      const [{ AuthService: Service }, { resolveAuthSecret }] = await Promise.all([import('./auth/service.ts'), import('./auth/secret.ts')]);
+      const secret = await resolveAuthSecret(config);
+      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger });
+    };
     return {
       manager: bound,
       as,
@@ -175,6 +187,13 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
       changes,
       live,
       notifier,
+      auth: () => {
+        auth ??= openAuth().catch((error: unknown) => {
+          auth = null;
+          throw error;
+        });
+        return auth;
+      },
       close: async () => {
         await notifier?.close();
         // The follower's registry work uses the database, and an owner closing the embedded

@@ -52,6 +52,7 @@ const fileSchema = z.strictObject({
   retention: z.strictObject({ stopped_after: z.string().min(1).optional(), events_after: z.string().min(1).optional() }).optional(),
   hooks: z.strictObject({ spool_dir: z.string().min(1).optional() }).optional(),
   web: z.strictObject({ allowed_hosts: z.array(allowedHost).optional() }).optional(),
+  auth: z.strictObject({ secret: z.string().min(32, { error: 'must be at least 32 characters' }).optional() }).optional(),
   notify: z
     .strictObject({
       webhook: httpUrl.optional(),
@@ -94,6 +95,7 @@ const envSchema = z.object({
   CC_BRIDGE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
   CC_BRIDGE_ALLOWED_HOSTS: allowedHostsText.optional(),
   CC_BRIDGE_DASHBOARD_URL: httpUrl.optional(),
+  CC_BRIDGE_AUTH_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   DOCKER_HOST: z.string().min(1).optional(),
   DATABASE_URL: databaseUrl.optional(),
   HOME: z.string().optional(),
@@ -155,6 +157,13 @@ export interface Config {
      * `name` for any port, `name:port` for one, lower-case. See request-guard.ts.
      */
     allowedHosts: string[];
+  };
+  auth: {
+    /**
+     * Signs session cookies (better-auth's secret): CC_BRIDGE_AUTH_SECRET, else `[auth] secret`;
+     * null: one generated into `<data dir>/auth-secret` (mode 0600) on first use (auth/secret.ts).
+     */
+    secret: string | null;
   };
   notify: {
     /** POSTed a JSON body per transition (see notify/notification.ts); null: none. */
@@ -299,6 +308,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     },
     hooks: { spoolDir: resolve(/* turbopackIgnore: true */ env.CC_BRIDGE_HOOKS_DIR ?? file.hooks?.spool_dir ?? join(dataDir, 'hooks')) },
     web: { allowedHosts: env.CC_BRIDGE_ALLOWED_HOSTS ?? file.web?.allowed_hosts ?? [] },
+    auth: { secret: env.CC_BRIDGE_AUTH_SECRET ?? file.auth?.secret ?? null },
     notify: {
       webhook: file.notify?.webhook ?? null,
       command: file.notify?.command ?? null,

@@ -17,6 +17,10 @@ export const errorCodes = [
   'DATABASE_BUSY',
   'DATABASE_ERROR',
   'CONFIG_INVALID',
+  /** Nobody is signed in (no session, an unknown or revoked token): HTTP 401. */
+  'UNAUTHENTICATED',
+  /** The caller's role is too low for what they asked: HTTP 403. */
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 

@@ -5,6 +5,8 @@ export { loadConfig, defaultImagePatterns, type Config, type ConfigOverrides } f
 export { checkRequest, parseHost, loopbackHostNames, type GuardedRequest, type GuardVerdict, type HostEntry } from './request-guard.ts';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
 export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
+export type { AuthService, Authorization, CreatedToken, Principal, SignInResult, TokenSummary, UserSummary } from './auth/service.ts';
+export { roleAllows, roles, type Role } from './auth/roles.ts';
 export { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
 export { changesChannel, decodeChangePayload, encodeChangePayload, type Change } from './changes/payload.ts';
 export { InstanceManager, type InstanceManagerDeps } from './instance-manager.ts';
@@ -53,7 +55,7 @@ export {
   type StandingActivity,
 } from './activity/screen-activity.ts';
 export { TranscriptUsageReader, UsageTally, addTokens, noTokens, usageOfTranscriptLine } from './activity/transcript-usage.ts';
-export { actingAs, currentPrincipal, principal, type Principal } from './audit/principal.ts';
+export { actingAs, caller, currentCaller, type Caller } from './audit/caller.ts';
 export {
   auditActions,
   auditOfEvent,

@@ -303,7 +303,7 @@ interface Scenario {
 /** Commands that run until interrupted, and how long each is left running first (ms). */
 const untilInterrupted: Record<string, number> = { 'instances watch': 8_000 };
 
-const everyCommand: Record<string, string[]> = { '--json': [], '--yes': [], '--remove-runtime': [], '--start': [] };
+const everyCommand: Record<string, string[]> = { '--json': [], '--yes': [], '--remove-runtime': [], '--start': [], '--role': ['admin'], '--password-stdin': [], '--user': ['tm'] };
 const dockerFlags = { ...everyCommand, '--type': ['docker'], '--image': ['cc-bridge-test:latest'], '--network': ['none'] };
 
 function argvFor(leaf: Leaf, scenario: Scenario): string[] {
@@ -318,6 +318,7 @@ function argvFor(leaf: Leaf, scenario: Scenario): string[] {
     else if (name === 'file') argv.push(fixturePath);
     else if (name === 'text') argv.push('hello');
     else if (name === 'choice') argv.push('yes');
+    else if (name === 'id') argv.push('no-such-token');
     else throw new Error(`no test value for <${name}> of ${leaf.path.join(' ')}: add one to argvFor`);
   }
   for (const option of leaf.command.options) {

@@ -58,7 +58,10 @@ export function readEntryPoints(segmentValue: string): EntryPoints {
     const entries = (references[runtime] ?? {}) as Record<string, { exportedName?: string; workers?: Record<string, unknown> }>;
     for (const [id, entry] of Object.entries(entries)) {
       // Workers are named after the page's bundle: "app/instances/page" → the route of "/instances/page".
-      const worker = Object.keys(entry.workers ?? {})[0];
+      // An action of the root layout (Sign out) is in every page's bundle, /_not-found's too, whose
+      // answer is a 404 whatever the action says: a real page is the one to post to.
+      const workers = Object.keys(entry.workers ?? {});
+      const worker = workers.find((name) => !name.includes('_not-found')) ?? workers[0];
       const route = worker === undefined ? undefined : appRoutes[worker.replace(/^app/, '')];
       if (route === undefined) throw new Error(`server action ${id} (${entry.exportedName ?? '?'}) has no page in app-path-routes-manifest.json`);
       actions.push({ id, name: entry.exportedName ?? id, path: pathOf(route, segmentValue) });

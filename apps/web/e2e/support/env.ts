@@ -86,3 +86,22 @@ export const relayedServerEnv: Record<string, string> = {
   CC_BRIDGE_CONTAINER_LABEL: relayedContainerLabel,
   DOCKER_HOST: `tcp://127.0.0.1:${engineRelayPort}`,
 };
+
+/** The users global-setup.ts adds (with the CLI) and signs in; the main server has all three roles. */
+export const e2eUsers = {
+  admin: { name: 'e2e-admin', password: 'e2e admin password' },
+  operator: { name: 'e2e-operator', password: 'e2e operator password' },
+  viewer: { name: 'e2e-viewer', password: 'e2e viewer password' },
+} as const;
+
+/**
+ * Signed-in browser states (Playwright storageState files) global-setup.ts writes. Cookies do not
+ * tell ports apart, so each server's session has a file of its own, used by its specs.
+ */
+export const storageStates = {
+  main: join(runDir, 'auth-main.json'),
+  operator: join(runDir, 'auth-operator.json'),
+  viewer: join(runDir, 'auth-viewer.json'),
+  noDocker: join(runDir, 'auth-no-docker.json'),
+  relayed: join(runDir, 'auth-relayed.json'),
+};

@@ -3,6 +3,6 @@
 import { createInstanceRequest } from '@/lib/instance-form';
 import { defineAction } from './safe-action';
 
-export const createInstanceAction = defineAction(createInstanceRequest, ({ fields, start }, { manager }) =>
+export const createInstanceAction = defineAction('operator', createInstanceRequest, ({ fields, start }, { manager }) =>
   manager.createInstance(fields, { start }),
 );

@@ -3,4 +3,4 @@
 import { z } from 'zod';
 import { defineAction } from './safe-action';
 
-export const discoverInstancesAction = defineAction(z.object({}), (_input, { manager }) => manager.refreshDiscovery());
+export const discoverInstancesAction = defineAction('operator', z.object({}), (_input, { manager }) => manager.refreshDiscovery());

@@ -8,6 +8,6 @@ import { defineAction } from './safe-action';
  * record's image, container name and network; the record keeps its name and history. CONFLICT
  * while the container still exists; INVALID_INPUT when the record has no image.
  */
-export const recreateInstanceAction = defineAction(z.object({ name: z.string().min(1).max(200) }), ({ name }, { manager }) =>
+export const recreateInstanceAction = defineAction('operator', z.object({ name: z.string().min(1).max(200) }), ({ name }, { manager }) =>
   manager.recreateInstance(name),
 );

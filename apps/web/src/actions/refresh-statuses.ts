@@ -3,4 +3,4 @@
 import { z } from 'zod';
 import { defineAction } from './safe-action';
 
-export const refreshStatusesAction = defineAction(z.object({}), (_input, { manager }) => manager.refreshStatuses());
+export const refreshStatusesAction = defineAction('operator', z.object({}), (_input, { manager }) => manager.refreshStatuses());

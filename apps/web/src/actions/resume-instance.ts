@@ -8,6 +8,6 @@ import { defineAction } from './safe-action';
  * command with `--resume SESSION_ID`, in its working directory). INVALID_INPUT for a container
  * or a record without a Claude session; CONFLICT while its agent runs.
  */
-export const resumeInstanceAction = defineAction(z.object({ name: z.string().min(1).max(200) }), ({ name }, { manager }) =>
+export const resumeInstanceAction = defineAction('operator', z.object({ name: z.string().min(1).max(200) }), ({ name }, { manager }) =>
   manager.resumeInstance(name),
 );

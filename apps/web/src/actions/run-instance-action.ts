@@ -11,7 +11,7 @@ import { defineAction } from './safe-action';
  * (`{ filter }`, the page URL's filters). One `{ name, ok, status, error }` per record, the
  * status being what the runtime reported afterwards.
  */
-export const runInstanceActionAction = defineAction(
+export const runInstanceActionAction = defineAction('operator',
   z.object({
     kind: z.enum(['start', 'stop', 'restart']),
     target: z.union([

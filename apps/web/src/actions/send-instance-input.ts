@@ -12,7 +12,7 @@ import { defineAction } from './safe-action';
  * dashboard) on a server that listens on loopback only; core writes the `send` event (never the
  * text). NOT_RUNNING, INVALID_INPUT (a container without an open stdin) come back as the result.
  */
-export const sendInstanceInputAction = defineAction(
+export const sendInstanceInputAction = defineAction('operator',
   z.strictObject({ name: z.string().min(1).max(200), text: inputText }),
   ({ name, text }, { manager }): Promise<InputSent> => manager.sendInput(name, text),
 );

@@ -20,6 +20,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   TMUX_ERROR: 502,
   DATABASE_ERROR: 500,
   CONFIG_INVALID: 500,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   INTERNAL: 500,
 };
 

@@ -4,8 +4,9 @@ import { refusalResponse, respondWith } from './api-response';
 import type { Operation } from './api-v1-operations';
 import { authorize, type Principal } from './auth/authorize';
 import { getBridge } from './bridge';
+import { requestOrigin } from './request-actor';
 
-/** What a handler is given: the checked caller, the process's manager, and the request's parts. */
+/** What a handler is given: the checked caller, the process's manager acting as them, and the request's parts. */
 export interface OperationInput<Body extends z.ZodType> {
   principal: Principal;
   manager: InstanceManager;
@@ -37,7 +38,8 @@ export function routeOf<Body extends z.ZodType>(
       const params = (await context.params) as Record<string, string | string[] | undefined> | undefined;
       const name = typeof params?.name === 'string' ? params.name : '';
       const body = operation.body ? parseInput(operation.body, await readJson(request), 'body') : undefined;
-      const { manager } = await getBridge();
+      // The manager acting as the caller: what the call changes is theirs in the audit log.
+      const manager = (await getBridge()).as({ actor: authorization.principal.actor, origin: requestOrigin(request.headers) });
       return run({ principal: authorization.principal, manager, name, body: body as z.output<Body>, searchParams: new URL(request.url).searchParams });
     }, operation.successStatus);
   };

@@ -17,6 +17,8 @@ const titles: Record<ErrorCode, string> = {
   DATABASE_BUSY: 'The registry is busy',
   DATABASE_ERROR: 'The registry database failed',
   CONFIG_INVALID: 'The cc-bridge configuration is invalid',
+  UNAUTHENTICATED: 'You are not signed in (any more)',
+  FORBIDDEN: 'Your role does not allow this',
   INTERNAL: 'Something went wrong on the server',
 };
 

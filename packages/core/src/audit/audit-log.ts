@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EventKind } from '../instance.ts';
-import { currentPrincipal } from './principal.ts';
+import { currentCaller } from './caller.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -15,7 +15,7 @@ export interface FieldChange {
 export type AuditChanges = Record<string, FieldChange>;
 
 /**
- * What `recordAudit` writes. `actor` and `origin` default to the principal of the call running now
+ * What `recordAudit` writes. `actor` and `origin` default to the caller of the call running now
  * (`actingAs`); `target` names what changed: an instance's name (with `instanceId`), `user:NAME`,
  * `token:NAME/ID`, `events` (a retention run).
  */
@@ -54,7 +54,7 @@ export interface AuditEntry {
 export async function recordAudit(tx: Tx, entries: AuditInput | readonly AuditInput[]): Promise<void> {
   const list = Array.isArray(entries) ? (entries as readonly AuditInput[]) : [entries as AuditInput];
   if (list.length === 0) return;
-  const who = currentPrincipal();
+  const who = currentCaller();
   const data = list.map((entry) => {
     const actor = entry.actor ?? who?.actor;
     if (!actor) throw new Error(`audit entry "${entry.action}" of ${entry.target} names no actor`);

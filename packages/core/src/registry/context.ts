@@ -5,7 +5,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { EventKind } from '../instance.ts';
 import type { Logger } from '../logger.ts';
 import { auditOfEvent, recordAudit } from '../audit/audit-log.ts';
-import { currentPrincipal } from '../audit/principal.ts';
+import { currentCaller } from '../audit/caller.ts';
 import { dockerDisabledError, type DockerRuntime } from '../runtimes/runtime.ts';
 import type { Runtimes } from '../runtimes/runtimes.ts';
 
@@ -57,7 +57,7 @@ export function eventRow(event: EventInput): EventRow {
 
 /** The actor the call running now acts as (`actingAs`), else `fallback`. */
 export function currentActor(fallback: string): string {
-  return currentPrincipal()?.actor ?? fallback;
+  return currentCaller()?.actor ?? fallback;
 }
 
 /**

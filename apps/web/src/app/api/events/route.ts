@@ -2,6 +2,7 @@ import { isCcBridgeError, serializeError } from '@cc-bridge/core';
 import { errorResponse } from '@/lib/api-response';
 import { getBridge, getServerLogger } from '@/lib/bridge';
 import { changeStream } from '@/lib/event-stream';
+import { withRole } from '@/lib/auth/route-guard';
 
 // A stream, never a cached answer.
 export const dynamic = 'force-dynamic';
@@ -13,10 +14,10 @@ export const dynamic = 'force-dynamic';
  * when the browser goes away. One per open tab; the feed holds one LISTEN connection for all of
  * them. While it is open the process's live follower runs (`bridge.live.subscribe()`), so a
  * container stopped outside cc-bridge changes the page without any poll. The request guard
- * (proxy.ts) has checked it like every other read. 503 while the registry cannot be opened
+ * (proxy.ts) has checked it like every other read, and withRole that the caller is a viewer at least. 503 while the registry cannot be opened
  * (EventSource then gives up; the page's own retry asks again).
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withRole('viewer', async (request) => {
   let bridge;
   try {
     bridge = await getBridge();
@@ -43,4 +44,4 @@ export async function GET(request: Request): Promise<Response> {
       'X-Accel-Buffering': 'no',
     },
   });
-}
+});

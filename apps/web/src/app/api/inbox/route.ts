@@ -1,7 +1,6 @@
+import { withRole } from '@/lib/auth/route-guard';
 import { respondWith } from '@/lib/api-response';
 import { readInbox } from '@/lib/reads';
 
 /** GET /api/inbox — the instances waiting for an answer (`{ items }`, longest waiting first). */
-export function GET(): Promise<Response> {
-  return respondWith(readInbox);
-}
+export const GET = withRole('viewer', () => respondWith(readInbox));

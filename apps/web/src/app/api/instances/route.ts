@@ -1,4 +1,5 @@
 import { parseIdsRequest, parseListRequest, readInstanceList, readInstancesByIds } from '@/lib/reads';
+import { withRole } from '@/lib/auth/route-guard';
 import { respondWith } from '@/lib/api-response';
 
 /**
@@ -8,8 +9,8 @@ import { respondWith } from '@/lib/api-response';
  * GET /api/instances?ids=ID,ID — the records with these ids (`{ items }`, at most 200 ids, no
  * other parameter): what a page fetches when the change feed names records it shows.
  */
-export function GET(request: Request): Promise<Response> {
+export const GET = withRole('viewer', (request) => {
   const searchParams = new URL(request.url).searchParams;
   if (searchParams.has('ids')) return respondWith(() => readInstancesByIds(parseIdsRequest(searchParams)));
   return respondWith(() => readInstanceList(parseListRequest(searchParams)));
-}
+});

@@ -1,5 +1,6 @@
 'use client';
 
+import { useCan } from '@/lib/auth/principal-context';
 import type { RemovalReport } from '@cc-bridge/core';
 import { Banner, Button, InstanceFilters, InstanceTable, ShortcutsDialog, toggleName, useToast, type InstanceFiltersValue, type InstanceRow, type SortField, type SortOrder } from '@cc-bridge/ui';
 import { useQuery } from '@tanstack/react-query';
@@ -125,6 +126,9 @@ export function InstancesView() {
   const refreshOne = useRefreshInstanceStatus();
   const cleanup = useCleanupStopped();
   const prune = usePruneDiscovered();
+  // The UI offers what the role allows; the server refuses the rest anyway.
+  const canOperate = useCan('operator');
+  const canAdmin = useCan('admin');
   const deleteMany = useDeleteInstances();
   const refreshMany = useRefreshInstancesStatus();
   const removalMutation = { cleanup, prune };
@@ -323,6 +327,7 @@ export function InstancesView() {
   const renderRowActions = useCallback(
     (row: InstanceRow) => {
       const find = () => itemsRef.current.find((item) => item.id === row.id) ?? null;
+      if (!canOperate) return null;
       return (
         <>
           {(['start', 'stop', 'restart'] as const).map((kind) => (
@@ -356,7 +361,7 @@ export function InstancesView() {
         </>
       );
     },
-    [refreshOneMutate, runRowAction, toast, showError],
+    [canOperate, refreshOneMutate, runRowAction, toast, showError],
   );
 
   const matched = list.data?.matched ?? 0;
@@ -369,21 +374,31 @@ export function InstancesView() {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Instances</h1>
         <div className="flex flex-wrap items-center gap-2">
-          <Button onClick={handleRefreshAll} disabled={refreshAll.isPending} aria-busy={refreshAll.isPending || undefined}>
-            Refresh status
-          </Button>
-          <Button onClick={handleDiscover} disabled={discover.isPending} aria-busy={discover.isPending || undefined}>
-            Discover now
-          </Button>
-          <Button onClick={() => handleRemovalPreview('cleanup')} disabled={cleanup.isPending}>
-            Clean up stopped
-          </Button>
-          <Button onClick={() => handleRemovalPreview('prune')} disabled={prune.isPending}>
-            Prune discovered
-          </Button>
-          <Button variant="primary" onClick={() => setIsCreating(true)}>
-            New instance
-          </Button>
+          {canOperate ? (
+            <>
+              <Button onClick={handleRefreshAll} disabled={refreshAll.isPending} aria-busy={refreshAll.isPending || undefined}>
+                Refresh status
+              </Button>
+              <Button onClick={handleDiscover} disabled={discover.isPending} aria-busy={discover.isPending || undefined}>
+                Discover now
+              </Button>
+            </>
+          ) : null}
+          {canAdmin ? (
+            <>
+              <Button onClick={() => handleRemovalPreview('cleanup')} disabled={cleanup.isPending}>
+                Clean up stopped
+              </Button>
+              <Button onClick={() => handleRemovalPreview('prune')} disabled={prune.isPending}>
+                Prune discovered
+              </Button>
+            </>
+          ) : null}
+          {canOperate ? (
+            <Button variant="primary" onClick={() => setIsCreating(true)}>
+              New instance
+            </Button>
+          ) : null}
         </div>
       </div>
 

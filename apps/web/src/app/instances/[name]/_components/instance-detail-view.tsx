@@ -19,6 +19,7 @@ import { pollingInterval } from '@/lib/query-client';
 import { eventPayloads, summarizeEvent, type EventSummary } from './event-summary';
 import { OutputSection } from './output-section';
 import { TerminalSection } from './terminal-section';
+import { useCan } from '@/lib/auth/principal-context';
 import { agentRows } from './agent-rows';
 
 const eventLabels: Record<InstanceEvent['kind'], string> = {
@@ -169,6 +170,7 @@ export function InstanceDetailView({ name }: { name: string }) {
   const [isEditing, setIsEditing] = useState(false);
   const [deleting, setDeleting] = useState<Instance | null>(null);
   const [isDeleted, setIsDeleted] = useState(false);
+  const canOperate = useCan('operator');
 
   if (detail.isError && !detail.data) {
     return (
@@ -256,21 +258,23 @@ export function InstanceDetailView({ name }: { name: string }) {
           <h1 className="text-2xl font-semibold tracking-tight">{instance.name}</h1>
           <StatusBadge status={status.status} />
         </div>
-        <div className="flex flex-wrap gap-2">
-          {(['start', 'stop', 'restart'] as const).map((kind) => (
-            <Button
-              key={kind}
-              onClick={() => handleAction(kind)}
-              disabled={runAction.isPending}
-              aria-busy={(runAction.isPending && runAction.variables.kind === kind) || undefined}
-            >
-              {actionWords[kind].label}
-            </Button>
-          ))}
-          {isResumable ? (
-            <Button onClick={handleResume} disabled={resume.isPending} aria-busy={resume.isPending || undefined}>
-              Resume
-            </Button>
+        {/* What an operator may do; a viewer sees the record only (the server refuses it anyway). */}
+        {canOperate ? (
+          <div className="flex flex-wrap gap-2">
+            {(['start', 'stop', 'restart'] as const).map((kind) => (
+              <Button
+                key={kind}
+                onClick={() => handleAction(kind)}
+                disabled={runAction.isPending}
+                aria-busy={(runAction.isPending && runAction.variables.kind === kind) || undefined}
+              >
+                {actionWords[kind].label}
+              </Button>
+            ))}
+            {isResumable ? (
+              <Button onClick={handleResume} disabled={resume.isPending} aria-busy={resume.isPending || undefined}>
+                Resume
+              </Button>
           ) : null}
           <Button onClick={handleRefresh} disabled={refresh.isPending} aria-busy={refresh.isPending || undefined}>
             Refresh status
@@ -280,6 +284,7 @@ export function InstanceDetailView({ name }: { name: string }) {
             Delete
           </Button>
         </div>
+        ) : null}
       </div>
 
       {goneError && instance.type === 'docker' ? (
@@ -312,7 +317,7 @@ export function InstanceDetailView({ name }: { name: string }) {
       </section>
 
       <OutputSection name={instance.name} type={instance.type} status={status.status} />
-      <TerminalSection name={instance.name} />
+      {canOperate ? <TerminalSection name={instance.name} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
         <section aria-labelledby="fields" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">

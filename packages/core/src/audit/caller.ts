@@ -7,30 +7,30 @@ import { parseInput } from '../validation.ts';
  * `token:ci/42`, `cli:alice`, `web`, `discovery`, `events`, `retention`. `origin`: the client's IP
  * for the dashboard, `cli@HOST` for the CLI, null when there is no caller to name (a timer).
  */
-export interface Principal {
+export interface Caller {
   actor: string;
   origin: string | null;
 }
 
-export const principal = z.object({
+export const caller = z.object({
   actor: z.string().trim().min(1).max(200),
   origin: z.string().trim().min(1).max(200).nullable(),
 });
 
-const calls = new AsyncLocalStorage<Principal>();
+const calls = new AsyncLocalStorage<Caller>();
 
-/** The principal of the call running now (set by `actingAs`), or null outside any. */
-export function currentPrincipal(): Principal | null {
+/** The caller of the call running now (set by `actingAs`), or null outside any. */
+export function currentCaller(): Caller | null {
   return calls.getStore() ?? null;
 }
 
 /**
  * `target` whose every method runs as `who`: what the methods write (events, audit entries) names
- * that actor and origin unless a call names its own actor. One object per principal, no reopening;
- * the target's state (status cache, live follower) stays shared. INVALID_INPUT for a bad principal.
+ * that actor and origin unless a call names its own actor. One object per caller, no reopening;
+ * the target's state (status cache, live follower) stays shared. INVALID_INPUT for a bad caller.
  */
-export function actingAs<T extends object>(target: T, who: Principal): T {
-  const valid = parseInput(principal, who, 'principal');
+export function actingAs<T extends object>(target: T, who: Caller): T {
+  const valid = parseInput(caller, who, 'caller');
   return new Proxy(target, {
     get(object, property) {
       // The target as receiver: its getters and methods reach their private fields.

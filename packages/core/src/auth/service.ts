@@ -1,0 +1,281 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAPIError } from 'better-auth/api';
+import { z } from 'zod';
+import { CcBridgeError } from '../errors.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { createAuth, type Auth, type AuthSettings } from './auth.ts';
+import { passwordInput, roleInput, userName } from './names.ts';
+import { roleAllows, roles, type Role } from './roles.ts';
+
+/** Who made a request: a signed-in user (session cookie) or an API token (Authorization: Bearer). */
+export interface Principal {
+  kind: 'user' | 'token';
+  /** The user's name (a token's owner for a token). */
+  name: string;
+  /** The role to check: the user's; a token's own, capped at its user's current role. */
+  role: Role;
+  /** Audit actor: `user:NAME` or `token:NAME/<token id>`. */
+  actor: string;
+}
+
+/** An authorization's answer: the principal, or the HTTP status (401 signed out, 403 role too low) and a one-line reason. */
+export type Authorization = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; reason: string };
+
+/** A user as listed: name, role, when added, how many API tokens. */
+export interface UserSummary {
+  name: string;
+  role: Role;
+  createdAt: Date;
+  tokens: number;
+}
+
+/** An API token as listed (never the token itself): `start` is its first characters. */
+export interface TokenSummary {
+  id: string;
+  user: string;
+  role: Role;
+  start: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** A token just created: the only time `token` is known. */
+export interface CreatedToken {
+  id: string;
+  user: string;
+  role: Role;
+  token: string;
+  createdAt: Date;
+}
+
+/** A sign-in's answer: `headers` carry the session cookie (`Set-Cookie`). */
+export type SignInResult = { ok: true; headers: Headers } | { ok: false; reason: string };
+
+/** Failed sign-ins per username before it is locked, and for how long (ms). */
+export const signInLimit = { failures: 5, lockMs: 5 * 60 * 1000, delayPerFailureMs: 300 } as const;
+
+const newUserInput = z.object({ name: userName, role: roleInput, password: passwordInput });
+/** What `addUser` takes (validated: name, role, password of 8–256 characters). */
+export type NewUserInput = z.input<typeof newUserInput>;
+const newTokenInput = z.object({ user: userName, role: roleInput.optional() });
+const tokenMetadata = z.object({ role: z.enum(roles) });
+
+function asRole(value: string): Role {
+  return (roles as readonly string[]).includes(value) ? (value as Role) : 'viewer';
+}
+
+function lowerRole(a: Role, b: Role): Role {
+  return roleAllows(a, b) ? b : a;
+}
+
+function invalid(field: string, error: z.ZodError): CcBridgeError {
+  const issue = error.issues[0];
+  const path = issue?.path.join('.') || field;
+  return new CcBridgeError('INVALID_INPUT', `${path} ${issue?.message ?? 'is not valid'}`, { fieldErrors: { [path]: [issue?.message ?? 'is not valid'] } });
+}
+
+/**
+ * Users, roles, API tokens and sign-in over one better-auth instance (auth.ts); the CLI
+ * (`cc-bridge users|tokens`) and the dashboard (sign-in, setup, `authorize`) share it. Bad input
+ * is INVALID_INPUT, a taken name NAME_TAKEN, an unknown user or token NOT_FOUND; nothing changes then.
+ */
+export class AuthService {
+  readonly auth: Auth;
+  readonly #prisma: PrismaClient;
+  /** Users existed at the last look: they rarely all go, and then every session went with them. */
+  #hasUsers = false;
+
+  constructor(settings: AuthSettings) {
+    this.auth = createAuth(settings);
+    this.#prisma = settings.prisma;
+  }
+
+  /** How many users exist: zero means sign-in is not configured (loopback only, /setup). */
+  countUsers(): Promise<number> {
+    return this.#prisma.user.count();
+  }
+
+  /** Whether sign-in is configured (at least one user exists); once seen true it is not asked again. */
+  async hasUsers(): Promise<boolean> {
+    this.#hasUsers ||= (await this.countUsers()) > 0;
+    return this.#hasUsers;
+  }
+
+  /**
+   * Authenticates `headers` (see `authenticate`) and checks the principal holds `needed`: 401
+   * when nobody is signed in (or no user exists yet), 403 when the role is too low.
+   */
+  async authorize(headers: Headers, needed: Role): Promise<Authorization> {
+    const principal = await this.authenticate(headers);
+    if (!principal) {
+      if (!(await this.hasUsers())) {
+        return { ok: false, status: 401, reason: 'No user exists yet: create the first admin at /setup or with `cc-bridge users add NAME --role admin --password-stdin`' };
+      }
+      const reason = headers.has('authorization') ? 'The API token is not valid (unknown, revoked or mistyped)' : 'Not signed in: sign in at /sign-in';
+      return { ok: false, status: 401, reason };
+    }
+    if (!roleAllows(principal.role, needed)) {
+      return { ok: false, status: 403, reason: `${principal.kind === 'token' ? 'This token' : principal.name} has the role ${principal.role}; this needs ${needed}` };
+    }
+    return { ok: true, principal };
+  }
+
+  /** Adds a user with a password (hashed with scrypt by better-auth; the password is not kept). */
+  async addUser(input: NewUserInput): Promise<UserSummary> {
+    const parsed = newUserInput.safeParse(input);
+    if (!parsed.success) throw invalid('user', parsed.error);
+    const { name, role, password } = parsed.data;
+    if ((await this.#prisma.user.count({ where: { username: name } })) > 0) throw new CcBridgeError('NAME_TAKEN', `A user named ${name} already exists`);
+    const context = await this.auth.$context;
+    const hash = await context.password.hash(password);
+    try {
+      const user = await context.internalAdapter.createUser({ name, email: `${name}@users.cc-bridge.invalid`, emailVerified: false, username: name, displayUsername: name, role }, { method: 'admin' });
+      await context.internalAdapter.linkAccount({ userId: user.id, providerId: 'credential', accountId: user.id, password: hash });
+      return { name, role, createdAt: user.createdAt, tokens: 0 };
+    } catch (error) {
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002') {
+        throw new CcBridgeError('NAME_TAKEN', `A user named ${name} already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The first admin, from the setup page: only while no user exists. Two setups at once: the one
+   * created second finds an older user, removes itself and is refused (NAME_TAKEN / CONFLICT).
+   */
+  async addFirstAdmin(input: Omit<NewUserInput, 'role'>): Promise<UserSummary> {
+    if ((await this.countUsers()) > 0) throw new CcBridgeError('CONFLICT', 'Setup is done: a user exists already; sign in instead');
+    const user = await this.addUser({ ...input, role: 'admin' });
+    const first = await this.#prisma.user.findFirst({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { username: true } });
+    if (first?.username !== user.name) {
+      await this.#prisma.user.delete({ where: { username: user.name } });
+      throw new CcBridgeError('CONFLICT', 'Setup is done: a user exists already; sign in instead');
+    }
+    return user;
+  }
+
+  /** Every user, by name. */
+  async listUsers(): Promise<UserSummary[]> {
+    const users = await this.#prisma.user.findMany({ orderBy: { username: 'asc' }, include: { _count: { select: { apikeys: true } } } });
+    return users.map((user) => ({ name: user.username ?? user.name, role: asRole(user.role), createdAt: user.createdAt, tokens: user._count.apikeys }));
+  }
+
+  /** Removes a user with their sessions, password and tokens (foreign keys cascade). */
+  async removeUser(name: string): Promise<void> {
+    const parsed = userName.safeParse(name);
+    if (!parsed.success) throw invalid('name', parsed.error);
+    const { count } = await this.#prisma.user.deleteMany({ where: { username: parsed.data } });
+    if (count === 0) throw new CcBridgeError('NOT_FOUND', `No user named ${parsed.data}`);
+  }
+
+  /**
+   * Creates an API token for `user` with `role` (default the user's own; never above it). Only a
+   * SHA-256 of the token is stored: the answer is the one time it is known.
+   */
+  async createToken(input: z.input<typeof newTokenInput>): Promise<CreatedToken> {
+    const parsed = newTokenInput.safeParse(input);
+    if (!parsed.success) throw invalid('token', parsed.error);
+    const user = await this.#prisma.user.findUnique({ where: { username: parsed.data.user } });
+    if (!user) throw new CcBridgeError('NOT_FOUND', `No user named ${parsed.data.user}`);
+    const userRole = asRole(user.role);
+    const role = parsed.data.role ?? userRole;
+    if (!roleAllows(userRole, role)) {
+      throw new CcBridgeError('INVALID_INPUT', `role ${role} is above ${parsed.data.user}'s role ${userRole}`, { fieldErrors: { role: [`at most ${userRole}`] } });
+    }
+    const created = await this.auth.api.createApiKey({ body: { userId: user.id, name: parsed.data.user, metadata: { role } } });
+    return { id: created.id, user: parsed.data.user, role, token: created.key, createdAt: new Date(created.createdAt) };
+  }
+
+  /** Every API token (never the token), newest first. */
+  async listTokens(): Promise<TokenSummary[]> {
+    const tokens = await this.#prisma.apikey.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], include: { user: { select: { username: true, name: true } } } });
+    return tokens.map((token) => ({
+      id: token.id,
+      user: token.user.username ?? token.user.name,
+      role: this.#tokenRole(token.metadata),
+      start: token.start,
+      createdAt: token.createdAt,
+      lastUsedAt: token.lastRequest,
+    }));
+  }
+
+  /** Revokes (deletes) a token: it is refused from the next request on. */
+  async revokeToken(id: string): Promise<void> {
+    const { count } = await this.#prisma.apikey.deleteMany({ where: { id } });
+    if (count === 0) throw new CcBridgeError('NOT_FOUND', `No API token with id ${id}`);
+  }
+
+  /**
+   * Signs a user in with username and password. Each failure for a username waits
+   * `delayPerFailureMs` × its failures so far before answering; the `failures`-th locks the
+   * username for `lockMs` (refused without checking the password). Success clears the count.
+   */
+  async signIn(input: { username: string; password: string }, headers: Headers): Promise<SignInResult> {
+    const name = input.username.trim().toLowerCase();
+    const refused: SignInResult = { ok: false, reason: 'Wrong username or password' };
+    if (!userName.safeParse(name).success || input.password.length === 0) return refused;
+    const throttle = await this.#prisma.signInThrottle.findUnique({ where: { username: name } });
+    const now = Date.now();
+    if (throttle?.lockedUntil && throttle.lockedUntil.getTime() > now) {
+      const seconds = Math.ceil((throttle.lockedUntil.getTime() - now) / 1000);
+      return { ok: false, reason: `Too many failed sign-ins for ${name}: try again in ${String(seconds)} s` };
+    }
+    try {
+      const { headers: answer } = await this.auth.api.signInUsername({ body: { username: name, password: input.password }, headers, returnHeaders: true });
+      await this.#prisma.signInThrottle.deleteMany({ where: { username: name } });
+      return { ok: true, headers: answer };
+    } catch (error) {
+      if (!isAPIError(error)) throw error;
+      const { failures } = await this.#prisma.signInThrottle.upsert({
+        where: { username: name },
+        create: { username: name, failures: 1 },
+        update: { failures: { increment: 1 } },
+      });
+      if (failures >= signInLimit.failures) {
+        await this.#prisma.signInThrottle.update({ where: { username: name }, data: { failures: 0, lockedUntil: new Date(now + signInLimit.lockMs) } });
+        return { ok: false, reason: `Too many failed sign-ins for ${name}: try again in ${String(signInLimit.lockMs / 1000)} s` };
+      }
+      await sleep(signInLimit.delayPerFailureMs * failures);
+      return refused;
+    }
+  }
+
+  /** Ends the session of `headers`' cookie; the answer's headers clear the cookie. */
+  async signOut(headers: Headers): Promise<Headers> {
+    const { headers: answer } = await this.auth.api.signOut({ headers, returnHeaders: true });
+    return answer;
+  }
+
+  /**
+   * Who `headers` come from: `Authorization: Bearer TOKEN` (checked against the stored hashes;
+   * its role capped at its user's current one), else the session cookie. Null when neither holds.
+   */
+  async authenticate(headers: Headers): Promise<Principal | null> {
+    const authorization = headers.get('authorization');
+    if (authorization !== null) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!match?.[1]) return null;
+      const result = await this.auth.api.verifyApiKey({ body: { key: match[1] } });
+      if (!result.valid || !result.key) return null;
+      const user = await this.#prisma.user.findUnique({ where: { id: result.key.referenceId } });
+      if (!user) return null;
+      const name = user.username ?? user.name;
+      const role = lowerRole(this.#tokenRole(JSON.stringify(result.key.metadata ?? null)), asRole(user.role));
+      return { kind: 'token', name, role, actor: `token:${name}/${result.key.id}` };
+    }
+    const session = await this.auth.api.getSession({ headers });
+    if (!session) return null;
+    const name = session.user.username ?? session.user.name;
+    return { kind: 'user', name, role: asRole(session.user.role), actor: `user:${name}` };
+  }
+
+  #tokenRole(metadata: string | null): Role {
+    try {
+      const parsed = tokenMetadata.safeParse(JSON.parse(metadata ?? 'null'));
+      return parsed.success ? parsed.data.role : 'viewer';
+    } catch {
+      return 'viewer';
+    }
+  }
+}

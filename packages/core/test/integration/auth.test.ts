@@ -1,0 +1,135 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthService } from '../../src/auth/service.ts';
+import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
+import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+
+async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isCcBridgeError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function bearer(token: string): Headers {
+  return new Headers({ authorization: `Bearer ${token}` });
+}
+
+describe.each(testBackends())('users, tokens and sign-in on the %s database', (backend) => {
+  let tmux: TestTmux;
+  let bridge: TestBridge;
+  let auth: AuthService;
+
+  beforeAll(async () => {
+    tmux = await createTestTmux();
+    bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false });
+    auth = await bridge.auth();
+  });
+  afterAll(() => disposeAll(bridge, tmux));
+
+  it('generates the secret into the data folder, readable by its owner only', async () => {
+    const mode = (await stat(join(bridge.config.database.dataDir, 'auth-secret'))).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+
+  it('adds users with a hashed password, refuses a short password, a bad role and a taken name', async () => {
+    expect(await auth.countUsers()).toBe(0);
+    await auth.addUser({ name: 'Alice', role: 'admin', password: 'correct horse' });
+    await auth.addUser({ name: 'vic', role: 'viewer', password: 'viewer password' });
+    expect((await caught(auth.addUser({ name: 'bob', role: 'viewer', password: 'short' }))).message).toBe('password must be at least 8 characters');
+    expect((await caught(auth.addUser({ name: 'bob', role: 'root' as never, password: 'long enough' }))).code).toBe('INVALID_INPUT');
+    expect((await caught(auth.addUser({ name: 'ALICE', role: 'viewer', password: 'long enough' }))).code).toBe('NAME_TAKEN');
+    expect((await auth.listUsers()).map(({ name, role }) => ({ name, role }))).toEqual([
+      { name: 'alice', role: 'admin' },
+      { name: 'vic', role: 'viewer' },
+    ]);
+    const context = await auth.auth.$context;
+    const accounts = await context.adapter.findMany<{ password: string | null }>({ model: 'account' });
+    expect(accounts).toHaveLength(2);
+    for (const account of accounts) {
+      expect(account.password).not.toContain('correct horse');
+      expect(account.password).not.toContain('viewer password');
+      expect(account.password).toMatch(/^[0-9a-f]+:[0-9a-f]+$/);
+    }
+  });
+
+  it('refuses a second first admin', async () => {
+    expect((await caught(auth.addFirstAdmin({ name: 'mallory', password: 'long enough' }))).code).toBe('CONFLICT');
+  });
+
+  it('signs in with the right password only, and the session cookie authenticates', async () => {
+    const wrong = await auth.signIn({ username: 'alice', password: 'wrong horse' }, new Headers());
+    expect(wrong).toEqual({ ok: false, reason: 'Wrong username or password' });
+    const right = await auth.signIn({ username: 'Alice', password: 'correct horse' }, new Headers());
+    if (!right.ok) throw new Error(right.reason);
+    const cookie = right.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    expect(right.headers.getSetCookie().join('\n')).toMatch(/HttpOnly/i);
+    expect(right.headers.getSetCookie().join('\n')).toMatch(/SameSite=Lax/i);
+    expect(await auth.authenticate(new Headers({ cookie }))).toEqual({ kind: 'user', name: 'alice', role: 'admin', actor: 'user:alice' });
+    expect(await auth.authenticate(new Headers({ cookie: 'better-auth.session_token=forged.value' }))).toBeNull();
+    expect(await auth.authenticate(new Headers())).toBeNull();
+  });
+
+  it('slows failed sign-ins and then locks the username for a while', async () => {
+    const started = Date.now();
+    const answers: string[] = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const answer = await auth.signIn({ username: 'vic', password: 'not it at all' }, new Headers());
+      answers.push(answer.ok ? 'ok' : answer.reason);
+    }
+    // 300 + 600 + 900 + 1200 ms of waiting before the fifth failure locks.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(answers.slice(0, 4)).toEqual(Array(4).fill('Wrong username or password'));
+    expect(answers[4]).toMatch(/^Too many failed sign-ins for vic: try again in 300 s$/);
+    const locked = await auth.signIn({ username: 'vic', password: 'viewer password' }, new Headers());
+    expect(locked.ok).toBe(false);
+  });
+
+  it('shows a token once, stores only its hash, caps its role at its user and refuses it once revoked', async () => {
+    const token = await auth.createToken({ user: 'alice', role: 'operator' });
+    expect(token).toMatchObject({ user: 'alice', role: 'operator' });
+    expect(token.token).toMatch(/^ccb_[A-Za-z]{64}$/);
+    const rows = await (await auth.auth.$context).adapter.findMany<{ key: string }>({ model: 'apikey' });
+    expect(rows.map((row) => row.key)).not.toContain(token.token);
+    expect(JSON.stringify(await auth.listTokens())).not.toContain(token.token);
+    expect(await auth.listTokens()).toEqual([expect.objectContaining({ id: token.id, user: 'alice', role: 'operator', start: token.token.slice(0, 6) })]);
+
+    expect(await auth.authenticate(bearer(token.token))).toEqual({ kind: 'token', name: 'alice', role: 'operator', actor: `token:alice/${token.id}` });
+    expect(await auth.authenticate(bearer(`${token.token.slice(0, -1)}x`))).toBeNull();
+
+    expect((await caught(auth.createToken({ user: 'vic', role: 'admin' }))).message).toBe("role admin is above vic's role viewer");
+    expect((await caught(auth.createToken({ user: 'nobody' }))).code).toBe('NOT_FOUND');
+    const viewerToken = await auth.createToken({ user: 'vic' });
+    expect(viewerToken.role).toBe('viewer');
+
+    await auth.revokeToken(token.id);
+    expect(await auth.authenticate(bearer(token.token))).toBeNull();
+    expect((await caught(auth.revokeToken(token.id))).code).toBe('NOT_FOUND');
+  });
+
+  it('caps a token at its user’s current role on every use', async () => {
+    await auth.addUser({ name: 'olga', role: 'operator', password: 'operator pass' });
+    const token = await auth.createToken({ user: 'olga' });
+    expect((await auth.authenticate(bearer(token.token)))?.role).toBe('operator');
+    const context = await auth.auth.$context;
+    const [user] = await context.adapter.findMany<{ id: string }>({ model: 'user', where: [{ field: 'username', value: 'olga' }] });
+    await context.internalAdapter.updateUser(user?.id ?? '', { role: 'viewer' });
+    expect((await auth.authenticate(bearer(token.token)))?.role).toBe('viewer');
+  });
+
+  it('removes a user with their sessions and tokens', async () => {
+    const token = await auth.createToken({ user: 'olga' });
+    const signedIn = await auth.signIn({ username: 'olga', password: 'operator pass' }, new Headers());
+    if (!signedIn.ok) throw new Error(signedIn.reason);
+    const cookie = signedIn.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    await auth.removeUser('olga');
+    expect(await auth.authenticate(bearer(token.token))).toBeNull();
+    expect(await auth.authenticate(new Headers({ cookie }))).toBeNull();
+    expect((await auth.listTokens()).map((listed) => listed.user)).not.toContain('olga');
+    expect((await caught(auth.removeUser('olga'))).code).toBe('NOT_FOUND');
+  });
+});
