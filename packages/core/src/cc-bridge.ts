@@ -175,7 +175,7 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     const openAuth = async (): Promise<AuthService> => {
       const [{ AuthService: Service }, { resolveAuthSecret }] = await Promise.all([import('./auth/service.ts'), import('./auth/secret.ts')]);
       const secret = await resolveAuthSecret(config);
-      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger });
+      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger, caller: { actor: options.actor ?? 'system', origin: options.origin ?? null } });
     };
     return {
       manager: bound,

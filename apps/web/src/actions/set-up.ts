@@ -1,9 +1,11 @@
 'use server';
 
+import { actingAs } from '@cc-bridge/core';
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getBridge } from '@/lib/bridge';
 import { applyAuthCookies } from '@/lib/auth/session-cookie';
+import { requestActor } from '@/lib/request-actor';
 import { defineAction } from './safe-action';
 
 /**
@@ -11,7 +13,8 @@ import { defineAction } from './safe-action';
  * CONFLICT afterwards), and only reachable then, when the server listens on loopback only.
  */
 export const setUpAction = defineAction('anyone', z.strictObject({ username: z.string().max(64), password: z.string().max(256) }), async ({ username, password }) => {
-  const auth = await (await getBridge()).auth();
+  // The audit log's user-add names the person setting up by the address they came from.
+  const auth = actingAs(await (await getBridge()).auth(), await requestActor(null));
   const user = await auth.addFirstAdmin({ name: username, password });
   const result = await auth.signIn({ username: user.name, password }, await headers());
   if (result.ok) await applyAuthCookies(result.headers);

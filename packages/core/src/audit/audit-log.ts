@@ -168,13 +168,11 @@ function plain(value: unknown): unknown {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
 }
 
-/**
- * The actions the audit log holds for instances and retention, for pickers (a filter takes any
- * text: users and tokens add their own).
- */
+/** The actions the audit log holds: of instances, of retention, and of users and tokens (auth/service.ts), for pickers. */
 export const auditActions = [
   'create', 'update', 'delete', 'discover', 'merge', 'rename', 'import',
   'start', 'stop', 'restart', 'recreate', 'resume', 'answer', 'send', 'attach', 'prune-events',
+  'user-add', 'user-remove', 'token-create', 'token-revoke',
 ] as const;
 
 // ---- reading ---------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAPIError } from 'better-auth/api';
 import { z } from 'zod';
+import { currentCaller, type Caller } from '../audit/caller.ts';
+import { recordAudit, type AuditInput } from '../audit/audit-log.ts';
 import { CcBridgeError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { createAuth, type Auth, type AuthSettings } from './auth.ts';
@@ -85,9 +87,19 @@ export class AuthService {
   /** Users existed at the last look: they rarely all go, and then every session went with them. */
   #hasUsers = false;
 
-  constructor(settings: AuthSettings) {
+  /** Who changes users and tokens when no call runs as anyone (`actingAs`): the bridge's own actor. */
+  readonly #caller: Caller;
+
+  constructor(settings: AuthSettings & { caller?: Caller }) {
     this.auth = createAuth(settings);
     this.#prisma = settings.prisma;
+    this.#caller = settings.caller ?? { actor: 'system', origin: null };
+  }
+
+  /** Writes `entry` to the audit log as the caller of the call running now, else the bridge's actor. */
+  #audit(entry: AuditInput, tx: Pick<PrismaClient, 'auditEntry'> = this.#prisma): Promise<void> {
+    const who = currentCaller() ?? this.#caller;
+    return recordAudit(tx as Parameters<typeof recordAudit>[0], { actor: who.actor, origin: who.origin, ...entry });
   }
 
   /** How many users exist: zero means sign-in is not configured (loopback only, /setup). */
@@ -131,6 +143,7 @@ export class AuthService {
     try {
       const user = await context.internalAdapter.createUser({ name, email: `${name}@users.cc-bridge.invalid`, emailVerified: false, username: name, displayUsername: name, role }, { method: 'admin' });
       await context.internalAdapter.linkAccount({ userId: user.id, providerId: 'credential', accountId: user.id, password: hash });
+      await this.#audit({ action: 'user-add', target: `user:${name}`, changes: { role: { before: null, after: role } } });
       return { name, role, createdAt: user.createdAt, tokens: 0 };
     } catch (error) {
       if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002') {
@@ -165,8 +178,12 @@ export class AuthService {
   async removeUser(name: string): Promise<void> {
     const parsed = userName.safeParse(name);
     if (!parsed.success) throw invalid('name', parsed.error);
-    const { count } = await this.#prisma.user.deleteMany({ where: { username: parsed.data } });
-    if (count === 0) throw new CcBridgeError('NOT_FOUND', `No user named ${parsed.data}`);
+    await this.#prisma.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({ where: { username: parsed.data }, select: { role: true } });
+      if (!user) throw new CcBridgeError('NOT_FOUND', `No user named ${parsed.data}`);
+      await tx.user.delete({ where: { username: parsed.data } });
+      await this.#audit({ action: 'user-remove', target: `user:${parsed.data}`, changes: { role: { before: user.role, after: null } } }, tx);
+    });
   }
 
   /**
@@ -184,6 +201,7 @@ export class AuthService {
       throw new CcBridgeError('INVALID_INPUT', `role ${role} is above ${parsed.data.user}'s role ${userRole}`, { fieldErrors: { role: [`at most ${userRole}`] } });
     }
     const created = await this.auth.api.createApiKey({ body: { userId: user.id, name: parsed.data.user, metadata: { role } } });
+    await this.#audit({ action: 'token-create', target: `token:${parsed.data.user}/${created.id}`, changes: { role: { before: null, after: role } } });
     return { id: created.id, user: parsed.data.user, role, token: created.key, createdAt: new Date(created.createdAt) };
   }
 
@@ -202,8 +220,12 @@ export class AuthService {
 
   /** Revokes (deletes) a token: it is refused from the next request on. */
   async revokeToken(id: string): Promise<void> {
-    const { count } = await this.#prisma.apikey.deleteMany({ where: { id } });
-    if (count === 0) throw new CcBridgeError('NOT_FOUND', `No API token with id ${id}`);
+    await this.#prisma.$transaction(async (tx) => {
+      const token = await tx.apikey.findUnique({ where: { id }, select: { user: { select: { username: true, name: true } } } });
+      if (!token) throw new CcBridgeError('NOT_FOUND', `No API token with id ${id}`);
+      await tx.apikey.delete({ where: { id } });
+      await this.#audit({ action: 'token-revoke', target: `token:${token.user.username ?? token.user.name}/${id}` }, tx);
+    });
   }
 
   /**

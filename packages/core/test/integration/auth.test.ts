@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actingAs } from '../../src/audit/caller.ts';
 import type { AuthService } from '../../src/auth/service.ts';
 import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
 import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
@@ -131,5 +132,25 @@ describe.each(testBackends())('users, tokens and sign-in on the %s database', (b
     expect(await auth.authenticate(new Headers({ cookie }))).toBeNull();
     expect((await auth.listTokens()).map((listed) => listed.user)).not.toContain('olga');
     expect((await caught(auth.removeUser('olga'))).code).toBe('NOT_FOUND');
+  });
+
+  it('records who added and removed a user and created and revoked a token in the audit log', async () => {
+    const asRoot = actingAs(auth, { actor: 'user:root', origin: '192.0.2.7' });
+    await asRoot.addUser({ name: 'audited', role: 'operator', password: 'audited pass' });
+    const token = await asRoot.createToken({ user: 'audited', role: 'viewer' });
+    await asRoot.revokeToken(token.id);
+    // Outside any call's caller: the bridge's own actor (the CLI's cli:<os user>).
+    await auth.removeUser('audited');
+    const { items } = await bridge.manager.listAudit({ limit: 10 });
+    const mine = items.filter((entry) => entry.target === 'user:audited' || entry.target === `token:audited/${token.id}`).reverse();
+    expect(mine.map(({ action, actor, origin, changes }) => ({ action, actor, origin, changes }))).toEqual([
+      { action: 'user-add', actor: 'user:root', origin: '192.0.2.7', changes: { role: { before: null, after: 'operator' } } },
+      { action: 'token-create', actor: 'user:root', origin: '192.0.2.7', changes: { role: { before: null, after: 'viewer' } } },
+      { action: 'token-revoke', actor: 'user:root', origin: '192.0.2.7', changes: null },
+      { action: 'user-remove', actor: 'test', origin: null, changes: { role: { before: 'operator', after: null } } },
+    ]);
+    // A refused change records nothing.
+    await caught(asRoot.revokeToken(token.id));
+    expect((await bridge.manager.listAudit({ limit: 10 })).items.filter((entry) => entry.action === 'token-revoke' && entry.target === `token:audited/${token.id}`)).toHaveLength(1);
   });
 });
