@@ -39,10 +39,13 @@ async function total(request: APIRequestContext): Promise<number> {
 }
 
 test.describe('the REST API /api/v1', () => {
+  // No session cookie: a program holds only its bearer token.
+  test.use({ storageState: { cookies: [], origins: [] } });
+
   test('answers 401 without a token or with a wrong one, and 403 to a viewer’s change, changing nothing', async ({ request, registry, uid }) => {
     const none = await request.get('/api/v1/instances');
     await expectStatus(none, 401);
-    expect(await errorOf(none)).toEqual({ code: 'UNAUTHORIZED', message: 'sign in or send a bearer token' });
+    expect(await errorOf(none)).toEqual({ code: 'UNAUTHENTICATED', message: 'Not signed in: sign in at /sign-in' });
     await expectStatus(await request.get('/api/v1/instances', { headers: bearer('not-a-token') }), 401);
     await expectStatus(await request.post('/api/v1/discovery', { headers: bearer('not-a-token') }), 401);
     // A change with neither a token nor an Origin never reaches the route: the request guard refuses it.
