@@ -50,7 +50,8 @@ export async function createToken(env: Record<string, string>, user: string, rol
 export async function signIn(baseURL: string, user: E2eUser, file: string): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--disable-dev-shm-usage', '--disable-gpu'] });
   try {
-    const context = await browser.newContext({ baseURL });
+    // Signed out to begin with: in a test worker, Playwright would give the context the project's storageState.
+    const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     await page.goto('/sign-in');
     await page.getByRole('textbox', { name: 'Username' }).fill(user.name);
