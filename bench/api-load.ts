@@ -24,6 +24,7 @@ import { parseArgs, promisify } from 'node:util';
 import type { Role } from '../packages/core/src/auth/roles.ts';
 import { apiToken } from '../apps/web/e2e/support/api-token.ts';
 import { startServer, type RunningServer } from '../apps/web/e2e/support/server.ts';
+import { addUser, e2eUsers } from '../apps/web/e2e/support/users.ts';
 import { freePort, TEST_RUN } from '../packages/core/src/testing/index.ts';
 
 const execFile = promisify(execFileCallback);
@@ -73,7 +74,7 @@ function describe(status: number, body: unknown): string {
 /** One client's loop until `deadline`: its samples. */
 async function runClient(api: string, client: number, deadline: number): Promise<Sample[]> {
   const role = roleOf(client);
-  const token = await apiToken(role);
+  const token = await apiToken(role, env);
   const samples: Sample[] = [];
   let version = 1;
   let turn = 0;
@@ -121,7 +122,9 @@ let server: RunningServer | undefined;
 try {
   server = await startServer(await freePort(), env);
   const api = `${server.url}/api/v1`;
-  const operator = await apiToken('operator');
+  // The token helper's users, one per role, on this server.
+  for (const role of ['viewer', 'operator', 'admin'] as const) await addUser(env, e2eUsers[role], role);
+  const operator = await apiToken('operator', env);
   for (let client = 0; client < clients; client += 1) {
     const created = await call(`${api}/instances`, operator, { method: 'POST', body: { start: false, fields: { name: recordName(client), type: 'tmux', cwd: '/tmp' } } });
     if (created.status !== 201) throw new Error(`seeding ${recordName(client)}: ${describe(created.status, created.body)}`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Role } from '@cc-bridge/core/roles';
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { apiToken, bearer } from './support/api-token';
+import { e2eUsers } from './support/env';
 import { expect, test } from './support/fixtures';
 import { appDir } from './support/server';
 import { hasTmuxSession } from './support/tmux';
@@ -39,10 +40,13 @@ async function total(request: APIRequestContext): Promise<number> {
 }
 
 test.describe('the REST API /api/v1', () => {
+  // No session cookie: a program holds only its bearer token.
+  test.use({ storageState: { cookies: [], origins: [] } });
+
   test('answers 401 without a token or with a wrong one, and 403 to a viewer’s change, changing nothing', async ({ request, registry, uid }) => {
     const none = await request.get('/api/v1/instances');
     await expectStatus(none, 401);
-    expect(await errorOf(none)).toEqual({ code: 'UNAUTHORIZED', message: 'sign in or send a bearer token' });
+    expect(await errorOf(none)).toEqual({ code: 'UNAUTHENTICATED', message: 'Not signed in: sign in at /sign-in' });
     await expectStatus(await request.get('/api/v1/instances', { headers: bearer('not-a-token') }), 401);
     await expectStatus(await request.post('/api/v1/discovery', { headers: bearer('not-a-token') }), 401);
     // A change with neither a token nor an Origin never reaches the route: the request guard refuses it.
@@ -121,10 +125,12 @@ test.describe('the REST API /api/v1', () => {
     await expectStatus(events, 200);
     const items = ((await events.json()) as { items: { kind: string; actor: string; to: unknown }[] }).items;
     expect(items[0]?.kind).toBe('created');
-    // Every change names the token that made it.
+    // Every change names the token that made it: its user's name and its id.
     const actions = items.filter((event) => event.kind === 'action');
     expect(actions.map((event) => (event.to as { action: string }).action)).toEqual(['start', 'send', 'stop']);
-    expect(new Set(actions.map((event) => event.actor))).toEqual(new Set(['token:test/test']));
+    const actors = [...new Set(actions.map((event) => event.actor))];
+    expect(actors).toHaveLength(1);
+    expect(actors[0]).toMatch(new RegExp(`^token:${e2eUsers.operator.name}/\\S+$`));
 
     const deleted = await request.delete(`/api/v1/instances/${name}`, { headers: operator });
     await expectStatus(deleted, 200);

@@ -33,15 +33,19 @@ const actionAccess: Record<string, Role | 'anyone'> = {
   setUpAction: 'anyone',
 };
 
-/** What each route handler needs (dynamic segments as `victim`). */
-const routeAccess = (victim: string): Record<string, Role> => ({
-  '/api/docker/health': 'viewer',
-  '/api/events': 'viewer',
-  '/api/fleet': 'viewer',
-  '/api/inbox': 'viewer',
-  '/api/instances': 'viewer',
-  [`/api/instances/${victim}`]: 'viewer',
-});
+/** What each route handler needs, by method (dynamic segments as `victim`): /api/v1 as its operations declare. */
+const routeAccess = (victim: string): { path: string; method: string; role: Role }[] => [
+  ...['/api/audit/export', '/api/docker/health', '/api/events', '/api/fleet', '/api/inbox', '/api/instances', `/api/instances/${victim}`].map((path) => ({ path, method: 'GET', role: 'viewer' as const })),
+  { path: '/api/v1/openapi.json', method: 'GET', role: 'viewer' },
+  { path: '/api/v1/instances', method: 'GET', role: 'viewer' },
+  { path: '/api/v1/instances', method: 'POST', role: 'operator' },
+  { path: `/api/v1/instances/${victim}`, method: 'GET', role: 'viewer' },
+  { path: `/api/v1/instances/${victim}`, method: 'PATCH', role: 'operator' },
+  { path: `/api/v1/instances/${victim}`, method: 'DELETE', role: 'operator' },
+  { path: `/api/v1/instances/${victim}/events`, method: 'GET', role: 'viewer' },
+  ...['start', 'stop', 'restart', 'answer', 'send'].map((action) => ({ path: `/api/v1/instances/${victim}/${action}`, method: 'POST', role: 'operator' as const })),
+  { path: '/api/v1/discovery', method: 'POST', role: 'operator' },
+];
 
 /** What each WebSocket endpoint of server.ts needs, by its upgrade handler's name. */
 const socketAccess: Record<string, { path: (name: string) => string; role: Role }> = {
@@ -96,21 +100,30 @@ test('every server action refuses a signed-out caller (401) and a weaker role (4
   expect({ version: after.version, cwd: after.cwd }).toEqual({ version: before.version, cwd: before.cwd });
 });
 
-test('every route handler refuses a signed-out caller and a bad token (401); pages send them to /sign-in', async ({ baseURL }) => {
+test('every route handler refuses a signed-out caller and a bad token (401) and a weaker role (403); pages send them to /sign-in', async ({ registry, baseURL }) => {
+  await registry.createInstance({ name: victim, cwd: '/tmp' }).catch(() => undefined);
+  const before = await registry.getInstanceOrThrow(victim);
   const origin = new URL(baseURL ?? '');
   const routes = readEntryPoints(victim).routes;
   const access = routeAccess(victim);
   const apiRoutes = routes.filter((route) => route.startsWith('/api/'));
-  expect(apiRoutes.filter((route) => !(route in access)), 'route handlers not classified in routeAccess').toEqual([]);
-  for (const path of apiRoutes) {
-    const signedOut = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: origin.host, 'Sec-Fetch-Site': 'same-origin' } });
-    expect(signedOut.status, `${path} signed out`).toBe(401);
-    expect((JSON.parse(signedOut.body) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
-    const badToken = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: origin.host, Authorization: 'Bearer ccb_not-a-token' } });
-    expect(badToken.status, `${path} with a bad token`).toBe(401);
-    // Every route needs viewer, the lowest role: there is no weaker session to refuse.
-    expect(access[path]).toBe('viewer');
+  expect(apiRoutes.filter((route) => !access.some((entry) => entry.path === route)), 'route handlers not classified in routeAccess').toEqual([]);
+  const codeOf = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
+  for (const { path, method, role } of access) {
+    const headers = { Host: origin.host, Origin: origin.origin, 'Sec-Fetch-Site': 'same-origin' };
+    const signedOut = await sendRaw(baseURL ?? '', { method, path, headers });
+    expect(signedOut.status, `${method} ${path} signed out`).toBe(401);
+    expect(codeOf(signedOut.body), `${method} ${path} signed out`).toBe('UNAUTHENTICATED');
+    const badToken = await sendRaw(baseURL ?? '', { method, path, headers: { Host: origin.host, Authorization: 'Bearer ccb_not-a-token' } });
+    expect(badToken.status, `${method} ${path} with a bad token`).toBe(401);
+    const weaker = weakerSession(role);
+    if (weaker === null) continue;
+    const refused = await sendRaw(baseURL ?? '', { method, path, headers: { ...headers, Cookie: weaker } });
+    expect(refused.status, `${method} ${path} as a weaker role`).toBe(403);
+    expect(codeOf(refused.body), `${method} ${path} as a weaker role`).toBe('FORBIDDEN');
   }
+  const after = await registry.getInstanceOrThrow(victim);
+  expect({ version: after.version, cwd: after.cwd }).toEqual({ version: before.version, cwd: before.cwd });
   // Pages only: a file such as /icon.svg is an asset (served signed out, like /_next/static).
   for (const path of routes.filter((route) => !route.startsWith('/api/') && !/\.[A-Za-z0-9]+$/.test(route) && !['/sign-in', '/_not-found'].includes(route))) {
     const page = await sendRaw(baseURL ?? '', { method: 'GET', path, headers: { Host: origin.host } });

@@ -12,9 +12,10 @@ import { promisify } from 'node:util';
 import { loadConfig, openCcBridge, silentLogger, type CcBridge, type Instance } from '@cc-bridge/core';
 import { createClaudeAgentWorld, freePort, waitUntil, type ScriptedAnthropicApi, type TestTmux } from '@cc-bridge/core/testing';
 import type { Page } from '@playwright/test';
-import { runDir } from './support/env';
+import { e2eUsers, runDir, storageStates } from './support/env';
 import { expect, test } from './support/fixtures';
 import { appDir, startServer, type RunningServer } from './support/server';
+import { addUser, signIn } from './support/users';
 
 const execFile = promisify(execFileCallback);
 const cliDir = join(appDir, '..', 'cli');
@@ -66,6 +67,8 @@ function recordInboxAppearances(): void {
 
 test.describe('the inbox with the real Claude Code', () => {
   test.setTimeout(600_000);
+  // Signed in on this spec's own server (beforeAll), as its admin.
+  test.use({ storageState: storageStates.inbox });
 
   let tmux: TestTmux;
   let api: ScriptedAnthropicApi;
@@ -88,6 +91,8 @@ test.describe('the inbox with the real Claude Code', () => {
     // The dashboard holds the database and drains the hooks' spool folder (its data folder's).
     server = await startServer(await freePort(), env);
     cleanups.push(() => server.stop());
+    await addUser(env, e2eUsers.admin, 'admin');
+    await signIn(server.url, e2eUsers.admin, storageStates.inbox);
     const install = await runCli(['hooks', 'install'], env);
     expect(install.stderr).toBe('');
     expect(install.code).toBe(0);

@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig, openCcBridge, silentLogger } from '@cc-bridge/core';
 import { createTestDatabase, freePort } from '@cc-bridge/core/testing';
 import pg from 'pg';
 import { runLabelledContainer } from './support/docker';
-import { runDir, runId, serverEnv } from './support/env';
+import { e2eUsers, runDir, runId, serverEnv, storageStates } from './support/env';
 import { expect, instancesTable, open, rowOf, test } from './support/fixtures';
 import { startServer, type RunningServer } from './support/server';
+import { cookieHeader } from './support/sessions';
+import { addUser, signIn } from './support/users';
 
 // Two dashboard servers (server.ts, the built app) on one PostgreSQL database, each following the
 // Engine's events for the pages open on it. The label is this spec's own: the main server's
@@ -17,6 +20,8 @@ interface Servers {
   a: RunningServer;
   b: RunningServer;
   databaseUrl: string;
+  /** Server A's environment: the CLI run with it reaches the shared database. */
+  envA: Record<string, string>;
   sql: pg.Client;
   close(): Promise<void>;
 }
@@ -26,9 +31,12 @@ async function startTwoServers(): Promise<Servers> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL must name a PostgreSQL server (scripts/start-postgres.sh prints one)');
   const database = await createTestDatabase(adminUrl);
+  // Servers on one database sign session cookies with one configured secret (core's resolveAuthSecret).
+  const authSecret = randomBytes(32).toString('base64url');
   const env = (side: string): Record<string, string> => ({
     ...serverEnv,
     DATABASE_URL: database.url,
+    CC_BRIDGE_AUTH_SECRET: authSecret,
     CC_BRIDGE_CONTAINER_LABEL: label,
     // Each its own data folder (hook spool) and tmux server, as on two machines.
     CC_BRIDGE_DATA_DIR: join(runDir, `multi-${side}`),
@@ -50,6 +58,7 @@ async function startTwoServers(): Promise<Servers> {
     a,
     b,
     databaseUrl: database.url,
+    envA: env('a'),
     sql,
     async close() {
       await sql.end();
@@ -84,12 +93,17 @@ function expectRegisteredOnce(history: Awaited<ReturnType<typeof historyOfContai
 }
 
 let servers: Servers;
+/** The session made on A (beforeAll), for the pages of both servers. */
+const signedIn = { storageState: storageStates.multi };
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   servers = await startTwoServers();
+  // One admin in the shared registry, signed in on A only: every page below, B's too, uses that session.
+  await addUser(servers.envA, e2eUsers.admin, 'admin');
+  await signIn(servers.a.url, e2eUsers.admin, storageStates.multi);
 });
 
 test.afterAll(async () => {
@@ -105,9 +119,34 @@ test('two servers started together on one new database migrate it once', async (
   expect(applied.rowCount).toBeGreaterThan(0);
 });
 
+test('a session made by signing in on A is valid on B, and signing out on B ends it on A too', async ({ browser }) => {
+  const { a, b } = servers;
+  // The shared session, on B's pages and API.
+  const pageB = await browser.newPage(signedIn);
+  await open(pageB, `${b.url}/instances`);
+  await expect(pageB).toHaveURL(`${b.url}/instances`);
+  await expect(pageB.getByText(`${e2eUsers.admin.name} (admin)`)).toBeVisible();
+  const cookie = cookieHeader(storageStates.multi);
+  expect((await fetch(`${b.url}/api/instances`, { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(200);
+  await pageB.close();
+
+  // A second session of A's, ended on B: the session store is the shared database, not a server's memory.
+  const second = join(runDir, 'auth-multi-second.json');
+  await signIn(a.url, e2eUsers.admin, second);
+  const context = await browser.newContext({ storageState: second });
+  const page = await context.newPage();
+  await open(page, `${b.url}/instances`);
+  await page.getByRole('button', { name: 'Sign out', exact }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await fetch(`${a.url}/api/instances`, { headers: { Cookie: cookieHeader(second), 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(401);
+  await context.close();
+  // The first session is still valid on both.
+  for (const server of [a, b]) expect((await fetch(`${server.url}/api/instances`, { headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(200);
+});
+
 test('a labelled container both servers hear of is registered once, and a stop through A shows on B', async ({ browser }) => {
   const { a, b, sql } = servers;
-  const [pageA, pageB] = [await browser.newPage(), await browser.newPage()];
+  const [pageA, pageB] = [await browser.newPage(signedIn), await browser.newPage(signedIn)];
   // An open list page subscribes its server to the Engine's events.
   await open(pageA, `${a.url}/instances`);
   await open(pageB, `${b.url}/instances`);
@@ -139,7 +178,7 @@ test('a labelled container both servers hear of is registered once, and a stop t
 
 test('Discover now clicked on both servers at once registers each new container once', async ({ browser }) => {
   const { a, b, sql } = servers;
-  const [pageA, pageB] = [await browser.newPage(), await browser.newPage()];
+  const [pageA, pageB] = [await browser.newPage(signedIn), await browser.newPage(signedIn)];
   await open(pageA, `${a.url}/instances`);
   await open(pageB, `${b.url}/instances`);
   const names = [1, 2, 3].map((index) => `multi-d${String(index)}-${runId.slice(-6)}`);
@@ -160,7 +199,7 @@ test('Discover now clicked on both servers at once registers each new container 
 
 test('a change written by a third process is pushed to the pages of both servers', async ({ browser }) => {
   const { a, b, databaseUrl } = servers;
-  const [pageA, pageB] = [await browser.newPage(), await browser.newPage()];
+  const [pageA, pageB] = [await browser.newPage(signedIn), await browser.newPage(signedIn)];
   await open(pageA, `${a.url}/instances`);
   await open(pageB, `${b.url}/instances`);
   await expect(instancesTable(pageB)).toBeVisible();

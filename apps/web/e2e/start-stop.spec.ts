@@ -1,6 +1,6 @@
 import { getTestDockerClient } from '@cc-bridge/core/testing';
 import { containerState } from './support/docker';
-import { agentImage } from './support/env';
+import { agentImage, e2eUsers } from './support/env';
 import { expect, fakeContainerId, open, openInstances, rowOf, test, toast } from './support/fixtures';
 import { hasTmuxSession } from './support/tmux';
 
@@ -41,7 +41,8 @@ test('Stop and Start on the detail page', async ({ page, uid, registry }) => {
   expect(await hasTmuxSession(name)).toBe(false);
   await page.getByRole('button', { name: 'Start', exact }).click();
   await expect(liveStatus).toContainText('running');
-  await expect(page.getByRole('list', { name: 'Events' })).toContainText('web');
+  // The actions act as the signed-in user.
+  await expect(page.getByRole('list', { name: 'Events' })).toContainText(`by user:${e2eUsers.admin.name}`);
 });
 
 test('starting everything a filter matches confirms the list, then reports each result, one failure with its reason', async ({ page, uid, registry }) => {

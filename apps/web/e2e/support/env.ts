@@ -88,11 +88,7 @@ export const relayedServerEnv: Record<string, string> = {
 };
 
 /** The users global-setup.ts adds (with the CLI) and signs in; the main server has all three roles. */
-export const e2eUsers = {
-  admin: { name: 'e2e-admin', password: 'e2e admin password' },
-  operator: { name: 'e2e-operator', password: 'e2e operator password' },
-  viewer: { name: 'e2e-viewer', password: 'e2e viewer password' },
-} as const;
+export { e2eUsers } from './users';
 
 /**
  * Signed-in browser states (Playwright storageState files) global-setup.ts writes. Cookies do not
@@ -104,4 +100,8 @@ export const storageStates = {
   viewer: join(runDir, 'auth-viewer.json'),
   noDocker: join(runDir, 'auth-no-docker.json'),
   relayed: join(runDir, 'auth-relayed.json'),
+  /** inbox.spec.ts's own server (its beforeAll signs in). */
+  inbox: join(runDir, 'auth-inbox.json'),
+  /** multi-server.spec.ts's pair: made on server A, used on both. */
+  multi: join(runDir, 'auth-multi.json'),
 };

@@ -55,8 +55,3 @@ export function errorResponse(error: SerializedError): Response {
   const body: ApiErrorBody = { error };
   return new Response(JSON.stringify(body), { status: httpStatusOf[error.code], headers: jsonHeaders });
 }
-
-/** A refusal that is not core's: `{ error: { code, message } }` with `status` (the REST API's 401 and 403). */
-export function refusalResponse(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: jsonHeaders });
-}

@@ -1,6 +1,6 @@
 import { CcBridgeError, parseInput, type InstanceManager } from '@cc-bridge/core';
 import type { z } from 'zod';
-import { refusalResponse, respondWith } from './api-response';
+import { errorResponse, respondWith } from './api-response';
 import type { Operation } from './api-v1-operations';
 import { authorize, type Principal } from './auth/authorize';
 import { getBridge } from './bridge';
@@ -31,7 +31,7 @@ export function routeOf<Body extends z.ZodType>(
   return async (request, context) => {
     const authorization = await authorize(request.headers, operation.role);
     if (!authorization.ok) {
-      return refusalResponse(authorization.status, authorization.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', authorization.reason);
+      return errorResponse({ code: authorization.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: authorization.reason });
     }
     return respondWith(async () => {
       // Next.js gives routes without a dynamic segment no params.

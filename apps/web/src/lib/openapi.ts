@@ -13,7 +13,7 @@ export const apiV1Prefix = '/api/v1';
 const errorBody = z
   .object({
     error: z.object({
-      code: z.enum([...errorCodes, 'UNAUTHORIZED', 'FORBIDDEN']),
+      code: z.enum(errorCodes),
       message: z.string(),
       fieldErrors: z.record(z.string(), z.array(z.string())).optional().describe('INVALID_INPUT: messages by field path, e.g. `fields.name`'),
     }),
@@ -55,7 +55,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
       responses: {
         [operation.successStatus]: { description: operation.returns, content: { 'application/json': { schema: z.object({}).loose() } } },
         400: errorResponse('INVALID_INPUT: the body or query is not valid (fieldErrors name the fields); nothing changed'),
-        401: errorResponse('UNAUTHORIZED: no valid session or bearer token'),
+        401: errorResponse('UNAUTHENTICATED: no valid session or bearer token'),
         403: errorResponse(`FORBIDDEN: the caller's role is weaker than ${operation.role}`),
         ...(hasName ? { 404: errorResponse('NOT_FOUND: no instance has this name') } : {}),
         ...(acts ? { 409: errorResponse('CONFLICT (a stale version), NAME_TAKEN, NOT_RUNNING, NOT_WAITING…') } : {}),

@@ -114,11 +114,14 @@ export class DiscoveryApply {
           return { update, hasFields, from };
         });
         // One statement for all of them; a record deleted since the plan was read is not among
-        // those written, and that fails nothing else.
+        // those written, and that fails nothing else. Compare-and-set on the status read, as a
+        // status refresh writes: another server's live follower (which does not take discovery's
+        // lock) may have written this very transition meanwhile, and it is written once.
         const written = await updateInstances(
           tx,
           updates.map(({ update, hasFields, from }) => ({
             id: update.entry.id,
+            ifStatus: update.entry.status,
             set: { ...update.fields, ...update.observed, status: update.status, ...(hasFields || from !== update.status ? { updatedAt: now } : {}) },
             bumpVersion: hasFields,
           })),

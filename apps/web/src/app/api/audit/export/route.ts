@@ -3,6 +3,7 @@ import { maxAuditPage, serializeError, type AuditEntry, type AuditPage } from '@
 import { stringify } from 'csv-stringify';
 import { loadAuditParams, toAuditQuery } from '@/lib/audit-params';
 import { errorResponse } from '@/lib/api-response';
+import { withRole } from '@/lib/auth/route-guard';
 import { getBridge } from '@/lib/bridge';
 
 const columns = ['id', 'at', 'actor', 'origin', 'action', 'target', 'instanceId', 'changes', 'detail', 'message'] as const;
@@ -16,9 +17,9 @@ function csvRecord(entry: AuditEntry): string[] {
 /**
  * GET /api/audit/export — every entry the /audit filters in the query string match (not just one
  * page), newest first, as CSV (RFC 4180 quoting by csv-stringify), read from core a page of
- * `maxAuditPage` at a time and streamed.
+ * `maxAuditPage` at a time and streamed. Needs a viewer's session or token, as /audit does.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withRole('viewer', async (request) => {
   const params = loadAuditParams(request.url);
   const query = toAuditQuery({ ...params, before: null }, new Date());
   const read = async (before: number | undefined): Promise<AuditPage> =>
@@ -52,4 +53,4 @@ export async function GET(request: Request): Promise<Response> {
       'Cache-Control': 'no-store',
     },
   });
-}
+});
