@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { headers } from 'next/headers';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { roleAllows } from '@cc-bridge/core/auth/roles';
 import { authorize } from '@/lib/auth/authorize';
 import { SignedInProvider, type SignedIn } from '@/lib/auth/principal-context';
 import { InboxLink } from './_components/inbox-watch';
@@ -52,6 +53,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/audit" className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
                   Audit
                 </Link>
+                {roleAllows(signedIn.role, 'admin') ? (
+                  <Link href="/settings/users" className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
+                    Users
+                  </Link>
+                ) : null}
               </nav>
               <LiveStatus className="ml-auto" />
               <SignOutButton />
