@@ -212,16 +212,23 @@ describe('the Docker Runtime on a real Docker Engine', () => {
     expect(finished).toBe(`whole\n${line}\n`);
     expect(followed.items.at(-1)).toEqual({ text: `${line}\n`, current: '' });
 
-    // A short last line the Engine's follow never carried at all.
+    // A short last line the Engine's follow may not carry at all: the copier holds it until the
+    // container's output closes, and the followed log can end before that last part reaches it.
+    // Whether the stream shows it as the current line first is a race; either way it is counted
+    // finished exactly once, when the log ends.
     const short = await containerRecord('last-words', { command: ['sh', '-c', 'trap "exit 0" TERM; echo whole; printf "no newline"; sleep 3600 & wait'] });
     const tail = collect(await runtime.followOutput(short, { signal: new AbortController().signal, lines: 5 }));
     await waitFor(() => Promise.resolve(tail.items.length), (count) => count > 0);
     await runtime.stop(short);
     await tail.done;
-    expect(tail.items).toEqual([
-      { text: 'whole\n', current: '' },
-      { text: 'no newline\n', current: '' },
-    ]);
+    expect(tail.items[0]).toEqual({ text: 'whole\n', current: '' });
+    expect(tail.items.at(-1)).toEqual({ text: 'no newline\n', current: '' });
+    expect(tail.items.map((update) => update.text).join('')).toBe('whole\nno newline\n');
+    // Between them, at most the line as far as it was written, shown as current.
+    for (const update of tail.items.slice(1, -1)) {
+      expect(update.text).toBe('');
+      expect('no newline'.startsWith(update.current)).toBe(true);
+    }
   });
 
   it('types into a TTY container with Enter as a carriage return', async () => {
