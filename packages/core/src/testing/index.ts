@@ -17,3 +17,4 @@ export { createTestDatabase, openTestBridge, testBackends, type TestBackend, typ
 export { testInstance } from './instances.ts';
 export { prepareClaudeHome, startScriptedAnthropicApi, type ReceivedRequest, type ScriptedAnthropicApi, type ScriptedReply, type ScriptedUsage } from './anthropic-api.ts';
 export { createClaudeAgentWorld, waitUntil, type ClaudeAgentWorld } from './claude-agents.ts';
+export { caught } from './errors.ts';

@@ -3,18 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actingAs } from '../../src/audit/caller.ts';
 import type { AuthService } from '../../src/auth/service.ts';
-import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
-import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
-
-async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCcBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { caught, createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 function bearer(token: string): Headers {
   return new Headers({ authorization: `Bearer ${token}` });

@@ -3,18 +3,7 @@
 // DATABASE_BUSY, and nothing from the database reaches anyone as an unexpected error.
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
-import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
-
-async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCcBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { caught, createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 /**
  * Another connection to the bridge's database, as another process would have: the owner's socket

@@ -1,20 +1,10 @@
 import { execFile as execFileCallback } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCcBridgeError, type CcBridgeError } from '../../src/errors.ts';
-import { createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
+import { isCcBridgeError } from '../../src/errors.ts';
+import { caught, createTestTmux, disposeAll, openTestBridge, testBackends, type TestBridge, type TestTmux } from '../../src/testing/index.ts';
 
 const execFile = promisify(execFileCallback);
-
-async function caught(promise: Promise<unknown>): Promise<CcBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCcBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(testBackends())('the registry on the %s database', (backend) => {
   let tmux: TestTmux;
