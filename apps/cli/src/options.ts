@@ -54,6 +54,20 @@ export function parseWholeNumber(text: string): number {
   return Number(text.trim());
 }
 
+/**
+ * A parser for a whole-number flag that must be at least `min` (and at most `max`): a value out of
+ * range is a usage error (exit 2) said at once, like a malformed one.
+ */
+export function wholeNumberBetween(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  return (text) => {
+    const value = parseWholeNumber(text);
+    if (value < min || value > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `must be at least ${min}` : `must be between ${min} and ${max}`);
+    }
+    return value;
+  };
+}
+
 /** `--older-than 7d`: a malformed duration is a usage error, explained by core. */
 export function parseDurationFlag(text: string): number {
   try {

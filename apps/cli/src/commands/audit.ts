@@ -2,7 +2,7 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import { type GlobalFlags, withBridge } from '../bridge.ts';
 import { auditEntryToJson, formatAuditTable, toJsonDocument } from '../format.ts';
 import type { Io } from '../io.ts';
-import { parseDurationFlag, parseWholeNumber } from '../options.ts';
+import { parseDurationFlag, wholeNumberBetween } from '../options.ts';
 
 /** `cc-bridge audit`: the audit log, newest first, filtered as the dashboard's /audit filters it. */
 export function registerAuditCommand(program: Command<[], GlobalFlags>, io: Io): void {
@@ -13,7 +13,7 @@ export function registerAuditCommand(program: Command<[], GlobalFlags>, io: Io):
     .option('--actor <actor>', 'only actors containing this text, any case (user:alice, cli:bob, discovery, retention)')
     .option('--action <action>', 'only this action (create, update, delete, start, stop, send, answer, prune-events, …)')
     .option('--since <duration>', 'only the last 30s, 15m, 12h, 7d, 2w …', parseDurationFlag)
-    .addOption(new Option('--limit <n>', 'at most this many entries').argParser(parseWholeNumber).default(100))
+    .addOption(new Option('--limit <n>', 'at most this many entries').argParser(wholeNumberBetween(1)).default(100))
     .option('--json', 'print one JSON document on stdout')
     .action(async (options, command) => {
       await withBridge(command.optsWithGlobals(), { skipStartup: true }, async ({ manager }) => {

@@ -2,7 +2,7 @@ import { answerChoices, defaultOutputLines, maxOutputLines } from '@cc-bridge/co
 import { Argument, type Command } from '@commander-js/extra-typings';
 import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
 import { CliError, ExitStatus, type Io } from '../io.ts';
-import { parseWholeNumber } from '../options.ts';
+import { wholeNumberBetween } from '../options.ts';
 
 type InstancesCommand = Command<[], GlobalFlags>;
 
@@ -33,7 +33,7 @@ export function registerInstanceIoCommands(instances: InstancesCommand, io: Io):
     .command('logs')
     .description("print what an instance printed last: its tmux pane and scroll-back, or its container's log")
     .argument('<name>', 'the instance name')
-    .option('--lines <n>', `how many lines, counted from the end (1-${maxOutputLines}, default ${defaultOutputLines})`, parseWholeNumber)
+    .option('--lines <n>', `how many lines, counted from the end (1-${maxOutputLines}, default ${defaultOutputLines})`, wholeNumberBetween(1, maxOutputLines))
     .option('--color', "keep the terminal's colour escape sequences (default: plain text)")
     .option('--follow', 'then keep printing new output, until Ctrl-C or the instance stops')
     .action(async (name, options, command) => {

@@ -34,6 +34,7 @@ import {
   parseClearFlag,
   parseDurationFlag,
   parseWholeNumber,
+  wholeNumberBetween,
   type UpdateFlags,
 } from '../options.ts';
 
@@ -208,7 +209,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
   for (const { kind, description } of runtimeActions) {
     addListFilters(instances.command(kind).description(description).argument('[names...]', 'the instance names (or use the filters)'))
       .option('--all', 'every record in the registry')
-      .option('--concurrency <n>', 'act on at most this many at once (1-32, default 4)', parseWholeNumber)
+      .option('--concurrency <n>', 'act on at most this many at once (1-32, default 4)', wholeNumberBetween(1, 32))
       .option(...jsonFlag)
       .action(async (names, options, command) => {
         const target = actionTarget(command, kind, names, options);
@@ -278,13 +279,16 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       const isConfirmed = options.yes === true;
       const removeRuntime = options.removeRuntime === true;
       const [name] = names;
-      if (!isConfirmed && !io.isInteractive) {
-        usageError(command, `not deleting ${names.join(', ')} without confirmation: pass --yes (stdin is not a terminal to ask on)`);
-      }
       await open(command, async ({ manager }) => {
+        // A name that is not in the registry is said before any confirmation is asked for.
+        const found = isConfirmed ? [] : await Promise.all(names.map((each) => manager.getInstanceOrThrow(each)));
+        if (!isConfirmed && !io.isInteractive) {
+          usageError(command, `not deleting ${names.join(', ')} without confirmation: pass --yes (stdin is not a terminal to ask on)`);
+        }
         if (names.length === 1 && name !== undefined) {
-          if (!isConfirmed) {
-            const instance = await manager.getInstanceOrThrow(name);
+          // Found unless --yes skipped asking.
+          const [instance] = found;
+          if (instance !== undefined) {
             const runtime = typeSpecs[instance.type].removeRuntimePhrase;
             const question = `Delete ${instance.type} instance ${name}${removeRuntime ? ` and ${runtime}` : ''}? [y/N] `;
             if (!(await io.confirm(question))) throw new CliError(`${name} not deleted: not confirmed`);

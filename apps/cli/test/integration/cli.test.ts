@@ -176,6 +176,9 @@ describe('cc-bridge instances', () => {
       [['instances', 'cleanup', '--older-than', '7'], /unit is missing/],
       [['instances', 'update', 'api'], /nothing to change/],
       [['instances', 'frobnicate'], /unknown command 'frobnicate'/],
+      [['instances', 'logs', 'api', '--lines', '0'], /'--lines <n>' argument '0' is invalid\. must be between 1 and 10000/],
+      [['instances', 'stop', '--all', '--concurrency', '0'], /'--concurrency <n>' argument '0' is invalid\. must be between 1 and 32/],
+      [['audit', '--limit', '0'], /'--limit <n>' argument '0' is invalid\. must be at least 1/],
     ];
     for (const [args, message] of cases) {
       const result = await sandbox.run(args);
@@ -192,6 +195,15 @@ describe('cc-bridge instances', () => {
     const result = await sandbox.run(['instances', 'delete', 'keep']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/pass --yes/);
+    expect(await listNames(sandbox)).toEqual(['keep']);
+  });
+
+  it('says a name is not in the registry before it asks to confirm deleting it', async () => {
+    const sandbox = await createSandbox();
+    expect((await sandbox.run(['instances', 'create', 'keep'])).code).toBe(0);
+    const result = await sandbox.run(['instances', 'delete', 'keep', 'nope']);
+    expect(result.code).toBe(1);
+    expect(stderrLines(result)).toEqual(['cc-bridge: No instance named "nope"']);
     expect(await listNames(sandbox)).toEqual(['keep']);
   });
 

@@ -51,8 +51,8 @@ describe('cc-bridge instances logs', () => {
     expect(coloured.stdout.endsWith('\u001b[0m\n')).toBe(true);
 
     const tooMany = await sandbox.run(['instances', 'logs', 'printer', '--lines', '10001']);
-    expect(tooMany).toMatchObject({ code: 1, stdout: '' });
-    expect(tooMany.stderr).toContain('lines must be at most 10000');
+    expect(tooMany).toMatchObject({ code: 2, stdout: '' });
+    expect(tooMany.stderr).toContain("'--lines <n>' argument '10001' is invalid. must be between 1 and 10000");
   });
 
   it('--follow prints a line printed later, and exits 0 on Ctrl-C (SIGINT)', async () => {
