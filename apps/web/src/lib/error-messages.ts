@@ -13,7 +13,7 @@ const titles: Record<ErrorCode, string> = {
   CONFLICT: 'Someone changed this instance since you opened it',
   DOCKER_UNAVAILABLE: 'The Docker Engine is not reachable',
   DOCKER_ERROR: 'Docker refused the request',
-  TMUX_ERROR: 'tmux refused the request',
+  TMUX_ERROR: 'tmux could not do it',
   DATABASE_BUSY: 'The registry is busy',
   DATABASE_ERROR: 'The registry database failed',
   CONFIG_INVALID: 'The cc-bridge configuration is invalid',

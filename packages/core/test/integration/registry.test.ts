@@ -214,15 +214,30 @@ describe('starting a tmux instance whose command does not keep running', () => {
   });
   afterAll(() => disposeAll(bridge, tmux));
 
-  it('is a TMUX_ERROR that names the command, and writes no record', async () => {
+  it('is a TMUX_ERROR that says the command was not found, and writes no record', async () => {
     const error = await caught(bridge.manager.createInstance({ name: 'nothing-there' }, { start: true }));
     expect(error.code).toBe('TMUX_ERROR');
     expect(error.message).toBe(
-      'The tmux session nothing-there ended as soon as it started: its command (cc-bridge-no-such-program --flag) exited or was not found. ' +
-        'Set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
+      'The tmux session nothing-there ended as soon as it started: its command cc-bridge-no-such-program was not found on the PATH. ' +
+        'Install it, or set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to the program to run.',
     );
     expect(await bridge.manager.getInstance('nothing-there')).toBeNull();
     expect(await bridge.manager.listEvents('nothing-there')).toEqual([]);
+  });
+
+  it('says a command that was found but exited at once, and where to run it to see why', async () => {
+    const exits = await openTestBridge({ tmuxSocket: tmux.socket, docker: false, env: { CC_BRIDGE_TMUX_COMMAND: 'false' } });
+    try {
+      const error = await caught(exits.manager.createInstance({ name: 'exits-at-once', cwd: '/tmp' }, { start: true }));
+      expect(error.code).toBe('TMUX_ERROR');
+      expect(error.message).toBe(
+        'The tmux session exits-at-once ended as soon as it started: its command (false) exited at once. ' +
+          'Run it in a terminal in /tmp to see why, or set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
+      );
+      expect(await exits.manager.getInstance('exits-at-once')).toBeNull();
+    } finally {
+      await disposeAll(exits);
+    }
   });
 });
 

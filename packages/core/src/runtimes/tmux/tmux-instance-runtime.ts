@@ -1,5 +1,6 @@
 import { instanceEnvVar } from '../../activity/hook-report.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
+import which from 'which';
 
 import { CcBridgeError } from '../../errors.ts';
 import type { Instance, InstanceStatus } from '../../instance.ts';
@@ -45,6 +46,21 @@ function sessionOf(instance: Instance): string {
  * command through a shell. Each poll is one bounded tmux command; any number of followers can read
  * the same pane, and nothing is left behind on the server when a follower goes away.
  */
+
+/**
+ * Why a session's command ended at once, for the start's error: not found on the PATH (this
+ * process's PATH, which a tmux server started from the same environment shares), with how to
+ * install Claude Code when it is `claude`; else it exited, and running it by hand shows why.
+ */
+async function whyCommandEnded(command: readonly string[], cwd: string | null): Promise<string> {
+  const [program = ''] = command;
+  const setting = 'set [tmux] command (or CC_BRIDGE_TMUX_COMMAND)';
+  if ((await which(program, { nothrow: true })) === null) {
+    const install = program === 'claude' ? 'Install Claude Code (npm install -g @anthropic-ai/claude-code), or ' : 'Install it, or ';
+    return `its command ${program} was not found on the PATH. ${install}${setting} to the program to run.`;
+  }
+  return `its command (${command.join(' ')}) exited at once. Run it in a terminal${cwd === null ? '' : ` in ${cwd}`} to see why, or ${setting} to a program that keeps running.`;
+}
 export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstanceRuntimeOptions): Runtime {
   const startGraceMs = options.startGraceMs ?? 300;
   const followIntervalMs = options.followIntervalMs ?? 250;
@@ -68,11 +84,7 @@ export function createTmuxInstanceRuntime(tmux: TmuxRuntime, options: TmuxInstan
       await sleep(startGraceMs);
       const session = await tmux.getSession(name);
       if (session) return session;
-      throw new CcBridgeError(
-        'TMUX_ERROR',
-        `The tmux session ${name} ended as soon as it started: its command (${command.join(' ')}) exited or was not found. ` +
-          'Set [tmux] command (or CC_BRIDGE_TMUX_COMMAND) to a program that keeps running.',
-      );
+      throw new CcBridgeError('TMUX_ERROR', `The tmux session ${name} ended as soon as it started: ${await whyCommandEnded(command, cwd)}`);
     } catch (error) {
       await tmux.killSession(name).catch((killError: unknown) =>
         logger.error(`the tmux session ${name} was started but could not be removed after the start failed; remove it by hand`, {
