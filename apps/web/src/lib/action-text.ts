@@ -1,4 +1,4 @@
-import type { BulkResult } from '@cc-bridge/core';
+import type { BulkResult, InstanceStatus } from '@cc-bridge/core';
 import { errorSentence } from './error-messages';
 
 export type InstanceActionKind = 'start' | 'stop' | 'restart';
@@ -8,6 +8,18 @@ export const actionWords: Record<InstanceActionKind, { label: string; running: s
   stop: { label: 'Stop', running: 'Stopping', done: 'stopped' },
   restart: { label: 'Restart', running: 'Restarting', done: 'restarted' },
 };
+
+/**
+ * The actions a table row offers for a record's status: Start for one that is not running, Stop
+ * and Restart for one that is, all three when the runtime could not be asked (`unknown`) or the
+ * record is in `error`, so a stale status never hides the action that is needed. The server takes
+ * any action on any record; this only keeps the row short.
+ */
+export function rowActionsFor(status: InstanceStatus): InstanceActionKind[] {
+  if (status === 'running') return ['stop', 'restart'];
+  if (status === 'created' || status === 'stopped') return ['start'];
+  return ['start', 'stop', 'restart'];
+}
 
 export function instancesNoun(count: number): string {
   return `${count} ${count === 1 ? 'instance' : 'instances'}`;

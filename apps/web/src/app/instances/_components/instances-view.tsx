@@ -12,7 +12,7 @@ import type { Instance } from '@/lib/core-schemas';
 import { errorSentence, toSerializedError } from '@/lib/error-messages';
 import { defaultListParams, instanceListParsers, pageSize, type InstanceListParams } from '@/lib/list-params';
 import { listShortcutFor, listShortcuts, movedRowIndex } from '@/lib/list-shortcuts';
-import { actionWords, describeResult, instancesNoun, type InstanceActionKind } from '@/lib/action-text';
+import { actionWords, describeResult, instancesNoun, rowActionsFor, type InstanceActionKind } from '@/lib/action-text';
 import {
   useCleanupStopped,
   useDeleteInstances,
@@ -330,7 +330,7 @@ export function InstancesView() {
       if (!canOperate) return null;
       return (
         <>
-          {(['start', 'stop', 'restart'] as const).map((kind) => (
+          {rowActionsFor(row.status).map((kind) => (
             <Button key={kind} size="sm" variant="ghost" onClick={() => runRowAction(kind, row.name)}>
               {actionWords[kind].label}
             </Button>
@@ -344,6 +344,7 @@ export function InstancesView() {
           <Button
             size="sm"
             variant="ghost"
+            aria-label="Refresh status"
             onClick={() =>
               refreshOneMutate(row.name, {
                 onSuccess: (result) =>
@@ -356,7 +357,7 @@ export function InstancesView() {
               })
             }
           >
-            Refresh status
+            Refresh
           </Button>
         </>
       );
