@@ -11,6 +11,7 @@ pnpm install --frozen-lockfile --reporter=append-only >/dev/null
 tsx=apps/web/node_modules/.bin/tsx
 (cd apps/web && "../../$tsx" server.ts --check --hostname "${HOST:-127.0.0.1}" --port "${PORT:-3000}")
 export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
+echo 'cc-bridge: building the dashboard (about a minute the first time, seconds when nothing changed)…' >&2
 pnpm exec turbo run build --filter=@cc-bridge/web --output-logs=errors-only
 # server.ts refuses any address but loopback until sign-in exists, and says why.
 cd apps/web

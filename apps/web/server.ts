@@ -106,7 +106,9 @@ server.listen(port, hostname, () => {
     server.close();
     fail(refusal(`${hostname} (${address})`, bound));
   }
-  process.stderr.write(`» cc-bridge dashboard on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}\n`);
+  const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}`;
+  process.stderr.write(`» cc-bridge dashboard on ${url}\n`);
+  if (!isSignInConfigured) process.stderr.write(`» no users yet: open ${url}/setup to create the first admin\n`);
 });
 
 type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
@@ -126,6 +128,7 @@ function socketHandler(create: (config: Config, bridge: typeof sharedBridge) => 
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    process.stderr.write(`» cc-bridge dashboard stopping (${signal})\n`);
     server.close();
     void app.close().finally(() => process.exit(0));
   });

@@ -13,8 +13,8 @@ export default function SetupPage() {
     <div className="mx-auto max-w-sm space-y-6 py-16">
       <h1 className="text-2xl font-semibold">Set up cc-bridge</h1>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        Nobody can sign in yet. Choose the name and password of the first admin: they can add more users with{' '}
-        <code>cc-bridge users add</code>. The dashboard answers on this machine only until then.
+        Nobody can sign in yet. Choose the name and password of the first admin: they add more users on the Users page
+        (or with <code>cc-bridge users add</code>). The dashboard answers on this machine only until then.
       </p>
       <CredentialsForm mode="setup" />
     </div>
