@@ -61,6 +61,13 @@ test.describe('an admin on /settings/users', () => {
     await dialog(page).getByRole('button', { name: 'Remove' }).click();
     await expect(users.getByRole('row').filter({ hasText: name })).toHaveCount(0);
     await api.dispose();
+
+    // Each change is audited as the admin, from the browser's address.
+    await open(page, `/audit?action=user-add`);
+    const added = page.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: `user:${name}` });
+    await expect(added).toHaveCount(1);
+    await expect(added).toContainText('user:e2e-admin');
+    await expect(added).toContainText('127.0.0.1');
   });
 });
 

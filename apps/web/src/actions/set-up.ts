@@ -1,6 +1,5 @@
 'use server';
 
-import { actingAs } from '@cc-bridge/core';
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getBridge } from '@/lib/bridge';
@@ -14,7 +13,7 @@ import { defineAction } from './safe-action';
  */
 export const setUpAction = defineAction('anyone', z.strictObject({ username: z.string().max(64), password: z.string().max(256) }), async ({ username, password }) => {
   // The audit log's user-add names the person setting up by the address they came from.
-  const auth = actingAs(await (await getBridge()).auth(), await requestActor(null));
+  const auth = (await (await getBridge()).auth()).as(await requestActor(null));
   const user = await auth.addFirstAdmin({ name: username, password });
   const result = await auth.signIn({ username: user.name, password }, await headers());
   if (result.ok) await applyAuthCookies(result.headers);

@@ -1,6 +1,6 @@
 'use server';
 
-import { actingAs, CcBridgeError, roles, type AuthService, type Principal } from '@cc-bridge/core';
+import { CcBridgeError, roles, type AuthService, type Principal } from '@cc-bridge/core';
 import { z } from 'zod';
 import { getBridge } from '@/lib/bridge';
 import { requestActor } from '@/lib/request-actor';
@@ -8,7 +8,7 @@ import { defineAction } from './safe-action';
 
 /** Core's AuthService acting as the caller, so the audit log names who changed users and tokens. */
 async function authAs(principal: Principal | null): Promise<AuthService> {
-  return actingAs(await (await getBridge()).auth(), await requestActor(principal));
+  return (await (await getBridge()).auth()).as(await requestActor(principal));
 }
 
 /** Adds a user (admin only); core answers INVALID_INPUT with field errors, or NAME_TAKEN. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAPIError } from 'better-auth/api';
 import { z } from 'zod';
-import { currentCaller, type Caller } from '../audit/caller.ts';
+import { actingAs, currentCaller, type Caller } from '../audit/caller.ts';
 import { recordAudit, type AuditInput } from '../audit/audit-log.ts';
 import { CcBridgeError } from '../errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -100,6 +100,16 @@ export class AuthService {
   #audit(entry: AuditInput, tx: Pick<PrismaClient, 'auditEntry'> = this.#prisma): Promise<void> {
     const who = currentCaller() ?? this.#caller;
     return recordAudit(tx as Parameters<typeof recordAudit>[0], { actor: who.actor, origin: who.origin, ...entry });
+  }
+
+  /**
+   * This service with every method run as `who`, as `CcBridge.as` gives the manager: what it writes
+   * to the audit log names that actor and origin. Use this rather than importing `actingAs`
+   * where core may be bundled twice (Next's server): the caller must reach this copy of core.
+   * INVALID_INPUT for a bad caller.
+   */
+  as(who: Caller): AuthService {
+    return actingAs(this, who);
   }
 
   /** How many users exist: zero means sign-in is not configured (loopback only, /setup). */
