@@ -108,7 +108,7 @@ export class AuthService {
    * where core may be bundled twice (Next's server): the caller must reach this copy of core.
    * INVALID_INPUT for a bad caller.
    */
-  as(who: Caller): AuthService {
+  as(who: Caller): this {
     return actingAs(this, who);
   }
 
