@@ -158,6 +158,14 @@ describe('cc-bridge instances', () => {
     expect(await listNames(sandbox)).toEqual([]);
   });
 
+  it('says once that a working directory does not exist, and writes nothing', async () => {
+    const sandbox = await createSandbox();
+    const result = await sandbox.run(['instances', 'create', 'api', '--cwd', '/nonexistent/src/api', '--start']);
+    expect(result.code).toBe(1);
+    expect(stderrLines(result)).toEqual(['cc-bridge: Working directory /nonexistent/src/api does not exist']);
+    expect(await listNames(sandbox)).toEqual([]);
+  });
+
   it('refuses a tmux instance with a container id, exit 1, and writes nothing', async () => {
     const sandbox = await createSandbox();
     const result = await sandbox.run(['instances', 'create', 'api', '--container-id', 'abcdef012345']);

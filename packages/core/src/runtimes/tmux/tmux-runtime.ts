@@ -316,6 +316,6 @@ async function assertDirectory(path: string): Promise<void> {
     },
   );
   if (!isDirectory) {
-    throw new CcBridgeError('INVALID_INPUT', `Working directory ${path} does not exist`, { fieldErrors: { cwd: ['Directory does not exist'] } });
+    throw new CcBridgeError('INVALID_INPUT', `Working directory ${path} does not exist`, { fieldErrors: { cwd: ['does not exist'] } });
   }
 }
