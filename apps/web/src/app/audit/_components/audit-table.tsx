@@ -37,7 +37,7 @@ export function AuditTable({ entries, label, showTarget = true }: { entries: rea
                 </td>
                 <td className={`${cell} font-mono text-xs`}>{entry.actor}</td>
                 <td className={`${cell} font-mono text-xs`}>{entry.origin ?? '—'}</td>
-                <td className={cell}>{entry.action}</td>
+                <td className={`${cell} whitespace-nowrap`}>{entry.action}</td>
                 {showTarget ? (
                   <td className={cell}>
                     {entry.instanceId ? (
@@ -57,7 +57,7 @@ export function AuditTable({ entries, label, showTarget = true }: { entries: rea
                       ))}
                     </ul>
                   )}
-                  {entry.message ? <p className="mt-1 font-sans text-zinc-600 dark:text-zinc-400">{entry.message}</p> : null}
+                  {entry.message ? <p className="mt-1 font-sans break-normal text-zinc-600 dark:text-zinc-400">{entry.message}</p> : null}
                 </td>
               </tr>
             );
