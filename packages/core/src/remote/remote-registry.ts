@@ -17,7 +17,7 @@ import { bulkConcurrency, bulkOperation, bulkTarget, defaultBulkConcurrency, typ
 import type { InputSent, SendOptions } from '../registry/io.ts';
 import type { ActorOption, CreateOptions, DeleteOptions, DeleteResult, DiscoveryReport, StatusResult, UpdateOptions } from '../reports.ts';
 import { parseInput } from '../validation.ts';
-import { deleteResultFromJson, detailFromJson, eventFromJson, instanceFromJson, statusFromJson, type Json, type RemoteInstanceDetail } from './json.ts';
+import { deleteResultFromJson, detailFromJson, eventFromJson, instanceFromJson, type Json, type RemoteInstanceDetail } from './json.ts';
 
 /**
  * The operations of `InstanceManager` a team server's REST API (/api/v1) serves: what the CLI may
