@@ -69,6 +69,9 @@ export function registerInstanceIoCommands(instances: InstancesCommand, io: Io):
     .argument('<text>', 'the text, as one argument (put -- before a text that starts with -); - reads it from stdin')
     .option('--no-enter', 'type the text without pressing Enter')
     .action(async (name, text, options, command) => {
+      if (text === '-' && command.optsWithGlobals().tokenStdin === true) {
+        command.error('stdin carries the token (--token-stdin): give the text as an argument, or the token in CC_BRIDGE_TOKEN', { exitCode: 2, code: 'cc-bridge.usage' });
+      }
       const input = text === '-' ? withoutFinalNewline(await io.readInput()) : text;
       const sent = await openRegistry(command, ({ manager }) => manager.sendInput(name, input, { enter: options.enter }));
       io.err(`Typed ${sent.chars} character${sent.chars === 1 ? '' : 's'}${sent.enter ? ' and Enter' : ''} into ${name}.\n`);
