@@ -131,7 +131,7 @@ test.describe('cc-bridge --server', () => {
       expect(refused.stderr).toContain(`${args.filter((word) => word !== 'x').join(' ')} is not available with --server`);
     }
     const both = await runCli({ CC_BRIDGE_CONFIG: serverEnv.CC_BRIDGE_CONFIG ?? '' }, ['--server', server, '--token-stdin', 'instances', 'send', 'x', '-']);
-    expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('stdin carries the token (--token-stdin)') as unknown });
+    expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('stdin carries the token (--token-stdin)') });
     const clear = await runCli({ CC_BRIDGE_CONFIG: serverEnv.CC_BRIDGE_CONFIG ?? '', CC_BRIDGE_TOKEN: token }, ['--server', 'http://cc.example.test:3000', 'instances', 'list']);
     expect(clear.code).toBe(1);
     expect(clear.stderr).toContain('plain http to another host would send the token in clear');
