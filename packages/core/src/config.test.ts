@@ -138,4 +138,25 @@ describe('loadConfig', () => {
       expect(message).toContain(why);
     }
   });
+  it('reads a team server from [server] (url, token or token_file), CC_BRIDGE_SERVER/CC_BRIDGE_TOKEN over it, and the flags over both', () => {
+    expect(loadConfig({}, { HOME: home }).server).toEqual({ url: null, token: null });
+    const dir = mkdtempSync(join(tmpdir(), 'cc-bridge-server-'));
+    writeFileSync(join(dir, 'token'), 'ccb_file_token\n');
+    const withFile = join(dir, 'config.toml');
+    writeFileSync(withFile, '[server]\nurl = "https://cc.example.test"\ntoken_file = "token"\n');
+    expect(loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: withFile }).server).toEqual({ url: 'https://cc.example.test', token: 'ccb_file_token' });
+    const withToken = configFile('[server]\nurl = "http://127.0.0.1:3000"\ntoken = "ccb_config"\n');
+    const environment = { HOME: home, CC_BRIDGE_CONFIG: withToken, CC_BRIDGE_SERVER: 'http://127.0.0.1:4000', CC_BRIDGE_TOKEN: 'ccb_env' };
+    expect(loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: withToken }).server).toEqual({ url: 'http://127.0.0.1:3000', token: 'ccb_config' });
+    expect(loadConfig({}, environment).server).toEqual({ url: 'http://127.0.0.1:4000', token: 'ccb_env' });
+    expect(loadConfig({ serverUrl: 'http://127.0.0.1:5000', serverToken: 'ccb_stdin' }, environment).server).toEqual({ url: 'http://127.0.0.1:5000', token: 'ccb_stdin' });
+  });
+
+  it('refuses a bad [server]: not an http(s) URL, token and token_file both, a token file it cannot read', () => {
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[server]\nurl = "ftp://x"\n') }))).toContain('server.url: must be an http:// or https:// URL');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[server]\ntoken = "a"\ntoken_file = "b"\n') }))).toContain('give token or token_file, not both');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_CONFIG: configFile('[server]\ntoken_file = "missing"\n') }))).toMatch(/server\.token_file: cannot read .*missing/);
+    expect(failure(() => loadConfig({ serverUrl: 'localhost:3000' }, { HOME: home }))).toBe('--server must be an http:// or https:// URL');
+    expect(failure(() => loadConfig({}, { HOME: home, CC_BRIDGE_SERVER: 'nope' }))).toContain('CC_BRIDGE_SERVER');
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from './duration.ts';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
@@ -65,6 +65,10 @@ const fileSchema = z.strictObject({
     })
     .optional(),
   log_level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+  server: z
+    .strictObject({ url: httpUrl.optional(), token: z.string().min(1).optional(), token_file: z.string().min(1).optional() })
+    .refine((server) => server.token === undefined || server.token_file === undefined, { error: 'give token or token_file, not both' })
+    .optional(),
 });
 type FileConfig = z.infer<typeof fileSchema>;
 
@@ -96,6 +100,8 @@ const envSchema = z.object({
   CC_BRIDGE_ALLOWED_HOSTS: allowedHostsText.optional(),
   CC_BRIDGE_DASHBOARD_URL: httpUrl.optional(),
   CC_BRIDGE_AUTH_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  CC_BRIDGE_SERVER: httpUrl.optional(),
+  CC_BRIDGE_TOKEN: z.string().min(1).optional(),
   DOCKER_HOST: z.string().min(1).optional(),
   DATABASE_URL: databaseUrl.optional(),
   HOME: z.string().optional(),
@@ -179,6 +185,12 @@ export interface Config {
      */
     dashboardUrl: string;
   };
+  /**
+   * A team server the CLI works against instead of a database (`--server`, CC_BRIDGE_SERVER,
+   * `[server] url`); url null: the database. The token: `--token-stdin`, CC_BRIDGE_TOKEN,
+   * `[server] token`, or the first line of `[server] token_file` (relative to the config file).
+   */
+  server: { url: string | null; token: string | null };
   logLevel: LogLevel;
   /** The config file that was read, if any. */
   source: string | null;
@@ -194,6 +206,10 @@ export interface ConfigOverrides {
   skipDiscovery?: boolean;
   cleanupStopped?: boolean;
   logLevel?: LogLevel;
+  /** `--server URL`. */
+  serverUrl?: string;
+  /** A token read from stdin (`--token-stdin`): never a flag's value, which `ps` would show. */
+  serverToken?: string;
 }
 
 export const defaultImagePatterns = ['cc-bridge', 'claude-code'];
@@ -253,6 +269,21 @@ function retentionDuration(text: string | undefined, where: string): number | nu
   }
 }
 
+/** The first line of `[server] token_file` (a path relative to the config file); null without one. */
+function readTokenFile(tokenFile: string | undefined, configPath: string): string | null {
+  if (tokenFile === undefined) return null;
+  const path = resolve(/* turbopackIgnore: true */ dirname(configPath), tokenFile);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CcBridgeError('CONFIG_INVALID', `${configPath}: server.token_file: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const token = text.split(/\r?\n/)[0]?.trim() ?? '';
+  if (token === '') throw new CcBridgeError('CONFIG_INVALID', `${configPath}: server.token_file: ${path} is empty`);
+  return token;
+}
+
 /**
  * Resolves the configuration: overrides (CLI flags), then the environment, then the config file
  * (`overrides.configFile`, CC_BRIDGE_CONFIG, else ~/.config/cc-bridge/config.toml), then defaults.
@@ -273,6 +304,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
   if (file.database?.url !== undefined) {
     const url = databaseUrl.safeParse(file.database.url);
     if (!url.success) throw new CcBridgeError('CONFIG_INVALID', `${path}: database.url ${url.error.issues[0]?.message}`);
+  }
+  if (overrides.serverUrl !== undefined) {
+    const url = httpUrl.safeParse(overrides.serverUrl);
+    if (!url.success) throw new CcBridgeError('CONFIG_INVALID', `--server ${url.error.issues[0]?.message}`);
   }
   const dataHome = env.XDG_DATA_HOME ?? join(home, '.local', 'share');
   const dataDir = resolve(/* turbopackIgnore: true */ overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db'));
@@ -314,6 +349,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       command: file.notify?.command ?? null,
       on: file.notify?.on ?? defaultNotifyOn,
       dashboardUrl: (file.notify?.dashboard_url ?? env.CC_BRIDGE_DASHBOARD_URL ?? defaultDashboardUrl).replace(/\/+$/, ''),
+    },
+    server: {
+      url: overrides.serverUrl ?? env.CC_BRIDGE_SERVER ?? file.server?.url ?? null,
+      token: overrides.serverToken ?? env.CC_BRIDGE_TOKEN ?? file.server?.token ?? readTokenFile(file.server?.token_file, path),
     },
     logLevel: overrides.logLevel ?? env.CC_BRIDGE_LOG_LEVEL ?? file.log_level ?? 'warn',
     source: isFileRead ? path : null,

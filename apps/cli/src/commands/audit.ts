@@ -16,7 +16,7 @@ export function registerAuditCommand(program: Command<[], GlobalFlags>, io: Io):
     .addOption(new Option('--limit <n>', 'at most this many entries').argParser(wholeNumberBetween(1)).default(100))
     .option('--json', 'print one JSON document on stdout')
     .action(async (options, command) => {
-      await withBridge(command.optsWithGlobals(), { skipStartup: true }, async ({ manager }) => {
+      await withBridge(io, command, { skipStartup: true }, async ({ manager }) => {
         const page = await manager.listAudit({
           ...(options.instance ? { instance: options.instance } : {}),
           ...(options.actor ? { actor: options.actor } : {}),

@@ -30,7 +30,7 @@ export function registerImportCommand(program: Command<[], GlobalFlags>, io: Io)
       const path = resolve(file);
       const { parseLegacyRegistry } = await import('../open.ts');
       const legacy = parseLegacyRegistry(await readJsonFile(path));
-      await withBridge(command.optsWithGlobals(), { skipStartup: true }, async ({ manager }) => {
+      await withBridge(io, command, { skipStartup: true }, async ({ manager }) => {
         const imported = await manager.importInstances(legacy.records);
         const report = { imported: imported.imported, skipped: [...legacy.skipped, ...imported.skipped] };
         if (options.json === true) {

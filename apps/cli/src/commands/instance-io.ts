@@ -1,6 +1,6 @@
 import { answerChoices, defaultOutputLines, maxOutputLines } from '@cc-bridge/core/schemas';
 import { Argument, type Command } from '@commander-js/extra-typings';
-import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
+import { type CcBridge, type CommandRef, type GlobalFlags, type Registry, withBridge, withRegistry } from '../bridge.ts';
 import { CliError, ExitStatus, type Io } from '../io.ts';
 import { wholeNumberBetween } from '../options.ts';
 
@@ -21,13 +21,15 @@ function endColors(text: string): string {
 
 /**
  * `logs`, `send`, `answer` and `attach`: working inside an instance, all through core's manager
- * (`readOutput`, `followOutput`, `sendInput`, `answer`, `attachTerminal`). None of them holds the database
+ * (`readOutput`, `followOutput`, `sendInput`, `answer`, `attachTerminal`); `send` and `answer` also
+ * against a team server (`--server`). None of them holds the database
  * while it waits on the instance: the bridge is closed before a follow or an attached terminal
  * runs.
  */
 export function registerInstanceIoCommands(instances: InstancesCommand, io: Io): void {
-  const open = <T>(command: { optsWithGlobals(): GlobalFlags }, work: (bridge: CcBridge) => Promise<T>) =>
-    withBridge(command.optsWithGlobals(), { skipStartup: true }, work);
+  const open = <T>(command: CommandRef, work: (bridge: CcBridge) => Promise<T>) => withBridge(io, command, { skipStartup: true }, work);
+  // send and answer have their /api/v1 routes: they work with --server too.
+  const openRegistry = <T>(command: CommandRef, work: (registry: Registry) => Promise<T>) => withRegistry(io, command, { skipStartup: true }, work);
 
   instances
     .command('logs')
@@ -67,8 +69,11 @@ export function registerInstanceIoCommands(instances: InstancesCommand, io: Io):
     .argument('<text>', 'the text, as one argument (put -- before a text that starts with -); - reads it from stdin')
     .option('--no-enter', 'type the text without pressing Enter')
     .action(async (name, text, options, command) => {
+      if (text === '-' && command.optsWithGlobals().tokenStdin === true) {
+        command.error('stdin carries the token (--token-stdin): give the text as an argument, or the token in CC_BRIDGE_TOKEN', { exitCode: 2, code: 'cc-bridge.usage' });
+      }
       const input = text === '-' ? withoutFinalNewline(await io.readInput()) : text;
-      const sent = await open(command, ({ manager }) => manager.sendInput(name, input, { enter: options.enter }));
+      const sent = await openRegistry(command, ({ manager }) => manager.sendInput(name, input, { enter: options.enter }));
       io.err(`Typed ${sent.chars} character${sent.chars === 1 ? '' : 's'}${sent.enter ? ' and Enter' : ''} into ${name}.\n`);
     });
 
@@ -79,7 +84,7 @@ export function registerInstanceIoCommands(instances: InstancesCommand, io: Io):
     .addArgument(new Argument('<choice>', 'the answer').choices(answerChoices))
     .option('--message <text>', 'with no: typed as its next prompt once the prompt is gone (what to do instead)')
     .action(async (name, choice, options, command) => {
-      const answered = await open(command, ({ manager }) => manager.answer(name, choice, { message: options.message }));
+      const answered = await openRegistry(command, ({ manager }) => manager.answer(name, choice, { message: options.message }));
       const typed = answered.messageChars > 0 ? `, then typed the message (${answered.messageChars} characters)` : '';
       io.err(`Answered ${answered.choice} to ${name} (key ${answered.key}${answered.presses > 1 ? `, pressed ${answered.presses} times` : ''})${typed}.\n`);
     });

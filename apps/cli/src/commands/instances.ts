@@ -2,7 +2,7 @@ import type { BulkTarget, DiscoveryReport, RemovalReport } from '@cc-bridge/core
 import { type Instance, instanceTypes, typeSpecs } from '@cc-bridge/core/schemas';
 import { TranscriptUsageReader } from '@cc-bridge/core/transcript-usage';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type CcBridge, type GlobalFlags, withBridge } from '../bridge.ts';
+import { type CcBridge, type CommandRef, type GlobalFlags, type Registry, withBridge, withRegistry } from '../bridge.ts';
 import { printBulkResults } from '../bulk-output.ts';
 import {
   formatDeleted,
@@ -75,6 +75,9 @@ function printRemoval(io: Io, report: RemovalReport, what: string, isJson: boole
  * match, or with `--all` every record. None of these, or names with filters or `--all`, is a
  * usage error (nothing is opened).
  */
+/** Token use read from the transcript on this machine, for the commands that only run here. */
+const localTranscripts = { tokenUse: (instance: Instance) => new TranscriptUsageReader().read(instance.claudeTranscriptPath) };
+
 function actionTarget(command: ErrorReporter, verb: string, names: string[], flags: ListFilterFlags & { all?: true }): BulkTarget {
   const query = listFilterQuery(flags);
   const hasFilters = Object.keys(query).length > 0;
@@ -94,15 +97,17 @@ const runtimeActions = [
 ] as const;
 
 /** One record: as JSON, or as aligned fields; with its agent's token use from the transcript. */
-async function printInstance(io: Io, instance: Instance, isJson: boolean): Promise<void> {
-  const tokens = await new TranscriptUsageReader().read(instance.claudeTranscriptPath);
+async function printInstance(io: Io, registry: Pick<Registry, 'tokenUse'>, instance: Instance, isJson: boolean): Promise<void> {
+  const tokens = await registry.tokenUse(instance);
   io.out(isJson ? toJsonDocument(instanceToJson(instance, tokens)) : formatInstanceDetails(instance, io.now(), tokens));
 }
 
 export function registerInstanceCommands(program: RootCommand, io: Io): void {
   const instances = program.command('instances').description('list, create, change and remove instances');
-  const open = <T>(command: { optsWithGlobals(): GlobalFlags }, work: (bridge: CcBridge) => Promise<T>) =>
-    withBridge(command.optsWithGlobals(), { skipStartup: true }, work);
+  // Commands that need this machine's database or runtimes; with --server they are refused.
+  const open = <T>(command: CommandRef, work: (bridge: CcBridge) => Promise<T>) => withBridge(io, command, { skipStartup: true }, work);
+  // Commands the team server's /api/v1 serves too: local or remote, the same code and output.
+  const openRegistry = <T>(command: CommandRef, work: (registry: Registry) => Promise<T>) => withRegistry(io, command, { skipStartup: true }, work);
 
   const list = instances.command('list');
   list
@@ -117,24 +122,29 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
         ...(options.skipDiscovery === true ? { skipDiscovery: true } : {}),
         ...(options.cleanupStopped === true ? { cleanupStopped: true } : {}),
       };
-      await withBridge(command.optsWithGlobals(), { skipStartup: false, overrides }, async ({ manager, startup }) => {
-        // Core already logs discovery errors; a quiet run needs no line before the table.
-        if (startup.discovery !== null && !isJson && hasChanges(startup.discovery)) {
-          io.err(`${formatDiscoverySummary(startup.discovery)}\n`);
+      await withRegistry(io, command, { skipStartup: false, overrides }, async (registry) => {
+        // A team server runs discovery, refreshes statuses and applies hook reports itself.
+        const { local } = registry;
+        if (local === null && options.cleanupStopped === true) throw new CliError('--cleanup-stopped is not available with --server: the server applies [retention] itself');
+        if (local !== null) {
+          const { startup, manager } = local;
+          // Core already logs discovery errors; a quiet run needs no line before the table.
+          if (startup.discovery !== null && !isJson && hasChanges(startup.discovery)) {
+            io.err(`${formatDiscoverySummary(startup.discovery)}\n`);
+          }
+          if (startup.cleanup !== null && !isJson) io.err(`${formatRemovalSummary(startup.cleanup, 'stopped instance')}\n`);
+          // The stored status may be old (an import, a reboot): ask the runtimes, one call each.
+          if (options.skipDiscovery !== true) {
+            const refresh = await manager.refreshStatuses();
+            if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
+          }
+          // What the agents' hooks reported since anyone last looked (the activity column).
+          await manager.applyHookReports();
         }
-        if (startup.cleanup !== null && !isJson) io.err(`${formatRemovalSummary(startup.cleanup, 'stopped instance')}\n`);
-        // The stored status may be old (an import, a reboot): ask the runtimes, one call each.
-        if (options.skipDiscovery !== true) {
-          const refresh = await manager.refreshStatuses();
-          if (!isJson && refresh.changed.length > 0) io.err(`status: ${refresh.changed.length} changed since last seen\n`);
-        }
-        // What the agents' hooks reported since anyone last looked (the activity column).
-        await manager.applyHookReports();
-        const result = await manager.listInstances({ ...listFilterQuery(options), ...listSortQuery(options) });
+        const result = await registry.manager.listInstances({ ...listFilterQuery(options), ...listSortQuery(options) });
         if (isJson) {
-          const reader = new TranscriptUsageReader();
           const records = [];
-          for (const item of result.items) records.push(instanceToJson(item, await reader.read(item.claudeTranscriptPath)));
+          for (const item of result.items) records.push(instanceToJson(item, await registry.tokenUse(item)));
           io.out(toJsonDocument(records));
         }
         else if (result.items.length === 0) io.out(emptyListMessage(result.total));
@@ -161,9 +171,9 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .option('--start', 'also start the tmux session or the container')
     .option(...jsonFlag)
     .action(async (name, options, command) => {
-      await open(command, async ({ manager }) => {
-        const instance = await manager.createInstance(buildCreateInput(name, options), { start: options.start === true });
-        await printInstance(io, instance, options.json === true);
+      await openRegistry(command, async (registry) => {
+        const instance = await registry.manager.createInstance(buildCreateInput(name, options), { start: options.start === true });
+        await printInstance(io, registry, instance, options.json === true);
       });
     });
 
@@ -173,11 +183,11 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .argument('<name>', 'the instance name')
     .option(...jsonFlag)
     .action(async (name, options, command) => {
-      await open(command, async ({ manager }) => {
-        // What the agent's hooks reported since anyone last looked (its activity rows).
-        await manager.applyHookReports();
-        const instance = await manager.getInstanceOrThrow(name);
-        await printInstance(io, instance, options.json === true);
+      await openRegistry(command, async (registry) => {
+        // What the agent's hooks reported since anyone last looked (its activity rows); a server applies them itself.
+        await registry.local?.manager.applyHookReports();
+        const instance = await registry.manager.getInstanceOrThrow(name);
+        await printInstance(io, registry, instance, options.json === true);
       });
     });
 
@@ -188,8 +198,8 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .option(...jsonFlag)
     .action(async (names, options, command) => {
       const isJson = options.json === true;
-      await open(command, async ({ manager }) => {
-        await manager.applyHookReports();
+      await openRegistry(command, async ({ manager, local }) => {
+        await local?.manager.applyHookReports();
         const [name] = names;
         if (names.length === 1 && name !== undefined) {
           const result = await manager.getInstanceStatus(name, { refresh: true });
@@ -214,7 +224,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       .action(async (names, options, command) => {
         const target = actionTarget(command, kind, names, options);
         const isJson = options.json === true;
-        await open(command, async ({ manager }) => {
+        await openRegistry(command, async ({ manager }) => {
           const results = await manager.runBulk(target, { kind }, { concurrency: options.concurrency });
           if (results.length === 0 && !isJson) io.err('No instances match.\n');
           // `stopped  web-1`: the status the runtime reports afterwards, then the name.
@@ -233,7 +243,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.recreateInstance(name);
-        await printInstance(io, instance, options.json === true);
+        await printInstance(io, localTranscripts, instance, options.json === true);
       });
     });
 
@@ -245,7 +255,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       await open(command, async ({ manager }) => {
         const instance = await manager.resumeInstance(name);
-        await printInstance(io, instance, options.json === true);
+        await printInstance(io, localTranscripts, instance, options.json === true);
       });
     });
 
@@ -262,9 +272,9 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .action(async (name, options, command) => {
       const flags: UpdateFlags = options;
       const patch = orUsageError(command, () => buildUpdatePatch(flags));
-      await open(command, async ({ manager }) => {
-        const instance = await manager.updateInstance(name, patch, { expectedVersion: options.expectedVersion });
-        await printInstance(io, instance, options.json === true);
+      await openRegistry(command, async (registry) => {
+        const instance = await registry.manager.updateInstance(name, patch, { expectedVersion: options.expectedVersion });
+        await printInstance(io, registry, instance, options.json === true);
       });
     });
 
@@ -279,7 +289,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
       const isConfirmed = options.yes === true;
       const removeRuntime = options.removeRuntime === true;
       const [name] = names;
-      await open(command, async ({ manager }) => {
+      await openRegistry(command, async ({ manager }) => {
         // A name that is not in the registry is said before any confirmation is asked for.
         const found = isConfirmed ? [] : await Promise.all(names.map((each) => manager.getInstanceOrThrow(each)));
         if (!isConfirmed && !io.isInteractive) {
@@ -321,7 +331,7 @@ export function registerInstanceCommands(program: RootCommand, io: Io): void {
     .description('look for Claude Code containers now and update their records')
     .option(...jsonFlag)
     .action(async (options, command) => {
-      await open(command, async ({ manager }) => {
+      await openRegistry(command, async ({ manager }) => {
         const report = await manager.refreshDiscovery();
         if (options.json === true) {
           io.out(toJsonDocument(report));

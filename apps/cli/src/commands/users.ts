@@ -1,7 +1,7 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { AuthService } from '@cc-bridge/core';
 import { roles } from '@cc-bridge/core/auth/roles';
-import { withBridge, type GlobalFlags } from '../bridge.ts';
+import { withBridge, type CommandRef, type GlobalFlags } from '../bridge.ts';
 import { formatDateTime, formatTable, toJsonDocument } from '../format.ts';
 import { CliError, type Io } from '../io.ts';
 
@@ -12,8 +12,8 @@ const jsonFlag = ['--json', 'print one JSON document on stdout'] as const;
 const roleOption = (description: string) => new Option('--role <role>', description).choices(roles);
 
 /** Opens core, then its auth service (better-auth loads here, never for other commands). */
-function withAuth<T>(command: { optsWithGlobals(): GlobalFlags }, work: (auth: AuthService) => Promise<T>): Promise<T> {
-  return withBridge(command.optsWithGlobals(), { skipStartup: true }, async (bridge) => work(await bridge.auth()));
+function withAuth<T>(io: Io, command: CommandRef, work: (auth: AuthService) => Promise<T>): Promise<T> {
+  return withBridge(io, command, { skipStartup: true }, async (bridge) => work(await bridge.auth()));
 }
 
 /** `cc-bridge users …` and `cc-bridge tokens …`: who may sign in to the dashboard, and API tokens. */
@@ -31,7 +31,7 @@ export function registerUserCommands(program: Command<[], GlobalFlags>, io: Io):
       if (options.passwordStdin !== true) command.error('the password is read from stdin only: pass --password-stdin', { exitCode: 2, code: 'cc-bridge.usage' });
       const password = (await io.readInput()).split(/\r?\n/)[0] ?? '';
       if (password === '') throw new CliError(`${name} not added: no password on stdin (pipe one line: a password of at least 8 characters)`);
-      await withAuth(command, async (auth) => {
+      await withAuth(io, command, async (auth) => {
         const user = await auth.addUser({ name, role: options.role, password });
         if (options.json === true) io.out(toJsonDocument({ name: user.name, role: user.role, createdAt: user.createdAt.toISOString() }));
         else io.out(`Added ${user.role} ${user.name}.\n`);
@@ -43,7 +43,7 @@ export function registerUserCommands(program: Command<[], GlobalFlags>, io: Io):
     .description('list users and their roles')
     .option(...jsonFlag)
     .action(async (options, command) => {
-      await withAuth(command, async (auth) => {
+      await withAuth(io, command, async (auth) => {
         const listed = await auth.listUsers();
         if (options.json === true) {
           io.out(toJsonDocument(listed.map((user) => ({ name: user.name, role: user.role, createdAt: user.createdAt.toISOString(), tokens: user.tokens }))));
@@ -67,7 +67,7 @@ export function registerUserCommands(program: Command<[], GlobalFlags>, io: Io):
         if (!io.isInteractive) throw new CliError(`${name} not removed without confirmation: pass --yes (stdin is not a terminal to ask on)`);
         if (!(await io.confirm(`Remove user ${name}, their sessions and API tokens? [y/N] `))) throw new CliError(`${name} not removed: not confirmed`);
       }
-      await withAuth(command, async (auth) => {
+      await withAuth(io, command, async (auth) => {
         await auth.removeUser(name);
         io.out(`Removed user ${name.toLowerCase()} with their sessions and API tokens.\n`);
       });
@@ -82,7 +82,7 @@ export function registerUserCommands(program: Command<[], GlobalFlags>, io: Io):
     .addOption(roleOption("the token's role (default: the user's; never above it)"))
     .option(...jsonFlag)
     .action(async (options, command) => {
-      await withAuth(command, async (auth) => {
+      await withAuth(io, command, async (auth) => {
         const token = await auth.createToken({ user: options.user, role: options.role });
         if (options.json === true) {
           io.out(toJsonDocument({ id: token.id, user: token.user, role: token.role, token: token.token, createdAt: token.createdAt.toISOString() }));
@@ -98,7 +98,7 @@ export function registerUserCommands(program: Command<[], GlobalFlags>, io: Io):
     .description('list API tokens (never the tokens themselves)')
     .option(...jsonFlag)
     .action(async (options, command) => {
-      await withAuth(command, async (auth) => {
+      await withAuth(io, command, async (auth) => {
         const listed = await auth.listTokens();
         if (options.json === true) {
           io.out(
@@ -126,7 +126,7 @@ export function registerUserCommands(program: Command<[], GlobalFlags>, io: Io):
     .description('revoke an API token: refused from the next request on')
     .argument('<id>', 'the token id (see `tokens list`)')
     .action(async (id, _options, command) => {
-      await withAuth(command, async (auth) => {
+      await withAuth(io, command, async (auth) => {
         await auth.revokeToken(id);
         io.out(`Revoked API token ${id}.\n`);
       });

@@ -2,6 +2,7 @@ import { createLoader, createParser, createSerializer, parseAsStringLiteral, typ
 import { z } from 'zod';
 import {
   instanceActivities,
+  instanceActivity,
   instanceOrigins,
   instanceStatus,
   instanceStatuses,
@@ -106,6 +107,8 @@ export const listRequestQuery = listInstancesQuery
   .extend({
     // Each listed status is checked on its own, so the message names the one that is wrong.
     status: z.preprocess((value) => (typeof value === 'string' ? value.split(',') : value), z.array(instanceStatus).optional()),
+    // Several activities as `cc-bridge instances list --activity waiting,idle` asks (any of them); the page URL sets one.
+    activity: z.preprocess((value) => (typeof value === 'string' ? value.split(',') : value), z.array(instanceActivity).optional()),
     page: z.coerce.number().int().min(1).max(maxPage).default(1),
   });
 export type ListRequestQuery = z.output<typeof listRequestQuery>;

@@ -26,6 +26,12 @@ describe('GET /api/instances query', () => {
     });
   });
 
+  it('takes several activities comma-separated, as the CLI’s --activity sends them', () => {
+    expect(parseListRequest(new URLSearchParams('activity=waiting,idle'))).toMatchObject({ activity: ['waiting', 'idle'] });
+    expect(parseListRequest(new URLSearchParams('activity=waiting'))).toMatchObject({ activity: ['waiting'] });
+    expect(refusal('activity=waiting,napping')).toMatch(/^Invalid list query: activity\.1 Invalid option/);
+  });
+
   it('treats an empty value as absent', () => {
     expect(parseListRequest(new URLSearchParams('type=&status=&page='))).toEqual({ sort: 'name', order: 'asc', limit: 100, offset: 0 });
   });

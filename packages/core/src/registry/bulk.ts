@@ -44,7 +44,8 @@ export interface BulkOptions extends ActorOption {
   /** At most this many records at once (1–32); default `defaultBulkConcurrency`. */
   concurrency?: number;
 }
-const concurrencySchema = z.number().int().min(1).max(32);
+/** `BulkOptions.concurrency`: 1–32. */
+export const bulkConcurrency = z.number().int().min(1).max(32);
 
 /** One record's outcome of a bulk operation. */
 export interface BulkResult {
@@ -93,7 +94,7 @@ export class BulkOperations {
   async runBulk(target: BulkTarget, operation: BulkOperation, options: BulkOptions = {}): Promise<BulkResult[]> {
     const validTarget = parseInput(bulkTarget, target, 'bulk target');
     const validOperation = parseInput(bulkOperation, operation, 'bulk operation');
-    const concurrency = options.concurrency === undefined ? defaultBulkConcurrency : parseInput(concurrencySchema, options.concurrency, 'concurrency');
+    const concurrency = options.concurrency === undefined ? defaultBulkConcurrency : parseInput(bulkConcurrency, options.concurrency, 'concurrency');
     const actor = options.actor ?? this.#context.actor;
     const resolved = 'names' in validTarget ? await this.#resolveNames(validTarget.names) : await this.#resolveQuery(validTarget.query);
     return this.#run(resolved, validOperation, { actor, concurrency });

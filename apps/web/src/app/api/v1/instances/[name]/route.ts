@@ -6,7 +6,7 @@ import { readInstanceDetail } from '@/lib/reads';
 /** GET /api/v1/instances/NAME — the detail page's data (viewer); 404 when there is none. */
 export const GET = routeOf(operations.getInstance, async ({ name }) => {
   const detail = await readInstanceDetail(name);
-  if (!detail) throw new CcBridgeError('NOT_FOUND', `There is no instance named ${name.slice(0, 100)}`);
+  if (!detail) throw new CcBridgeError('NOT_FOUND', `No instance named "${name.slice(0, 100)}"`);
   return detail;
 });
 
