@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { InstanceManager } from '@cc-bridge/core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openStream, readEntryPoints, sendRaw, type RawResponse } from './support/entry-points';
 import { storageStates } from './support/env';
 import { cookieHeader } from './support/sessions';
 import { expect, test } from './support/fixtures';
-import { appDir } from './support/server';
+import { appDir, startServer } from './support/server';
+import { addUser } from './support/users';
 import { hasTmuxSession } from './support/tmux';
 
 // The attacker's name: after DNS rebinding it resolves to 127.0.0.1, and the browser sends it as
@@ -402,4 +403,41 @@ test.describe('until sign-in exists, the dashboard listens on loopback only', ()
       await expect(fetch(`http://127.0.0.1:${port}/instances`)).rejects.toThrow();
     });
   }
+
+  test('without users it listens on loopback; once a user exists it binds 0.0.0.0', async () => {
+    test.setTimeout(180_000);
+    const env = emptyRegistry();
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    // No user: the default address, loopback only.
+    const loopback = await startServer(port, env);
+    try {
+      expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+    } finally {
+      await loopback.stop();
+    }
+    // A user (as a team install's first step would add): the same registry may now be served on every address.
+    await addUser(env, { name: 'bind-admin', password: 'bind admin password' }, 'admin');
+    const everywhere = await startServer(port, env, '0.0.0.0');
+    try {
+      expect(listeningAddresses(port)).toEqual(['0.0.0.0']);
+      expect((await fetch(`http://127.0.0.1:${port}/instances`, { redirect: 'manual' })).status).toBe(307);
+    } finally {
+      await everywhere.stop();
+    }
+  });
 });
+
+/** The IPv4 addresses a TCP socket on `port` listens on, from the kernel's table (/proc/net/tcp; state 0A is LISTEN). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+    .map((fields) => {
+      const hex = fields[1]?.split(':')[0] ?? '';
+      // Little-endian: 0100007F is 127.0.0.1.
+      return [6, 4, 2, 0].map((at) => parseInt(hex.slice(at, at + 2), 16)).join('.');
+    });
+}
