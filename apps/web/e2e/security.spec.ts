@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { InstanceManager } from '@cc-bridge/core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openStream, readEntryPoints, sendRaw, type RawResponse } from './support/entry-points';
 import { storageStates } from './support/env';
@@ -407,6 +407,8 @@ test.describe('until sign-in exists, the dashboard listens on loopback only', ()
   test('without users it listens on loopback; once a user exists it binds 0.0.0.0', async () => {
     test.setTimeout(180_000);
     const env = emptyRegistry();
+    // Its own tmux server too: the server now opens the registry (startup discovery included) before it listens.
+    env.CC_BRIDGE_TMUX_SOCKET = join(env.CC_BRIDGE_DATA_DIR, 'tmux.sock');
     const port = 40_000 + Math.floor(Math.random() * 20_000);
     // No user: the default address, loopback only.
     const loopback = await startServer(port, env);
@@ -427,17 +429,9 @@ test.describe('until sign-in exists, the dashboard listens on loopback only', ()
   });
 });
 
-/** The IPv4 addresses a TCP socket on `port` listens on, from the kernel's table (/proc/net/tcp; state 0A is LISTEN). */
+/** The addresses a TCP socket on `port` listens on, as the kernel reports them (`ss`, iproute2: /proc/net/tcp misses some on this VM). */
 function listeningAddresses(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
-    .map((fields) => {
-      const hex = fields[1]?.split(':')[0] ?? '';
-      // Little-endian: 0100007F is 127.0.0.1.
-      return [6, 4, 2, 0].map((at) => parseInt(hex.slice(at, at + 2), 16)).join('.');
-    });
+  const lines = execFileSync('ss', ['-ltnH', `sport = :${String(port)}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  // Columns: State Recv-Q Send-Q Local-Address:Port Peer-Address:Port
+  return lines.map((line) => (line.trim().split(/\s+/)[3] ?? '').replace(new RegExp(`:${String(port)}$`), ''));
 }
