@@ -406,9 +406,9 @@ test.describe('until sign-in exists, the dashboard listens on loopback only', ()
 
   test('without users it listens on loopback; once a user exists it binds 0.0.0.0', async () => {
     test.setTimeout(180_000);
-    const env = emptyRegistry();
-    // Its own tmux server too: the server now opens the registry (startup discovery included) before it listens.
-    env.CC_BRIDGE_TMUX_SOCKET = join(env.CC_BRIDGE_DATA_DIR, 'tmux.sock');
+    const registry = emptyRegistry();
+    // Its own tmux server too: the server opens the registry (startup discovery included) before it listens.
+    const env = { ...registry, CC_BRIDGE_TMUX_SOCKET: join(registry.CC_BRIDGE_DATA_DIR, 'tmux.sock') };
     const port = 40_000 + Math.floor(Math.random() * 20_000);
     // No user: the default address, loopback only.
     const loopback = await startServer(port, env);
