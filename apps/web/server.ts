@@ -17,6 +17,7 @@ import type { CcBridge } from '@cc-bridge/core';
 import { loadConfig, type Config } from '@cc-bridge/core/config';
 import { isLoopbackAddress } from '@cc-bridge/core/request-guard';
 import { createOutputUpgradeHandler, isOutputUpgrade } from './output-server';
+import { getBridge } from './src/lib/bridge';
 import { createTerminalUpgradeHandler, isTerminalUpgrade } from './terminal-server';
 
 const listenOptions = z.object({
@@ -72,15 +73,14 @@ const server = createServer((request, response) => {
   request.headers['x-forwarded-for'] = request.socket.remoteAddress ?? '';
   void handle(request, response);
 });
-// The process's one CcBridge, opened by Next's side (src/lib/bridge.ts keeps it on globalThis;
-// instrumentation opens it during prepare()). This process must not open a second one.
+// The process's one CcBridge (src/lib/bridge.ts keeps it on globalThis, so Next's bundled copy of
+// that module finds the same one): this process must not open a second. A production server runs
+// Next's instrumentation only with its first request, so it is opened here, before listening.
 const sharedBridge = () => (globalThis as typeof globalThis & { ccBridge?: Promise<CcBridge> }).ccBridge;
 /** Whether sign-in is configured: then any address may be bound. */
 async function hasUsers(): Promise<boolean> {
-  const bridge = sharedBridge();
-  if (!bridge) return false;
   try {
-    return await (await (await bridge).auth()).hasUsers();
+    return await (await (await getBridge()).auth()).hasUsers();
   } catch {
     // The registry cannot be opened: the pages say why; meanwhile loopback only.
     return false;

@@ -49,10 +49,14 @@ test.describe('the REST API /api/v1', () => {
     expect(await errorOf(none)).toEqual({ code: 'UNAUTHENTICATED', message: 'Not signed in: sign in at /sign-in' });
     await expectStatus(await request.get('/api/v1/instances', { headers: bearer('not-a-token') }), 401);
     await expectStatus(await request.post('/api/v1/discovery', { headers: bearer('not-a-token') }), 401);
-    // A change with neither a token nor an Origin never reaches the route: the request guard refuses it.
+    // A change with neither a token nor an Origin (bare `curl -X POST`) is a program's: the route answers it, 401 JSON.
     const bare = await request.post('/api/v1/discovery');
-    await expectStatus(bare, 403);
-    expect(bare.headers()['content-type']).toBe('text/plain; charset=utf-8');
+    await expectStatus(bare, 401);
+    expect(await errorOf(bare)).toEqual({ code: 'UNAUTHENTICATED', message: 'Not signed in: sign in at /sign-in' });
+    // A browser's from another site never reaches the route: the request guard refuses it (plain text).
+    const crossSite = await request.post('/api/v1/discovery', { headers: { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' } });
+    await expectStatus(crossSite, 403);
+    expect(crossSite.headers()['content-type']).toBe('text/plain; charset=utf-8');
 
     const before = await total(request);
     const name = `v1-viewer-${uid}`;

@@ -32,6 +32,8 @@ const actionAccess: Record<string, Role | 'anyone'> = {
   removeUserAction: 'admin',
   createTokenAction: 'admin',
   revokeTokenAction: 'admin',
+  createOwnTokenAction: 'viewer',
+  revokeOwnTokenAction: 'viewer',
   signOutAction: 'viewer',
   signInAction: 'anyone',
   setUpAction: 'anyone',
@@ -120,6 +122,14 @@ test('every route handler refuses a signed-out caller and a bad token (401) and 
     expect(codeOf(signedOut.body), `${method} ${path} signed out`).toBe('UNAUTHENTICATED');
     const badToken = await sendRaw(baseURL ?? '', { method, path, headers: { Host: origin.host, Authorization: 'Bearer ccb_not-a-token' } });
     expect(badToken.status, `${method} ${path} with a bad token`).toBe(401);
+    // A program with no token at all (bare `curl -X POST`: no Origin, no Sec-Fetch-*) gets the route's own 401 JSON…
+    const bare = await sendRaw(baseURL ?? '', { method, path, headers: { Host: origin.host } });
+    expect(bare.status, `${method} ${path} bare`).toBe(401);
+    expect(codeOf(bare.body), `${method} ${path} bare`).toBe('UNAUTHENTICATED');
+    // …while a browser's request from another site is refused before any route runs, signed in or not.
+    const crossSite = await sendRaw(baseURL ?? '', { method, path, headers: { Host: origin.host, Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site', Cookie: cookieHeader(storageStates.main) } });
+    expect(crossSite.status, `${method} ${path} from another site`).toBe(403);
+    expect(crossSite.body, `${method} ${path} from another site`).toContain('are not allowed');
     const weaker = weakerSession(role);
     if (weaker === null) continue;
     const refused = await sendRaw(baseURL ?? '', { method, path, headers: { ...headers, Cookie: weaker } });

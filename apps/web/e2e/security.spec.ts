@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { InstanceManager } from '@cc-bridge/core';
@@ -8,7 +8,8 @@ import { openStream, readEntryPoints, sendRaw, type RawResponse } from './suppor
 import { storageStates } from './support/env';
 import { cookieHeader } from './support/sessions';
 import { expect, test } from './support/fixtures';
-import { appDir } from './support/server';
+import { appDir, startServer } from './support/server';
+import { addUser } from './support/users';
 import { hasTmuxSession } from './support/tmux';
 
 // The attacker's name: after DNS rebinding it resolves to 127.0.0.1, and the browser sends it as
@@ -402,4 +403,35 @@ test.describe('until sign-in exists, the dashboard listens on loopback only', ()
       await expect(fetch(`http://127.0.0.1:${port}/instances`)).rejects.toThrow();
     });
   }
+
+  test('without users it listens on loopback; once a user exists it binds 0.0.0.0', async () => {
+    test.setTimeout(180_000);
+    const registry = emptyRegistry();
+    // Its own tmux server too: the server opens the registry (startup discovery included) before it listens.
+    const env = { ...registry, CC_BRIDGE_TMUX_SOCKET: join(registry.CC_BRIDGE_DATA_DIR, 'tmux.sock') };
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    // No user: the default address, loopback only.
+    const loopback = await startServer(port, env);
+    try {
+      expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+    } finally {
+      await loopback.stop();
+    }
+    // A user (as a team install's first step would add): the same registry may now be served on every address.
+    await addUser(env, { name: 'bind-admin', password: 'bind admin password' }, 'admin');
+    const everywhere = await startServer(port, env, '0.0.0.0');
+    try {
+      expect(listeningAddresses(port)).toEqual(['0.0.0.0']);
+      expect((await fetch(`http://127.0.0.1:${port}/instances`, { redirect: 'manual' })).status).toBe(307);
+    } finally {
+      await everywhere.stop();
+    }
+  });
 });
+
+/** The addresses a TCP socket on `port` listens on, as the kernel reports them (`ss`, iproute2: /proc/net/tcp misses some on this VM). */
+function listeningAddresses(port: number): string[] {
+  const lines = execFileSync('ss', ['-ltnH', `sport = :${String(port)}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  // Columns: State Recv-Q Send-Q Local-Address:Port Peer-Address:Port
+  return lines.map((line) => (line.trim().split(/\s+/)[3] ?? '').replace(new RegExp(`:${String(port)}$`), ''));
+}

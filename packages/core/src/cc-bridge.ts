@@ -1,5 +1,6 @@
 import { actingAs, type Caller } from './audit/caller.ts';
 import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
+import type { SessionLifetime } from './auth/auth.ts';
 import type { AuthService } from './auth/service.ts';
 import type { Change } from './changes/payload.ts';
 import type { Config } from './config.ts';
@@ -77,6 +78,8 @@ export interface OpenOptions {
    * dashboard's server does; the CLI does not. It keeps the live follower subscribed meanwhile.
    */
   notify?: boolean;
+  /** Session lifetime and renewal age for sign-in (auth.ts); default a week, renewed daily. Tests shorten it. */
+  sessionLifetime?: SessionLifetime;
 }
 
 /**
@@ -175,7 +178,7 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
     const openAuth = async (): Promise<AuthService> => {
       const [{ AuthService: Service }, { resolveAuthSecret }] = await Promise.all([import('./auth/service.ts'), import('./auth/secret.ts')]);
       const secret = await resolveAuthSecret(config);
-      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger, caller: { actor: options.actor ?? 'system', origin: options.origin ?? null } });
+      return new Service({ prisma: database.prisma, secret, baseURL: config.notify.dashboardUrl, logger, session: options.sessionLifetime, caller: { actor: options.actor ?? 'system', origin: options.origin ?? null } });
     };
     return {
       manager: bound,

@@ -5,7 +5,7 @@ export { loadConfig, defaultImagePatterns, type Config, type ConfigOverrides } f
 export { checkRequest, parseHost, loopbackHostNames, type GuardedRequest, type GuardVerdict, type HostEntry } from './request-guard.ts';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
 export { openCcBridge, type CcBridge, type OpenOptions } from './cc-bridge.ts';
-export type { AuthService, Authorization, CreatedToken, Principal, SignInResult, TokenSummary, UserSummary } from './auth/service.ts';
+export type { AuthService, Authorization, CreatedToken, NewTokenInput, Principal, RenewedSession, SignInResult, TokenSummary, UserSummary } from './auth/service.ts';
 export { roleAllows, roles, type Role } from './auth/roles.ts';
 export { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
 export { changesChannel, decodeChangePayload, encodeChangePayload, type Change } from './changes/payload.ts';

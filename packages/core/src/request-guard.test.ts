@@ -83,6 +83,21 @@ describe('checkRequest', () => {
     expect(refusal(page({ method: 'POST', hasBearerToken: false })).status).toBe(403);
   });
 
+  it('lets a program without a token reach the REST API (it answers 401 itself); a browser’s request to it stays refused', () => {
+    const curl = page({ method: 'POST', isApi: true });
+    expect(checkRequest(curl, [])).toEqual({ allowed: true });
+    expect(checkRequest({ ...curl, method: 'PATCH' }, [])).toEqual({ allowed: true });
+    // A browser's cross-site POST carries its Origin or Sec-Fetch-Site (or both).
+    expect(refusal({ ...curl, origin: 'http://evil.example' }).status).toBe(403);
+    expect(refusal({ ...curl, origin: 'http://evil.example', secFetchSite: 'cross-site', secFetchMode: 'cors' }).status).toBe(403);
+    expect(refusal({ ...curl, secFetchSite: 'cross-site', secFetchMode: 'no-cors' }).status).toBe(403);
+    expect(refusal({ ...curl, host: 'evil.example:3000' }).status).toBe(421);
+    // Only the API: the same request elsewhere, or as a server action or WebSocket, still needs an Origin.
+    expect(refusal({ ...curl, isApi: false }).status).toBe(403);
+    expect(refusal({ ...curl, isServerAction: true }).status).toBe(403);
+    expect(refusal({ ...curl, method: 'GET', isWebSocket: true }).status).toBe(403);
+  });
+
   it('lets another site link to a page, but not load it any other way', () => {
     const link = page({ secFetchSite: 'cross-site', secFetchMode: 'navigate', secFetchDest: 'document' });
     expect(checkRequest(link, [])).toEqual({ allowed: true });

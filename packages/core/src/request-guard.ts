@@ -95,6 +95,8 @@ export interface GuardedRequest {
   isWebSocket?: boolean;
   /** True when the request carries `Authorization: Bearer …` (an API token; the route checks it, not the guard). */
   hasBearerToken?: boolean;
+  /** True for the REST API (`/api/v1/…`), for programs: its routes answer a missing or bad token themselves (401 JSON). */
+  isApi?: boolean;
 }
 
 export type GuardVerdict =
@@ -123,10 +125,11 @@ function configuredEntries(allowedHosts: readonly string[]): HostEntry[] {
  *    comes from the dashboard's pages: an allowed Origin, or failing that `Sec-Fetch-Site:
  *    same-origin`; without either it is refused (403). A GET must never change anything: a GET
  *    without Origin (a same-origin EventSource) is indistinguishable from an `<img src>` elsewhere.
- *    Except a program's request (curl, a script) with a bearer token and neither Origin nor
- *    `Sec-Fetch-Site`: a browser sends an Origin with every change, server action and WebSocket,
- *    and may put an Authorization header on another origin's request only after a CORS
- *    preflight this server never grants; the route still checks the token itself.
+ *    Except a program's request (curl, a script): neither Origin nor `Sec-Fetch-Site`, and a
+ *    bearer token or the REST API (`/api/v1`) as its target. A browser sends an Origin with every
+ *    change, server action and WebSocket, and may put an Authorization header on another
+ *    origin's request only after a CORS preflight this server never grants; the route still
+ *    checks the token itself, so a program without one gets the API's own 401, not this 403.
  *
  * `allowedHosts` are the configured extra entries (`[web] allowed_hosts`), `host` or `host:port`.
  */
@@ -161,8 +164,9 @@ export function checkRequest(request: GuardedRequest, allowedHosts: readonly str
   }
 
   const acts = !readOnlyMethods.has(method) || request.isServerAction === true || request.isWebSocket === true;
-  const isProgramWithToken = request.hasBearerToken === true && request.origin === null && site === undefined;
-  if (acts && request.origin === null && site !== 'same-origin' && !isProgramWithToken) {
+  const isApiCall = request.isApi === true && request.isServerAction !== true && request.isWebSocket !== true;
+  const isProgram = (request.hasBearerToken === true || isApiCall) && request.origin === null && site === undefined;
+  if (acts && request.origin === null && site !== 'same-origin' && !isProgram) {
     return { allowed: false, status: 403, reason: 'a change needs an Origin header naming the dashboard (browsers send one; other clients must too)' };
   }
   return { allowed: true };

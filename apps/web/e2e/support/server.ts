@@ -22,11 +22,12 @@ export interface RunningServer {
 }
 
 /**
- * The dashboard's server (server.ts) on 127.0.0.1 with `env` on top of this process's; resolves once /instances answers.
+ * The dashboard's server (server.ts) on `hostname` (default 127.0.0.1) with `env` on top of this
+ * process's; resolves once /instances answers on 127.0.0.1 (a wildcard address answers there too).
  * Its output goes to this process's stderr, so whatever a script prints on stdout stays its own.
  */
-export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
-  const child: ChildProcess = spawn(tsxBin, ['server.ts', '--hostname', '127.0.0.1', '--port', String(port)], {
+export async function startServer(port: number, env: Record<string, string>, hostname = '127.0.0.1'): Promise<RunningServer> {
+  const child: ChildProcess = spawn(tsxBin, ['server.ts', '--hostname', hostname, '--port', String(port)], {
     cwd: appDir,
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', process.stderr, 'inherit'],

@@ -53,6 +53,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/audit" className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
                   Audit
                 </Link>
+                <Link href="/settings/tokens" className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
+                  API tokens
+                </Link>
                 {roleAllows(signedIn.role, 'admin') ? (
                   <Link href="/settings/users" className="ml-3 rounded px-1 hover:text-zinc-900 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none dark:hover:text-zinc-100">
                     Users

@@ -17,7 +17,12 @@ export const caller = z.object({
   origin: z.string().trim().min(1).max(200).nullable(),
 });
 
-const calls = new AsyncLocalStorage<Caller>();
+// One store per process, not per copy of this module: the dashboard's bundler gives its server
+// actions and its instrumentation (which opens the process's CcBridge) copies of their own, and a
+// caller set by an action's copy must be read by the AuthService that instrumentation's copy made.
+const callsKey = Symbol.for('cc-bridge.audit.callers');
+const calls: AsyncLocalStorage<Caller> = ((globalThis as Record<symbol, unknown>)[callsKey] as AsyncLocalStorage<Caller> | undefined) ?? new AsyncLocalStorage<Caller>();
+(globalThis as Record<symbol, unknown>)[callsKey] = calls;
 
 /** The caller of the call running now (set by `actingAs`), or null outside any. */
 export function currentCaller(): Caller | null {

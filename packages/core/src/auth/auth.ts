@@ -14,10 +14,25 @@ export interface AuthSettings {
   baseURL: string;
   /** better-auth's own warnings and errors go here. */
   logger: Logger;
+  /** Default `defaultSessionLifetime`. */
+  session?: SessionLifetime;
 }
 
-/** Session lifetime (ms): a week, renewed once a day while in use. */
+/**
+ * How long a session lives after its last renewal (`maxAgeMs`), and how old it must be before a
+ * request renews it (`renewAfterMs`; better-auth's `expiresIn`/`updateAge`, whole seconds). A session
+ * used at least once per `maxAgeMs - renewAfterMs` never ends; one left alone ends `maxAgeMs` after
+ * its last renewal.
+ */
+export interface SessionLifetime {
+  maxAgeMs: number;
+  renewAfterMs: number;
+}
+
+/** Session lifetime (ms): a week. */
 export const sessionMaxAgeMs = 7 * 24 * 60 * 60 * 1000;
+/** A week, renewed by the first request a day (or more) after the last renewal. */
+export const defaultSessionLifetime: SessionLifetime = { maxAgeMs: sessionMaxAgeMs, renewAfterMs: 24 * 60 * 60 * 1000 };
 /** Bearer tokens start with this, so a leaked one is recognisable. */
 export const tokenPrefix = 'ccb_';
 
@@ -30,7 +45,7 @@ export const tokenPrefix = 'ccb_';
  * (`AuthService.addUser`). better-auth's HTTP rate limiting is off: sign-in goes through
  * `AuthService.signIn`, which keeps its own per-username counter in the database.
  */
-export function createAuth({ prisma, secret, baseURL, logger }: AuthSettings) {
+export function createAuth({ prisma, secret, baseURL, logger, session = defaultSessionLifetime }: AuthSettings) {
   return betterAuth({
     database: prismaAdapter(prisma, { provider: 'postgresql' }),
     secret,
@@ -42,7 +57,7 @@ export function createAuth({ prisma, secret, baseURL, logger }: AuthSettings) {
     telemetry: { enabled: false },
     rateLimit: { enabled: false },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 256 },
-    session: { expiresIn: sessionMaxAgeMs / 1000, updateAge: 24 * 60 * 60 },
+    session: { expiresIn: Math.round(session.maxAgeMs / 1000), updateAge: Math.round(session.renewAfterMs / 1000) },
     user: { additionalFields: { role: { type: 'string', required: true, defaultValue: 'viewer', input: false } } },
     plugins: [
       username({ minUsernameLength: 1, maxUsernameLength: 32, usernameValidator: (name) => userName.safeParse(name).success }),

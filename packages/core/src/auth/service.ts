@@ -34,20 +34,32 @@ export interface UserSummary {
 /** An API token as listed (never the token itself): `start` is its first characters. */
 export interface TokenSummary {
   id: string;
+  /** What its owner called it (`tokens create` without a name: the user's name). */
+  name: string;
   user: string;
   role: Role;
   start: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** When it stops working; null: never. */
+  expiresAt: Date | null;
 }
 
 /** A token just created: the only time `token` is known. */
 export interface CreatedToken {
   id: string;
+  name: string;
   user: string;
   role: Role;
   token: string;
   createdAt: Date;
+  expiresAt: Date | null;
+}
+
+/** A session's authentication with its renewal: `setCookie` (Set-Cookie lines) is non-empty when the session was extended. */
+export interface RenewedSession {
+  principal: Principal | null;
+  setCookie: string[];
 }
 
 /** A sign-in's answer: `headers` carry the session cookie (`Set-Cookie`). */
@@ -59,7 +71,16 @@ export const signInLimit = { failures: 5, lockMs: 5 * 60 * 1000, delayPerFailure
 const newUserInput = z.object({ name: userName, role: roleInput, password: passwordInput });
 /** What `addUser` takes (validated: name, role, password of 8–256 characters). */
 export type NewUserInput = z.input<typeof newUserInput>;
-const newTokenInput = z.object({ user: userName, role: roleInput.optional() });
+/** The longest a token may live, in days (the api-key plugin's default bound). */
+export const tokenMaxDays = 365;
+const newTokenInput = z.object({
+  user: userName,
+  role: roleInput.optional(),
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(32, { error: 'must be at most 32 characters' }).optional(),
+  expiresInDays: z.number().int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' }).max(tokenMaxDays, { error: `must be at most ${String(tokenMaxDays)} days` }).optional(),
+});
+/** What `createToken` takes: the owner, a role at most theirs (default theirs), a name (default the owner's), days until it expires (default never). */
+export type NewTokenInput = z.input<typeof newTokenInput>;
 const tokenMetadata = z.object({ role: z.enum(roles) });
 
 function asRole(value: string): Role {
@@ -197,10 +218,12 @@ export class AuthService {
   }
 
   /**
-   * Creates an API token for `user` with `role` (default the user's own; never above it). Only a
-   * SHA-256 of the token is stored: the answer is the one time it is known.
+   * Creates an API token for `user` with `role` (default the user's own; never above it), named
+   * `name` (1–32 characters; default the user's name), expiring after `expiresInDays` (1–365;
+   * default never). Only a SHA-256 of the token is stored: the answer is the one time it is known.
+   * INVALID_INPUT (with field errors) for bad input or a role above the user's; NOT_FOUND for no such user.
    */
-  async createToken(input: z.input<typeof newTokenInput>): Promise<CreatedToken> {
+  async createToken(input: NewTokenInput): Promise<CreatedToken> {
     const parsed = newTokenInput.safeParse(input);
     if (!parsed.success) throw invalid('token', parsed.error);
     const user = await this.#prisma.user.findUnique({ where: { username: parsed.data.user } });
@@ -210,29 +233,48 @@ export class AuthService {
     if (!roleAllows(userRole, role)) {
       throw new CcBridgeError('INVALID_INPUT', `role ${role} is above ${parsed.data.user}'s role ${userRole}`, { fieldErrors: { role: [`at most ${userRole}`] } });
     }
-    const created = await this.auth.api.createApiKey({ body: { userId: user.id, name: parsed.data.user, metadata: { role } } });
-    await this.#audit({ action: 'token-create', target: `token:${parsed.data.user}/${created.id}`, changes: { role: { before: null, after: role } } });
-    return { id: created.id, user: parsed.data.user, role, token: created.key, createdAt: new Date(created.createdAt) };
+    const name = parsed.data.name ?? parsed.data.user;
+    const expiresIn = parsed.data.expiresInDays === undefined ? null : parsed.data.expiresInDays * 24 * 60 * 60;
+    const created = await this.auth.api.createApiKey({ body: { userId: user.id, name, expiresIn, metadata: { role } } });
+    const expiresAt = created.expiresAt === null ? null : new Date(created.expiresAt);
+    await this.#audit({
+      action: 'token-create',
+      target: `token:${parsed.data.user}/${created.id}`,
+      changes: { role: { before: null, after: role }, name: { before: null, after: name }, ...(expiresAt ? { expiresAt: { before: null, after: expiresAt.toISOString() } } : {}) },
+    });
+    return { id: created.id, name, user: parsed.data.user, role, token: created.key, createdAt: new Date(created.createdAt), expiresAt };
   }
 
-  /** Every API token (never the token), newest first. */
-  async listTokens(): Promise<TokenSummary[]> {
-    const tokens = await this.#prisma.apikey.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], include: { user: { select: { username: true, name: true } } } });
-    return tokens.map((token) => ({
-      id: token.id,
-      user: token.user.username ?? token.user.name,
-      role: this.#tokenRole(token.metadata),
-      start: token.start,
-      createdAt: token.createdAt,
-      lastUsedAt: token.lastRequest,
-    }));
+  /** The API tokens (never the token) of `user`, or of everyone when omitted; newest first. */
+  async listTokens(filter: { user?: string } = {}): Promise<TokenSummary[]> {
+    const tokens = await this.#prisma.apikey.findMany({
+      where: filter.user === undefined ? {} : { user: { username: filter.user } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      include: { user: { select: { username: true, name: true } } },
+    });
+    return tokens.map((token) => {
+      const user = token.user.username ?? token.user.name;
+      return {
+        id: token.id,
+        name: token.name ?? user,
+        user,
+        role: this.#tokenRole(token.metadata),
+        start: token.start,
+        createdAt: token.createdAt,
+        lastUsedAt: token.lastRequest,
+        expiresAt: token.expiresAt,
+      };
+    });
   }
 
-  /** Revokes (deletes) a token: it is refused from the next request on. */
-  async revokeToken(id: string): Promise<void> {
+  /**
+   * Revokes (deletes) a token: it is refused from the next request on. With `owner`, only a token
+   * of that user (anyone else's is NOT_FOUND, as if it did not exist: its id says nothing).
+   */
+  async revokeToken(id: string, scope: { owner?: string } = {}): Promise<void> {
     await this.#prisma.$transaction(async (tx) => {
       const token = await tx.apikey.findUnique({ where: { id }, select: { user: { select: { username: true, name: true } } } });
-      if (!token) throw new CcBridgeError('NOT_FOUND', `No API token with id ${id}`);
+      if (!token || (scope.owner !== undefined && token.user.username !== scope.owner)) throw new CcBridgeError('NOT_FOUND', `No API token with id ${id}`);
       await tx.apikey.delete({ where: { id } });
       await this.#audit({ action: 'token-revoke', target: `token:${token.user.username ?? token.user.name}/${id}` }, tx);
     });
@@ -296,7 +338,23 @@ export class AuthService {
       const role = lowerRole(this.#tokenRole(JSON.stringify(result.key.metadata ?? null)), asRole(user.role));
       return { kind: 'token', name, role, actor: `token:${name}/${result.key.id}` };
     }
-    const session = await this.auth.api.getSession({ headers });
+    // Read only: extending a session is renewSession's, whose caller hands the browser the new cookie.
+    return this.#sessionPrincipal(await this.auth.api.getSession({ headers, query: { disableRefresh: true } }));
+  }
+
+  /**
+   * Authenticates the session cookie of `headers` and extends a session in use: once `updateAge`
+   * of its lifetime has passed (auth.ts: a day of a week), its expiry moves to a full lifetime
+   * from now, in the database and in `setCookie` (the cookie's new Max-Age), which the caller
+   * must put on its response, or the browser drops the cookie when the old Max-Age runs out.
+   * An expired or unknown session: no principal (and `setCookie` clears the cookie).
+   */
+  async renewSession(headers: Headers): Promise<RenewedSession> {
+    const { headers: answer, response } = await this.auth.api.getSession({ headers, returnHeaders: true });
+    return { principal: this.#sessionPrincipal(response), setCookie: answer.getSetCookie() };
+  }
+
+  #sessionPrincipal(session: { user: { username?: string | null; name: string; role: string } } | null): Principal | null {
     if (!session) return null;
     const name = session.user.username ?? session.user.name;
     return { kind: 'user', name, role: asRole(session.user.role), actor: `user:${name}` };

@@ -4,6 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { SessionLifetime } from '../auth/auth.ts';
 import { openCcBridge, type CcBridge } from '../cc-bridge.ts';
 import { openEmbeddedDatabase } from '../db/embedded.ts';
 import { loadConfig } from '../config.ts';
@@ -36,6 +37,8 @@ export interface TestBridgeOptions {
   runtimeTimeoutMs?: number;
   /** Run the `[notify]` notifier (see OpenOptions.notify). */
   notify?: boolean;
+  /** Sign-in's session lifetime (OpenOptions.sessionLifetime). */
+  sessionLifetime?: SessionLifetime;
 }
 
 export interface TestBridge extends CcBridge {
@@ -117,6 +120,7 @@ export async function openTestBridge(options: TestBridgeOptions): Promise<TestBr
       databaseWaitMs: options.databaseWaitMs,
       runtimeTimeoutMs: options.runtimeTimeoutMs,
       notify: options.notify,
+      sessionLifetime: options.sessionLifetime,
     });
     return {
       ...bridge,

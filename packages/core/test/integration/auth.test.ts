@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actingAs } from '../../src/audit/caller.ts';
@@ -101,6 +102,41 @@ describe.each(testBackends())('users, tokens and sign-in on the %s database', (b
     expect((await caught(auth.revokeToken(token.id))).code).toBe('NOT_FOUND');
   });
 
+  it('names a token, lets it expire, and lists and revokes the tokens of one owner only', async () => {
+    const named = await auth.createToken({ user: 'vic', name: ' laptop script ', expiresInDays: 30 });
+    expect(named).toMatchObject({ name: 'laptop script', user: 'vic', role: 'viewer' });
+    const days = ((named.expiresAt?.getTime() ?? 0) - named.createdAt.getTime()) / (24 * 60 * 60 * 1000);
+    expect(days).toBeCloseTo(30, 2);
+    const unnamed = await auth.createToken({ user: 'alice', role: 'viewer' });
+    expect(unnamed).toMatchObject({ name: 'alice', expiresAt: null });
+    expect((await auth.listTokens({ user: 'vic' })).map(({ id, name, expiresAt }) => ({ id, name, expiresAt }))).toContainEqual({ id: named.id, name: 'laptop script', expiresAt: named.expiresAt });
+    expect((await auth.listTokens({ user: 'vic' })).every((token) => token.user === 'vic')).toBe(true);
+    expect((await auth.listTokens()).map((token) => token.id)).toEqual(expect.arrayContaining([named.id, unnamed.id]));
+
+    const tokensBefore = (await auth.listTokens()).length;
+    expect((await caught(auth.createToken({ user: 'vic', name: '' }))).fieldErrors).toEqual({ name: ['must not be empty'] });
+    expect((await caught(auth.createToken({ user: 'vic', name: 'x'.repeat(33) }))).code).toBe('INVALID_INPUT');
+    expect((await caught(auth.createToken({ user: 'vic', expiresInDays: 0 }))).fieldErrors).toEqual({ expiresInDays: ['must be at least 1 day'] });
+    expect((await caught(auth.createToken({ user: 'vic', expiresInDays: 366 }))).code).toBe('INVALID_INPUT');
+    expect((await caught(auth.createToken({ user: 'vic', expiresInDays: 1.5 }))).code).toBe('INVALID_INPUT');
+    expect(await auth.listTokens()).toHaveLength(tokensBefore);
+
+    // vic may not revoke alice's token (it is as if it did not exist), only his own.
+    expect((await caught(auth.revokeToken(unnamed.id, { owner: 'vic' }))).code).toBe('NOT_FOUND');
+    expect(await auth.authenticate(bearer(unnamed.token))).not.toBeNull();
+    await auth.revokeToken(named.id, { owner: 'vic' });
+    expect(await auth.authenticate(bearer(named.token))).toBeNull();
+    await auth.revokeToken(unnamed.id);
+  });
+
+  it('refuses an expired token', async () => {
+    const token = await auth.createToken({ user: 'vic', expiresInDays: 1 });
+    expect(await auth.authenticate(bearer(token.token))).not.toBeNull();
+    // A day later, without waiting a day: its expiry is moved to the past.
+    await (await auth.auth.$context).adapter.update({ model: 'apikey', where: [{ field: 'id', value: token.id }], update: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await auth.authenticate(bearer(token.token))).toBeNull();
+  });
+
   it('caps a token at its user’s current role on every use', async () => {
     await auth.addUser({ name: 'olga', role: 'operator', password: 'operator pass' });
     const token = await auth.createToken({ user: 'olga' });
@@ -134,7 +170,7 @@ describe.each(testBackends())('users, tokens and sign-in on the %s database', (b
     const mine = items.filter((entry) => entry.target === 'user:audited' || entry.target === `token:audited/${token.id}`).reverse();
     expect(mine.map(({ action, actor, origin, changes }) => ({ action, actor, origin, changes }))).toEqual([
       { action: 'user-add', actor: 'user:root', origin: '192.0.2.7', changes: { role: { before: null, after: 'operator' } } },
-      { action: 'token-create', actor: 'user:root', origin: '192.0.2.7', changes: { role: { before: null, after: 'viewer' } } },
+      { action: 'token-create', actor: 'user:root', origin: '192.0.2.7', changes: { role: { before: null, after: 'viewer' }, name: { before: null, after: 'audited' } } },
       { action: 'token-revoke', actor: 'user:root', origin: '192.0.2.7', changes: null },
       { action: 'user-remove', actor: 'test', origin: null, changes: { role: { before: 'operator', after: null } } },
     ]);
@@ -142,4 +178,78 @@ describe.each(testBackends())('users, tokens and sign-in on the %s database', (b
     await caught(asRoot.revokeToken(token.id));
     expect((await bridge.manager.listAudit({ limit: 10 })).items.filter((entry) => entry.action === 'token-revoke' && entry.target === `token:audited/${token.id}`)).toHaveLength(1);
   });
+});
+
+/** The `name=value` pairs of Set-Cookie lines, as a Cookie header. */
+function cookieOf(setCookie: string[]): string {
+  return setCookie.map((line) => line.split(';')[0]).join('; ');
+}
+
+describe.each(testBackends())('session renewal on the %s database', (backend) => {
+  // better-auth's own settings, small: a session lives 4 s after its last renewal; a request renews it once 1 s old.
+  const lifetime = { maxAgeMs: 4000, renewAfterMs: 1000 };
+  let tmux: TestTmux;
+  let bridge: TestBridge;
+  let auth: AuthService;
+
+  beforeAll(async () => {
+    tmux = await createTestTmux();
+    bridge = await openTestBridge({ backend, tmuxSocket: tmux.socket, docker: false, sessionLifetime: lifetime });
+    auth = await bridge.auth();
+    await auth.addUser({ name: 'active', role: 'viewer', password: 'active password' });
+    await auth.addUser({ name: 'idle', role: 'viewer', password: 'idle password' });
+  });
+  afterAll(() => disposeAll(bridge, tmux));
+
+  async function signedIn(name: string): Promise<{ cookie: string; setCookie: string[]; at: number }> {
+    const result = await auth.signIn({ username: name, password: `${name} password` }, new Headers());
+    if (!result.ok) throw new Error(result.reason);
+    return { cookie: cookieOf(result.headers.getSetCookie()), setCookie: result.headers.getSetCookie(), at: Date.now() };
+  }
+
+  async function expiresAt(): Promise<number> {
+    const sessions = await (await auth.auth.$context).adapter.findMany<{ expiresAt: Date; userId: string }>({ model: 'session' });
+    const users = await (await auth.auth.$context).adapter.findMany<{ id: string; username: string }>({ model: 'user' });
+    const active = users.find((user) => user.username === 'active');
+    return Math.max(...sessions.filter((session) => session.userId === active?.id).map((session) => new Date(session.expiresAt).getTime()));
+  }
+
+  it('extends a session in use past its first lifetime (new expiry and cookie Max-Age), and ends one left alone', async () => {
+    const active = await signedIn('active');
+    const idle = await signedIn('idle');
+    expect(active.setCookie.join('\n')).toMatch(/Max-Age=4\b/);
+    const firstExpiry = await expiresAt();
+
+    // Too young to renew: no new cookie, the expiry stays.
+    const early = await auth.renewSession(new Headers({ cookie: active.cookie }));
+    expect(early.principal?.name).toBe('active');
+    expect(early.setCookie).toEqual([]);
+    // Reading alone (authenticate) never extends, even when due.
+    await sleep(1200);
+    expect((await auth.authenticate(new Headers({ cookie: active.cookie })))?.name).toBe('active');
+    expect(await expiresAt()).toBe(firstExpiry);
+
+    // Used once it is due: renewed in the database and in a fresh cookie of a full lifetime.
+    let cookie = active.cookie;
+    const renewals: number[] = [];
+    while (Date.now() - active.at < lifetime.maxAgeMs + 1500) {
+      const renewed = await auth.renewSession(new Headers({ cookie }));
+      expect(renewed.principal?.name, `${String(Date.now() - active.at)} ms after sign-in`).toBe('active');
+      if (renewed.setCookie.length > 0) {
+        expect(renewed.setCookie.join('\n')).toMatch(/better-auth\.session_token=[^;]+;.*Max-Age=4\b/);
+        cookie = cookieOf(renewed.setCookie);
+        renewals.push(await expiresAt());
+      }
+      await sleep(1200);
+    }
+    expect(renewals.length).toBeGreaterThanOrEqual(2);
+    expect(renewals[0]).toBeGreaterThan(firstExpiry);
+    // Past the first lifetime (4 s), the active session still holds; the idle one has ended.
+    expect(Date.now()).toBeGreaterThan(firstExpiry);
+    expect((await auth.renewSession(new Headers({ cookie }))).principal?.name).toBe('active');
+    const ended = await auth.renewSession(new Headers({ cookie: idle.cookie }));
+    expect(ended.principal).toBeNull();
+    expect(ended.setCookie.join('\n')).toMatch(/better-auth\.session_token=;.*Max-Age=0/);
+    expect(await auth.authenticate(new Headers({ cookie: idle.cookie }))).toBeNull();
+  }, 30_000);
 });

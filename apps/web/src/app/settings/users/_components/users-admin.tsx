@@ -8,6 +8,8 @@ import { useState, type SyntheticEvent } from 'react';
 import { addUserAction, createTokenAction, removeUserAction, revokeTokenAction } from '@/actions/users';
 import type { ActionResult } from '@/actions/safe-action';
 import { clashFieldErrors, errorSentence } from '@/lib/error-messages';
+import { formText } from '@/lib/form-text';
+import { CreatedTokenNotice } from '../../_components/created-token';
 
 const section = 'rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900';
 const cell = 'px-2 py-1.5 text-left';
@@ -16,11 +18,6 @@ const cell = 'px-2 py-1.5 text-left';
 function fieldErrorsOf(error: SerializedError): Record<string, string> {
   const errors = clashFieldErrors(error) ?? error.fieldErrors ?? {};
   return Object.fromEntries(Object.entries(errors).flatMap(([field, messages]) => (messages[0] ? [[field, messages[0]]] : [])));
-}
-
-function formText(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
 }
 
 /**
@@ -201,22 +198,7 @@ export function UsersAdmin({ users, tokens, self }: { users: UserSummary[]; toke
             <Banner variant="error" title={tokenErrors.form} className="sm:col-span-3" />
           ) : null}
         </form>
-        {created ? (
-          <div role="region" aria-label="New token" className="mt-4 rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950">
-            <p className="font-medium">
-              The token for {created.user} ({created.role}). Copy it now: it will not be shown again.
-            </p>
-            <div className="mt-2 flex gap-2">
-              <input aria-label="Token" readOnly value={created.token} onFocus={(event) => event.currentTarget.select()} className="w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono dark:border-zinc-700 dark:bg-zinc-900" />
-              <Button size="sm" onClick={() => void navigator.clipboard.writeText(created.token).then(() => toast({ variant: 'success', title: 'Token copied' }))}>
-                Copy
-              </Button>
-              <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
-                Done
-              </Button>
-            </div>
-          </div>
-        ) : null}
+        {created ? <CreatedTokenNotice created={created} onDone={() => setCreated(null)} /> : null}
       </section>
 
       <ConfirmDialog
