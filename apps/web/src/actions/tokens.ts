@@ -1,6 +1,6 @@
 'use server';
 
-import { actingAs, CcBridgeError, roleAllows, roles, type AuthService, type CreatedToken, type Principal } from '@cc-bridge/core';
+import { CcBridgeError, roleAllows, roles, type AuthService, type CreatedToken, type Principal } from '@cc-bridge/core';
 import { z } from 'zod';
 import { getBridge } from '@/lib/bridge';
 import { requestActor } from '@/lib/request-actor';
@@ -8,7 +8,7 @@ import { defineAction } from './safe-action';
 
 /** Core's AuthService acting as the caller, so the audit log names who created or revoked a token. */
 async function authAs(principal: Principal): Promise<AuthService> {
-  return actingAs(await (await getBridge()).auth(), await requestActor(principal));
+  return (await (await getBridge()).auth()).as(await requestActor(principal));
 }
 
 /** The caller of a non-`anyone` action: defineAction has checked there is one. */

@@ -125,9 +125,7 @@ export class AuthService {
 
   /**
    * This service with every method run as `who`, as `CcBridge.as` gives the manager: what it writes
-   * to the audit log names that actor and origin. Use this rather than importing `actingAs`
-   * where core may be bundled twice (Next's server): the caller must reach this copy of core.
-   * INVALID_INPUT for a bad caller.
+   * to the audit log names that actor and origin. INVALID_INPUT for a bad caller.
    */
   as(who: Caller): this {
     return actingAs(this, who);
