@@ -15,26 +15,31 @@ describe('parseDockerHost', () => {
     expect(parseDockerHost('tcp://[::1]:2375')).toEqual({ host: '::1', port: 2375 });
   });
 
+  it('reads ssh forms', () => {
+    expect(parseDockerHost('ssh://me@box')).toEqual({ ssh: { host: 'box', port: 22, username: 'me' } });
+    expect(parseDockerHost('ssh://box.lan:2222')).toEqual({ ssh: { host: 'box.lan', port: 2222, username: null } });
+  });
+
   it('rejects other forms as invalid config', () => {
-    for (const host of ['ssh://me@box', 'unix://', '/var/run/docker.sock', 'tcp://']) {
+    for (const host of ['ssh://', 'ssh://me@box/var/run', 'unix://', '/var/run/docker.sock', 'tcp://']) {
       expect(() => parseDockerHost(host), host).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     }
   });
 
   it('says what is wrong with a value it cannot use, naming the setting', () => {
     const cases: [string, string][] = [
-      ['garbage', 'DOCKER_HOST "garbage" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['tcp://bad host:2375', 'DOCKER_HOST "tcp://bad host:2375" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['http://[::1', 'DOCKER_HOST "http://[::1" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['tcp://', 'DOCKER_HOST "tcp://" names no host; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['npipe:////./pipe/docker_engine', 'DOCKER_HOST "npipe:////./pipe/docker_engine" is not supported: Windows named pipes are not available here; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['http://127.0.0.1:2375', 'DOCKER_HOST "http://127.0.0.1:2375" is not supported: http:// is not a Docker host transport cc-bridge speaks; use unix:///path/to/docker.sock or tcp://host:port'],
+      ['garbage', 'DOCKER_HOST "garbage" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['tcp://bad host:2375', 'DOCKER_HOST "tcp://bad host:2375" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['http://[::1', 'DOCKER_HOST "http://[::1" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['tcp://', 'DOCKER_HOST "tcp://" names no host; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['npipe:////./pipe/docker_engine', 'DOCKER_HOST "npipe:////./pipe/docker_engine" is not supported: Windows named pipes are not available here; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['http://127.0.0.1:2375', 'DOCKER_HOST "http://127.0.0.1:2375" is not supported: http:// is not a Docker host transport cc-bridge speaks; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
     ];
     for (const [host, message] of cases) {
       expect(() => parseDockerHost(host, 'DOCKER_HOST'), host).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message }));
     }
-    expect(() => parseDockerHost('ssh://me@box', '[docker] host in /etc/cc.toml')).toThrow(
-      expect.objectContaining({ message: expect.stringMatching(/^\[docker\] host in \/etc\/cc\.toml "ssh:\/\/me@box" is not supported: .*over SSH.*unix:\/\/\/tmp\/docker\.sock$/) }),
+    expect(() => parseDockerHost('ssh://me@box/x', '[docker] host in /etc/cc.toml')).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^\[docker\] host in \/etc\/cc\.toml "ssh:\/\/me@box\/x" has a path/) }),
     );
   });
 });
