@@ -37,6 +37,7 @@ function instance(overrides: Partial<Instance> = {}): Instance {
     containerName: null,
     imageName: null,
     dockerNetwork: null,
+    dockerHost: null,
     ...unobservedContainer,
     ...noActivity,
     version: 3,

@@ -19,6 +19,7 @@ function row(overrides: Partial<InstanceRow> & Pick<InstanceRow, 'name'>): Insta
     containerId: null,
     containerName: null,
     imageName: null,
+    dockerHost: null,
     createdAt: new Date('2026-11-28T11:57:00.000Z'),
     lastSeenAt: null,
     version: 1,
