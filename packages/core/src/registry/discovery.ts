@@ -182,13 +182,27 @@ export class DiscoveryApply {
     await recordEvents(tx, events);
   }
 
-  /** Pings the Engine, under the outage rule: one warning per outage, an Engine that just did not answer is not waited for again. */
+  /**
+   * Pings every host's Engine, under the outage rule: one warning per outage, an Engine that just
+   * did not answer is not waited for again. `reachable` only when all answer; `error` is the first
+   * failing host's (its message names the host when there are several).
+   */
   async getDockerHealth(): Promise<DockerHealth> {
-    const { docker } = this.#context;
-    if (!docker) return { enabled: false, reachable: false, error: null };
-    const errors: SerializedError[] = [];
-    const isReachable = await this.#state.ask('docker', () => docker.ping().then(() => true), errors);
-    return { enabled: true, reachable: isReachable === true, error: errors[0] ?? null };
+    const { dockerHosts, runtimes } = this.#context;
+    if (!dockerHosts.some((host) => host.docker !== null)) return { enabled: false, reachable: false, error: null, hosts: [] };
+    // Every host at once: one that does not answer costs its bound, not the others'.
+    const hosts = await Promise.all(
+      dockerHosts.map(async (host) => {
+        const { docker } = host;
+        if (docker === null) return { name: host.name, reachable: false, error: serializeError(dockerDisabled()) };
+        const errors: SerializedError[] = [];
+        const key = runtimeKeyOf(runtimes, { type: 'docker', dockerHost: host.name });
+        const isReachable = await this.#state.ask(key, () => docker.ping().then(() => true), errors);
+        return { name: host.name, reachable: isReachable === true, error: errors[0] ?? null };
+      }),
+    );
+    const failing = hosts.find((host) => !host.reachable);
+    return { enabled: true, reachable: failing === undefined, error: failing?.error ?? null, hosts };
   }
 }
 
