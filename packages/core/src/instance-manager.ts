@@ -10,7 +10,6 @@ import type {
   ImportRecord,
   Instance,
   InstanceEvent,
-  InstanceType,
   ListInstancesQuery,
   ListInstancesResult,
   ReadOutputInput,

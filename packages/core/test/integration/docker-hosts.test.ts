@@ -116,7 +116,7 @@ describe('several Docker hosts', () => {
     if (!second) return context.skip(skipped);
     const gamma = await bridge.manager.createDockerInstance({ name: 'gamma', imageName: TEST_IMAGE, dockerHost: 'second' }, { start: true });
     expect(gamma).toMatchObject({ status: 'running', dockerHost: 'second', dockerEngineId: second.id });
-    expect((await secondDocker.getContainer(gamma.containerId ?? '').inspect()).State.Running).toBe(true);
+    expect((await secondDocker.getContainer(gamma.containerId).inspect()).State.Running).toBe(true);
     await expect(bridge.manager.createDockerInstance({ name: 'delta', imageName: TEST_IMAGE, dockerHost: 'nowhere' }, { start: true })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining('Docker host "nowhere" is not configured (hosts: main, second)'),

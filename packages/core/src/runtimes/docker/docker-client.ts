@@ -99,7 +99,7 @@ export function createDockerClient(host: string | null | DockerClientSettings, s
       ...(settings.sshAgent === null ? {} : { agent: settings.sshAgent }),
       ...(settings.sshKey === null ? {} : { privateKey: readSettingFile(settings.sshKey, 'SSH key', settings.setting) }),
     };
-    return new Dockerode({ protocol: 'ssh', host: endpoint.ssh.host, port: endpoint.ssh.port, username: endpoint.ssh.username ?? undefined, sshOptions } as Dockerode.DockerOptions);
+    return new Dockerode({ protocol: 'ssh', host: endpoint.ssh.host, port: endpoint.ssh.port, username: endpoint.ssh.username ?? undefined, sshOptions });
   }
   const { tls } = settings;
   if (tls === null) return new Dockerode({ host: endpoint.host, port: endpoint.port, protocol: 'http', agent: new ConnectTimeoutAgent() } as Dockerode.DockerOptions);
