@@ -13,7 +13,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { Notifier } from './notify/notifier.ts';
 import { configuredTargets } from './notify/targets.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
-import { parseDockerHost } from './runtimes/docker/docker-host.ts';
+import { dockerCliTlsFlags, parseDockerHost } from './runtimes/docker/docker-host.ts';
 import type { DockerRuntime } from './runtimes/runtime.ts';
 import { createTmuxRuntime } from './runtimes/tmux/tmux-runtime.ts';
 
@@ -142,7 +142,12 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   try {
     const tmux = createTmuxRuntime({ socket: config.tmux.socket, timeoutMs: options.runtimeTimeoutMs });
     const opened = config.docker.hosts.map((host) => ({ host, ...openDockerRuntime(config.docker, host, options.runtimeTimeoutMs) }));
-    const dockerHosts = opened.map(({ host, docker }) => ({ name: host.name, docker, discoverer: docker ? new DockerDiscoverer(docker, config.docker, logger) : null }));
+    const dockerHosts = opened.map(({ host, docker }) => ({
+      name: host.name,
+      docker,
+      discoverer: docker ? new DockerDiscoverer(docker, config.docker, logger) : null,
+      cliFlags: dockerCliTlsFlags(host.tls),
+    }));
     const docker = dockerHosts[0]?.docker ?? null;
     const manager = new InstanceManager({
       prisma: database.prisma,

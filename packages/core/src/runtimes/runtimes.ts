@@ -32,6 +32,8 @@ export interface Runtimes {
 export interface DockerHostClient {
   name: string;
   docker: DockerRuntime | null;
+  /** docker CLI flags that reach it besides `-H` (its TLS files); default none. */
+  cliFlags?: readonly string[];
 }
 
 export interface RuntimesDeps {
@@ -65,6 +67,7 @@ export function createRuntimes(deps: RuntimesDeps): Runtimes {
         logger: deps.logger,
         host: host.name,
         label: dockerEngineLabel(host.name, deps.dockerHosts.length),
+        cliFlags: host.cliFlags ?? [],
       }),
     })),
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { isCcBridgeError } from '../../errors.ts';
 import { createDockerClient, describeDockerEndpoint, dockerErrorFrom, isRemovalInProgress, parseDockerHost } from './docker-client.ts';
+import { dockerCliTlsFlags } from './docker-host.ts';
 
 describe('parseDockerHost', () => {
   it('uses the default socket without a host', () => {
@@ -44,6 +45,16 @@ describe('parseDockerHost', () => {
   });
 });
 
+describe('dockerCliTlsFlags', () => {
+  it("gives the docker CLI the host's TLS files, verifying when asked", () => {
+    expect(dockerCliTlsFlags(null)).toEqual([]);
+    expect(dockerCliTlsFlags({ ca: '/c/ca.pem', cert: '/c/cert.pem', key: '/c/key.pem', verify: true })).toEqual([
+      '--tlsverify', '--tlscacert', '/c/ca.pem', '--tlscert', '/c/cert.pem', '--tlskey', '/c/key.pem',
+    ]);
+    expect(dockerCliTlsFlags({ ca: null, cert: null, key: null, verify: false })).toEqual(['--tls']);
+  });
+});
+
 describe('createDockerClient', () => {
   it('uses the configured endpoint even when DOCKER_HOST says otherwise', () => {
     const saved = process.env.DOCKER_HOST;
@@ -51,10 +62,20 @@ describe('createDockerClient', () => {
     try {
       expect(describeDockerEndpoint(createDockerClient(null))).toBe('unix:///var/run/docker.sock');
       expect(describeDockerEndpoint(createDockerClient('tcp://127.0.0.1:2380'))).toBe('tcp://127.0.0.1:2380');
+      expect(describeDockerEndpoint(createDockerClient('ssh://me@box.lan:2222'))).toBe('ssh://me@box.lan:2222');
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;
     }
+  });
+});
+
+describe('createDockerClient with a host entry', () => {
+  it('names the setting and the file when a TLS file cannot be read', () => {
+    const settings = { url: 'tcp://127.0.0.1:2376', setting: '[[docker.hosts]] "b" in /x.toml', tls: { ca: '/nonexistent/ca.pem', cert: null, key: null, verify: true }, sshKey: null, sshAgent: null };
+    expect(() => createDockerClient(settings)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('[[docker.hosts]] "b" in /x.toml: cannot read the CA certificate /nonexistent/ca.pem') }),
+    );
   });
 });
 

@@ -56,6 +56,20 @@ export function parseDockerHost(dockerHost: string | null, setting = 'docker.hos
   }
 }
 
+/**
+ * The docker CLI's flags for a host's TLS settings (`--tlsverify` or `--tls`, then the CA, client
+ * certificate and key files), to follow `-H ENDPOINT` in a command run on a terminal; none without TLS.
+ */
+export function dockerCliTlsFlags(tls: { ca: string | null; cert: string | null; key: string | null; verify: boolean } | null): string[] {
+  if (tls === null) return [];
+  return [
+    tls.verify ? '--tlsverify' : '--tls',
+    ...(tls.ca === null ? [] : ['--tlscacert', tls.ca]),
+    ...(tls.cert === null ? [] : ['--tlscert', tls.cert]),
+    ...(tls.key === null ? [] : ['--tlskey', tls.key]),
+  ];
+}
+
 function invalidHost(setting: string, dockerHost: string, problem: string, cause?: unknown): CcBridgeError {
   const detail = problem.includes('unix://') ? problem : `${problem}; ${supportedForms}`;
   return new CcBridgeError('CONFIG_INVALID', `${setting} "${dockerHost}" ${detail}`, { cause, fieldErrors: { 'docker.host': [detail] } });

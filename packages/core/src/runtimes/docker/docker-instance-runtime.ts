@@ -32,6 +32,8 @@ export interface DockerInstanceRuntimeOptions {
   host?: string;
   /** How messages name this Engine (`Runtime.label`); default `the Docker Engine`. */
   label?: string;
+  /** docker CLI flags after `-H ENDPOINT` in `terminalCommand` (the host's TLS files, dockerCliTlsFlags); default none. */
+  cliFlags?: readonly string[];
 }
 
 /** Where a launched container finds the hook reports' spool folder (its hook command's argument). */
@@ -228,7 +230,7 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
       const { endpoint } = await docker.getEngine();
       // A shell beside the agent rather than an attach to its own TTY: leaving it (exit, Ctrl-D)
       // never stops the agent, an attach's Ctrl-C could, and it works without a TTY or OpenStdin.
-      return { file: 'docker', args: ['-H', endpoint, 'exec', '-it', settings.id, 'sh'], description: `a shell in the container ${settings.name} (leave with exit or Ctrl-D)` };
+      return { file: 'docker', args: ['-H', endpoint, ...(options.cliFlags ?? []), 'exec', '-it', settings.id, 'sh'], description: `a shell in the container ${settings.name} (leave with exit or Ctrl-D)` };
     },
 
     readScreens: (instances, { signal }) =>
