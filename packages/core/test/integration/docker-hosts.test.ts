@@ -36,7 +36,7 @@ describe('several Docker hosts', () => {
   let mainId = '';
 
   beforeAll(async () => {
-    const started = await startSecondEngine();
+    const started = await startSecondEngine({ tls: true });
     if (!started.engine) {
       skipped = started.skipped;
       createLogger('warn').warn(`skipping the several-hosts tests: ${skipped}`);
@@ -125,6 +125,38 @@ describe('several Docker hosts', () => {
       code: 'INVALID_INPUT',
     });
     expect(await bridge.manager.getInstance('delta')).toBeNull();
+  });
+
+  it('reaches an Engine over tcp:// with TLS client certificates, and is refused without them', async (context) => {
+    if (!second?.tls) return context.skip(skipped);
+    const { tls } = second;
+    const openOn = async (name: string, entry: string[]) => {
+      const configFile = join(home, `${name}.toml`);
+      await writeFile(configFile, ['[docker]', `container_label = "${label}"`, 'image_patterns = ["claude-code-test"]', '[[docker.hosts]]', ...entry, ''].join('\n'));
+      const config = loadConfig({ configFile }, { HOME: home, CC_BRIDGE_DATA_DIR: join(home, `db-${name}`), CC_BRIDGE_TMUX_SOCKET: tmux.socket });
+      return openCcBridge({ config, logger: silentLogger, actor: 'test', skipStartup: true, runtimeTimeoutMs: 3_000 });
+    };
+    const secure = await openOn('tls', ['name = "secure"', `url = "${tls.url}"`, `tls_ca = "${tls.ca}"`, `tls_cert = "${tls.cert}"`, `tls_key = "${tls.key}"`]);
+    try {
+      const report = await secure.manager.refreshDiscovery();
+      expect(report).toMatchObject({ errors: [], engine: { id: second.id, endpoint: tls.url } });
+      expect(report.added.sort()).toEqual(['beta', 'gamma']);
+      expect(await secure.manager.getInstanceOrThrow('beta')).toMatchObject({ status: 'running', dockerHost: 'secure' });
+      const terminal = await secure.manager.attachTerminal('beta');
+      expect(terminal.args.slice(0, 10)).toEqual(['-H', tls.url, '--tlsverify', '--tlscacert', tls.ca, '--tlscert', tls.cert, '--tlskey', tls.key, 'exec']);
+    } finally {
+      await secure.close();
+    }
+    // The CA alone: the Engine (--tlsverify) refuses a client without a certificate.
+    const anonymous = await openOn('anonymous', ['name = "anonymous"', `url = "${tls.url}"`, `tls_ca = "${tls.ca}"`]);
+    try {
+      const report = await anonymous.manager.refreshDiscovery();
+      expect(report.added).toEqual([]);
+      expect(report.errors).toHaveLength(1);
+      expect(report.errors[0]?.code).toMatch(/^DOCKER_(UNAVAILABLE|ERROR)$/);
+    } finally {
+      await anonymous.close();
+    }
   });
 
   it('makes only the records of an Engine that stops answering unknown, with one outage naming its host', async (context) => {
