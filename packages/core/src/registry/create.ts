@@ -3,7 +3,7 @@ import { isCcBridgeError, type ErrorCode } from '../errors.ts';
 import { createInstanceInput, startInstanceInput, type CreateInstanceInput, type Instance } from '../instance.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { CreateOptions } from '../reports.ts';
-import { runtimeFor, unknownDockerHost, type RuntimeRecord } from '../runtimes/runtimes.ts';
+import { refuseUnknownDockerHost, runtimeFor } from '../runtimes/runtimes.ts';
 import { parseInput } from '../validation.ts';
 import type { RegistryContext } from './context.ts';
 import type { Records } from './records.ts';
@@ -25,7 +25,7 @@ export class Creation {
     const actor = options.actor ?? this.#context.actor;
     if (options.start) return this.#createAndStart(input, actor);
     const valid = parseInput(createInstanceInput, input, 'instance');
-    this.#refuseUnknownHost(valid);
+    refuseUnknownDockerHost(this.#context.runtimes, valid.dockerHost);
     const data = { ...valid, ...runtimeFor(this.#context.runtimes, valid).recordIdentity(valid) };
     return this.#records.insert(data, 'manual', actor);
   }
@@ -38,7 +38,7 @@ export class Creation {
    */
   async #createAndStart(input: CreateInstanceInput, actor: string): Promise<Instance> {
     const valid = parseInput(startInstanceInput, input, 'instance');
-    this.#refuseUnknownHost(valid);
+    refuseUnknownDockerHost(this.#context.runtimes, valid.dockerHost);
     // Checked before the runtime starts, so a taken name leaves no session or container behind,
     // and a taken session is never started (nor killed by the undo below).
     const holder = await this.#records.getInstance(valid.name);
@@ -62,12 +62,6 @@ export class Creation {
       );
       throw error;
     }
-  }
-
-  /** INVALID_INPUT, before anything is started or written, for a Docker host the configuration does not list. */
-  #refuseUnknownHost(record: RuntimeRecord): void {
-    const name = record.dockerHost ?? null;
-    if (record.type === 'docker' && name !== null && !this.#context.runtimes.docker.some((host) => host.name === name)) throw unknownDockerHost(this.#context.runtimes, name);
   }
 
   /** The record discovery wrote for the launched container, taken over; null when the insert failed for another reason. */

@@ -84,6 +84,11 @@ export function unknownDockerHost(runtimes: Runtimes, name: string): CcBridgeErr
   });
 }
 
+/** INVALID_INPUT (before anything is started or written) when `dockerHost` names a host the configuration does not list. */
+export function refuseUnknownDockerHost(runtimes: Runtimes, dockerHost: string | null | undefined): void {
+  if (dockerHost !== undefined && dockerHost !== null && !runtimes.docker.some((host) => host.name === dockerHost)) throw unknownDockerHost(runtimes, dockerHost);
+}
+
 /**
  * The Docker host a record belongs to: the one its `dockerHost` names, the first when it names
  * none; null for a name the configuration no longer lists.

@@ -125,6 +125,8 @@ describe('several Docker hosts', () => {
       code: 'INVALID_INPUT',
     });
     expect(await bridge.manager.getInstance('delta')).toBeNull();
+    await expect(bridge.manager.updateInstance('gamma', { dockerHost: 'nowhere' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await bridge.manager.getInstanceOrThrow('gamma')).toMatchObject({ dockerHost: 'second', version: gamma.version });
   });
 
   it('reaches an Engine over tcp:// with TLS client certificates, and is refused without them', async (context) => {
