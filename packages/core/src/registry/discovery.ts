@@ -143,7 +143,6 @@ export class DiscoveryApply {
           ...update.fields,
           ...update.observed,
           status: update.status,
-          ...(update.entry.dockerHost === host.name ? {} : { dockerHost: host.name }),
           ...(hasFields || from !== update.status ? { updatedAt: now } : {}),
         },
         bumpVersion: hasFields,
