@@ -86,8 +86,7 @@ try {
   const manager = new InstanceManager({
     prisma: database.prisma,
     tmux: createTmuxRuntime({ socket: join(home, 'tmux.sock') }),
-    docker: runtime,
-    discoverer: new DockerDiscoverer(runtime, config.docker, silentLogger),
+    dockerHosts: [{ name: 'local', docker: runtime, discoverer: new DockerDiscoverer(runtime, config.docker, silentLogger) }],
     config,
     logger: silentLogger,
     actor: 'bench',

@@ -56,8 +56,7 @@ try {
   const manager = new InstanceManager({
     prisma: database.prisma,
     tmux: createTmuxRuntime({ socket: join(home, 'tmux.sock') }),
-    docker: engineStandIn,
-    discoverer: new DockerDiscoverer(engineStandIn, config.docker, silentLogger),
+    dockerHosts: [{ name: 'local', docker: engineStandIn, discoverer: new DockerDiscoverer(engineStandIn, config.docker, silentLogger) }],
     config,
     logger: silentLogger,
     actor: 'bench',

@@ -34,7 +34,9 @@ function notify(socket: WebSocket, notice: TerminalNotice): void {
  */
 export function createTerminalUpgradeHandler(config: Config, sharedBridge: () => Promise<CcBridge> | undefined) {
   const sockets = new WebSocketServer({ noServer: true });
-  const docker = config.docker.enabled ? createDockerClientOrNull(config.docker.host) : null;
+  // One client per [[docker.hosts]] entry: a record's terminal opens on its own host's Engine.
+  const dockerHosts = new Map(config.docker.hosts.map((host) => [host.name, config.docker.enabled ? createDockerClientOrNull(host) : null]));
+  const docker = dockerHosts.get(config.docker.hosts[0]?.name ?? '') ?? null;
   const logger = createLogger(config.logLevel);
 
   /** Checks a handshake and opens its terminal; a refusal names its HTTP status and reason. */
@@ -58,6 +60,7 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
         readOnly: query.data.mode === 'ro',
         tmuxSocket: config.tmux.socket,
         docker,
+        dockerHosts,
       });
       return { session, name };
     } catch (error) {
@@ -109,7 +112,7 @@ export function createTerminalUpgradeHandler(config: Config, sharedBridge: () =>
   };
 }
 
-function createDockerClientOrNull(host: string | null) {
+function createDockerClientOrNull(host: Parameters<typeof createDockerClient>[0]) {
   try {
     return createDockerClient(host);
   } catch {

@@ -37,6 +37,7 @@ function instance(overrides: Partial<Instance> = {}): Instance {
     containerName: null,
     imageName: null,
     dockerNetwork: null,
+    dockerHost: null,
     ...unobservedContainer,
     ...noActivity,
     version: 3,
@@ -95,6 +96,7 @@ describe('instanceToJson', () => {
       oomKilled: null,
       dockerEngineId: null,
       dockerEndpoint: null,
+      dockerHost: null,
       activity: 'waiting',
       activitySince: since.toISOString(),
       activityReason: 'Bash: rm -rf build',
@@ -126,9 +128,9 @@ describe('formatTable', () => {
 describe('formatInstanceTable', () => {
   it('lines up one row per instance under the headers', () => {
     const lines = formatInstanceTable([instance({ activity: 'waiting' }), docker], now).split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ACTIVITY\s+ORIGIN\s+SESSION\/CONTAINER\s+IMAGE\s+CREATED\s+LAST SEEN$/);
-    expect(lines[1]).toMatch(/^api\s+tmux\s+running\s+waiting\s+manual\s+claude-api\s+-\s+2026-11-27 09:05\s+5m ago$/);
-    expect(lines[2]).toMatch(/^sandbox-long-name\s+docker\s+stopped\s+unknown\s+discovered\s+claude-sandbox \(3f4e5d6c7b8a\)\s+cc-bridge:latest\s+2026-11-27 09:05\s+-$/);
+    expect(lines[0]).toMatch(/^NAME\s+TYPE\s+STATUS\s+ACTIVITY\s+ORIGIN\s+SESSION\/CONTAINER\s+IMAGE\s+HOST\s+CREATED\s+LAST SEEN$/);
+    expect(lines[1]).toMatch(/^api\s+tmux\s+running\s+waiting\s+manual\s+claude-api\s+-\s+-\s+2026-11-27 09:05\s+5m ago$/);
+    expect(lines[2]).toMatch(/^sandbox-long-name\s+docker\s+stopped\s+unknown\s+discovered\s+claude-sandbox \(3f4e5d6c7b8a\)\s+cc-bridge:latest\s+-\s+2026-11-27 09:05\s+-$/);
     const statusColumn = lines[0]?.indexOf('STATUS');
     expect(lines[1]?.indexOf('running')).toBe(statusColumn);
     expect(lines[2]?.indexOf('stopped')).toBe(statusColumn);

@@ -69,7 +69,7 @@ test.describe('the read API', () => {
   test('GET /api/docker/health says whether the Engine answers', async ({ request }) => {
     const response = await request.get('/api/docker/health');
     expect(response.status()).toBe(200);
-    expect(await response.json()).toEqual({ enabled: true, reachable: true, error: null });
+    expect(await response.json()).toEqual({ enabled: true, reachable: true, error: null, hosts: [{ name: 'local', reachable: true, error: null }] });
   });
 
   // The page does not poll while its push is connected: the server's live follower (the Engine's

@@ -3,7 +3,7 @@ import { ChangeFeed, type WatchOptions } from './changes/change-feed.ts';
 import type { SessionLifetime } from './auth/auth.ts';
 import type { AuthService } from './auth/service.ts';
 import type { Change } from './changes/payload.ts';
-import type { Config } from './config.ts';
+import type { Config, DockerHostConfig } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { guardDatabaseErrors } from './db/prisma-errors.ts';
 import { DockerDiscoverer } from './discovery/docker-discoverer.ts';
@@ -14,7 +14,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { Notifier } from './notify/notifier.ts';
 import { configuredTargets } from './notify/targets.ts';
 import type { DiscoveryReport, RemovalReport } from './reports.ts';
-import { parseDockerHost } from './runtimes/docker/docker-host.ts';
+import { dockerCliTlsFlags, parseDockerHost } from './runtimes/docker/docker-host.ts';
 import type { DockerRuntime } from './runtimes/runtime.ts';
 import { createTmuxRuntime } from './runtimes/tmux/tmux-runtime.ts';
 
@@ -104,15 +104,20 @@ function loadOnFirstCall<T extends { [K in keyof T]: (...args: never[]) => Promi
 }
 
 /**
- * The Docker runtime the configuration asks for: null when disabled; when the host setting
+ * The Docker runtime of one configured host: null when Docker is disabled; when the host's URL
  * cannot be used, one that fails every call with that CONFIG_INVALID (returned beside it), so a
  * bad DOCKER_HOST costs Docker only. dockerode (~0.2 s to load) is loaded by the first Docker
- * call, so commands that never reach Docker do not pay for it; the setting is checked now.
+ * call, so commands that never reach Docker do not pay for it; the URL is checked now (a TLS or
+ * SSH key file that cannot be read fails that first call).
  */
-function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefined): { docker: DockerRuntime | null; configError: CcBridgeError | null } {
+function openDockerRuntime(
+  config: Config['docker'],
+  host: DockerHostConfig,
+  timeoutMs: number | undefined,
+): { docker: DockerRuntime | null; configError: CcBridgeError | null } {
   if (!config.enabled) return { docker: null, configError: null };
   try {
-    parseDockerHost(config.host, config.hostSetting ?? undefined);
+    parseDockerHost(host.url, host.setting ?? undefined);
   } catch (error) {
     if (!isCcBridgeError(error, 'CONFIG_INVALID')) throw error;
     return { docker: loadOnFirstCall<DockerRuntime>(() => Promise.reject(error)), configError: error };
@@ -122,7 +127,7 @@ function openDockerRuntime(config: Config['docker'], timeoutMs: number | undefin
       import('./runtimes/docker/docker-client.ts'),
       import('./runtimes/docker/docker-runtime.ts'),
     ]);
-    return createDockerRuntime(createDockerClient(config.host, config.hostSetting ?? undefined), { requestTimeoutMs: timeoutMs });
+    return createDockerRuntime(createDockerClient(host), { requestTimeoutMs: timeoutMs, ...(config.hosts.length > 1 ? { hostName: host.name } : {}) });
   });
   return { docker, configError: null };
 }
@@ -139,13 +144,20 @@ export async function openCcBridge(options: OpenOptions): Promise<CcBridge> {
   // From here on the open database keeps the process alive: any failure must close it.
   try {
     const tmux = createTmuxRuntime({ socket: config.tmux.socket, timeoutMs: options.runtimeTimeoutMs });
-    const { docker, configError } = openDockerRuntime(config.docker, options.runtimeTimeoutMs);
+    const opened = config.docker.hosts.map((host) => ({ host, ...openDockerRuntime(config.docker, host, options.runtimeTimeoutMs) }));
+    const dockerHosts = opened.map(({ host, docker }) => ({
+      name: host.name,
+      docker,
+      discoverer: docker ? new DockerDiscoverer(docker, config.docker, logger) : null,
+      cliFlags: dockerCliTlsFlags(host.tls),
+    }));
+    const docker = dockerHosts[0]?.docker ?? null;
     const manager = new InstanceManager({
       prisma: database.prisma,
       tmux,
-      docker,
-      dockerConfigError: configError,
-      discoverer: docker ? new DockerDiscoverer(docker, config.docker, logger) : null,
+      dockerHosts,
+      // The default host's: [[docker.hosts]] URLs are checked when the config is read.
+      dockerConfigError: opened[0]?.configError ?? null,
       config,
       logger,
       actor: options.actor ?? 'system',

@@ -75,6 +75,58 @@ describe('loadConfig', () => {
     expect(loadConfig({ configFile: path }, { HOME: home, DOCKER_HOST: 'garbage' }).docker).toMatchObject({ host: 'garbage', hostSetting: 'DOCKER_HOST' });
   });
 
+  it('makes one host "local" from [docker] host / DOCKER_HOST when [[docker.hosts]] lists none', () => {
+    expect(loadConfig({}, { HOME: home }).docker.hosts).toEqual([{ name: 'local', url: null, setting: null, tls: null, sshKey: null, sshAgent: null }]);
+    const path = configFile('[docker]\nhost = "tcp://10.0.0.5:2375"\n');
+    expect(loadConfig({ configFile: path }, { HOME: home }).docker.hosts).toEqual([
+      { name: 'local', url: 'tcp://10.0.0.5:2375', setting: `[docker] host in ${path}`, tls: null, sshKey: null, sshAgent: null },
+    ]);
+  });
+
+  it('reads [[docker.hosts]]: unix, tcp with TLS files (relative to the file), ssh with a key and the agent', () => {
+    const path = configFile(
+      [
+        '[[docker.hosts]]\nname = "here"\nurl = "unix:///var/run/docker.sock"',
+        '[[docker.hosts]]\nname = "build-1"\nurl = "tcp://build.lan:2376"\ntls_ca = "certs/ca.pem"\ntls_cert = "/etc/cc/cert.pem"\ntls_key = "/etc/cc/key.pem"',
+        '[[docker.hosts]]\nname = "gpu"\nurl = "ssh://me@gpu.lan"\nssh_key = "id_ed25519"',
+      ].join('\n'),
+    );
+    const dir = join(path, '..');
+    const { hosts } = loadConfig({ configFile: path }, { HOME: home, SSH_AUTH_SOCK: '/run/agent.sock' }).docker;
+    expect(hosts).toEqual([
+      { name: 'here', url: 'unix:///var/run/docker.sock', setting: `[[docker.hosts]] "here" in ${path}`, tls: null, sshKey: null, sshAgent: null },
+      {
+        name: 'build-1',
+        url: 'tcp://build.lan:2376',
+        setting: `[[docker.hosts]] "build-1" in ${path}`,
+        tls: { ca: join(dir, 'certs/ca.pem'), cert: '/etc/cc/cert.pem', key: '/etc/cc/key.pem', verify: true },
+        sshKey: null,
+        sshAgent: null,
+      },
+      { name: 'gpu', url: 'ssh://me@gpu.lan', setting: `[[docker.hosts]] "gpu" in ${path}`, tls: null, sshKey: join(dir, 'id_ed25519'), sshAgent: '/run/agent.sock' },
+    ]);
+  });
+
+  it('refuses [[docker.hosts]] entries it cannot use, naming the file and the entry', () => {
+    const hosts = (...entries: string[]) => configFile(entries.map((entry) => `[[docker.hosts]]\n${entry}`).join('\n'));
+    const cases: [string, RegExp][] = [
+      [hosts('name = "a"\nurl = "unix:///a.sock"', 'name = "a"\nurl = "unix:///b.sock"'), /docker\.hosts\.1 \("a"\): name "a" is given to more than one host/],
+      [hosts('name = "Build Box"\nurl = "unix:///a.sock"'), /docker\.hosts\.0\.name: must be a short slug/],
+      [hosts('name = "a"\nurl = "http://box:2375"'), /docker\.hosts\.0 \("a"\): url "http:\/\/box:2375" is not supported/],
+      [hosts('name = "a"\nurl = "unix:///a.sock"\ntls_ca = "ca.pem"'), /docker\.hosts\.0 \("a"\): tls_\* settings need a tcp:\/\/ url/],
+      [hosts('name = "a"\nurl = "tcp://box:2376"\ntls_cert = "cert.pem"'), /tls_cert and tls_key go together/],
+      [hosts('name = "a"\nurl = "tcp://box:2376"\ntls_verify = true'), /tls_verify = true needs tls_ca/],
+      [hosts('name = "a"\nurl = "tcp://box:2375"\nssh_key = "id"'), /ssh_key needs an ssh:\/\/ url/],
+      [hosts('name = "a"'), /docker\.hosts\.0\.url/],
+      [hosts('name = "a"\nurl = "unix:///a.sock"\nport = 1'), /port/],
+    ];
+    for (const [path, expected] of cases) {
+      const message = failure(() => loadConfig({ configFile: path }, { HOME: home }));
+      expect(message, path).toContain(path);
+      expect(message, path).toMatch(expected);
+    }
+  });
+
   it('names the key and the file of a bad value', () => {
     const path = configFile('[docker]\nenabled = "yes please"\n');
     const message = failure(() => loadConfig({ configFile: path }, { HOME: home }));

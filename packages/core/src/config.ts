@@ -5,8 +5,10 @@ import { parseDuration } from './duration.ts';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { CcBridgeError } from './errors.ts';
+import { dockerHostName } from './instance-fields.ts';
 import type { LogLevel } from './logger.ts';
 import { parseHost } from './request-guard.ts';
+import { dockerHostTransport, parseDockerHost } from './runtimes/docker/docker-host.ts';
 
 const booleanText = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -22,6 +24,16 @@ const allowedHostsText = listText.pipe(z.array(allowedHost));
 export const notifyTransitions = ['waiting', 'exited', 'error', 'idle'] as const;
 export type NotifyTransition = (typeof notifyTransitions)[number];
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+/** One `[[docker.hosts]]` entry as the file holds it; the URL's form is checked in loadConfig (parseDockerHost). */
+const dockerHostEntry = z.strictObject({
+  name: dockerHostName,
+  url: z.string().min(1),
+  tls_ca: z.string().min(1).optional(),
+  tls_cert: z.string().min(1).optional(),
+  tls_key: z.string().min(1).optional(),
+  tls_verify: z.boolean().optional(),
+  ssh_key: z.string().min(1).optional(),
+});
 
 /** The config file, in the snake_case keys of the original cc-bridge's TOML. Unknown keys are errors. */
 const fileSchema = z.strictObject({
@@ -35,6 +47,7 @@ const fileSchema = z.strictObject({
       preferred: z.boolean().optional(),
       host: z.string().min(1).optional(),
       process_scan: z.boolean().optional(),
+      hosts: z.array(dockerHostEntry).optional(),
     })
     .optional(),
   database: z
@@ -103,6 +116,7 @@ const envSchema = z.object({
   CC_BRIDGE_SERVER: httpUrl.optional(),
   CC_BRIDGE_TOKEN: z.string().min(1).optional(),
   DOCKER_HOST: z.string().min(1).optional(),
+  SSH_AUTH_SOCK: z.string().min(1).optional(),
   DATABASE_URL: databaseUrl.optional(),
   HOME: z.string().optional(),
   XDG_CONFIG_HOME: z.string().optional(),
@@ -111,6 +125,28 @@ const envSchema = z.object({
 type Env = z.infer<typeof envSchema>;
 /** Variables as process.env holds them (a plain record, so callers need not fake NODE_ENV). */
 export type Environment = Record<string, string | undefined>;
+
+/**
+ * One Docker Engine cc-bridge manages (`[[docker.hosts]]`, or the one host `local` made from
+ * `[docker] host` / DOCKER_HOST / the default socket). Paths are absolute.
+ */
+export interface DockerHostConfig {
+  /** Unique slug; what a Docker record's `dockerHost` holds. */
+  name: string;
+  /** DOCKER_HOST form (`unix:///path`, `tcp://host:port`, `ssh://user@host[:port]`); null: the default socket. */
+  url: string | null;
+  /** Where `url` was set, for messages (`[[docker.hosts]] "NAME" in FILE`, `DOCKER_HOST`); null with no url. */
+  setting: string | null;
+  /** tcp:// with TLS: PEM files of the CA that signed the Engine's certificate and of the client's certificate and key; null: plain TCP. */
+  tls: { ca: string | null; cert: string | null; key: string | null; verify: boolean } | null;
+  /** ssh://: the private key file; null: the SSH agent (`SSH_AUTH_SOCK`) only. */
+  sshKey: string | null;
+  /** ssh://: the agent's socket (SSH_AUTH_SOCK); null: none. */
+  sshAgent: string | null;
+}
+
+/** The host name of the one host made when `[[docker.hosts]]` lists none. */
+export const defaultDockerHostName = 'local';
 
 export interface Config {
   docker: {
@@ -126,6 +162,12 @@ export interface Config {
     hostSetting: string | null;
     /** Look for a Claude process inside each candidate container: one call per container. */
     processScan: boolean;
+    /**
+     * The Engines managed, in the order configured (`[[docker.hosts]]`); never empty: without
+     * entries, one host `local` at `host`. The first is the default for new records and for
+     * records that name none.
+     */
+    hosts: DockerHostConfig[];
   };
   database: {
     /** A PostgreSQL server; null: the embedded database in `dataDir`. */
@@ -285,6 +327,42 @@ function readTokenFile(tokenFile: string | undefined, configPath: string): strin
 }
 
 /**
+ * `[[docker.hosts]]` as DockerHostConfigs (relative paths from the file's folder); CONFIG_INVALID
+ * naming the file and the entry for a repeated name, a URL cc-bridge cannot use, or TLS or SSH
+ * settings its transport does not take. Null when the file lists none.
+ */
+function dockerHostsOf(entries: NonNullable<FileConfig['docker']>['hosts'], path: string, sshAgent: string | null): DockerHostConfig[] | null {
+  if (entries === undefined || entries.length === 0) return null;
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const where = `${path}: docker.hosts.${index} ("${entry.name}")`;
+    if (seen.has(entry.name)) throw new CcBridgeError('CONFIG_INVALID', `${where}: name "${entry.name}" is given to more than one host`);
+    seen.add(entry.name);
+    let transport: string;
+    try {
+      transport = dockerHostTransport(parseDockerHost(entry.url, `${where}: url`));
+    } catch (error) {
+      if (error instanceof CcBridgeError) throw new CcBridgeError('CONFIG_INVALID', error.message, { cause: error });
+      throw error;
+    }
+    const hasTls = entry.tls_ca !== undefined || entry.tls_cert !== undefined || entry.tls_key !== undefined || entry.tls_verify !== undefined;
+    if (hasTls && transport !== 'tcp') throw new CcBridgeError('CONFIG_INVALID', `${where}: tls_* settings need a tcp:// url`);
+    if ((entry.tls_cert === undefined) !== (entry.tls_key === undefined)) throw new CcBridgeError('CONFIG_INVALID', `${where}: tls_cert and tls_key go together`);
+    if (entry.tls_verify === true && entry.tls_ca === undefined) throw new CcBridgeError('CONFIG_INVALID', `${where}: tls_verify = true needs tls_ca`);
+    if (entry.ssh_key !== undefined && transport !== 'ssh') throw new CcBridgeError('CONFIG_INVALID', `${where}: ssh_key needs an ssh:// url`);
+    const file = (name: string | undefined) => (name === undefined ? null : resolve(/* turbopackIgnore: true */ dirname(path), name));
+    return {
+      name: entry.name,
+      url: entry.url,
+      setting: `[[docker.hosts]] "${entry.name}" in ${path}`,
+      tls: hasTls ? { ca: file(entry.tls_ca), cert: file(entry.tls_cert), key: file(entry.tls_key), verify: entry.tls_verify ?? entry.tls_ca !== undefined } : null,
+      sshKey: file(entry.ssh_key),
+      sshAgent: transport === 'ssh' ? sshAgent : null,
+    };
+  });
+}
+
+/**
  * Resolves the configuration: overrides (CLI flags), then the environment, then the config file
  * (`overrides.configFile`, CC_BRIDGE_CONFIG, else ~/.config/cc-bridge/config.toml), then defaults.
  */
@@ -309,6 +387,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
     const url = httpUrl.safeParse(overrides.serverUrl);
     if (!url.success) throw new CcBridgeError('CONFIG_INVALID', `--server ${url.error.issues[0]?.message}`);
   }
+  const dockerUrl = env.DOCKER_HOST ?? file.docker?.host ?? null;
+  const dockerUrlSetting = env.DOCKER_HOST !== undefined ? 'DOCKER_HOST' : file.docker?.host !== undefined ? `[docker] host in ${path}` : null;
   const dataHome = env.XDG_DATA_HOME ?? join(home, '.local', 'share');
   const dataDir = resolve(/* turbopackIgnore: true */ overrides.dataDir ?? env.CC_BRIDGE_DATA_DIR ?? file.database?.data_dir ?? join(dataHome, 'cc-bridge', 'db'));
 
@@ -320,9 +400,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, environment: Environ
       imagePatterns: env.CC_BRIDGE_IMAGE_PATTERNS ?? file.docker?.image_patterns ?? defaultImagePatterns,
       network: env.CC_BRIDGE_DOCKER_NETWORK ?? file.docker?.network ?? null,
       preferred: file.docker?.preferred ?? false,
-      host: env.DOCKER_HOST ?? file.docker?.host ?? null,
-      hostSetting: env.DOCKER_HOST !== undefined ? 'DOCKER_HOST' : file.docker?.host !== undefined ? `[docker] host in ${path}` : null,
+      host: dockerUrl,
+      hostSetting: dockerUrlSetting,
       processScan: env.CC_BRIDGE_PROCESS_SCAN ?? file.docker?.process_scan ?? false,
+      hosts: dockerHostsOf(file.docker?.hosts, path, env.SSH_AUTH_SOCK ?? null) ?? [
+        { name: defaultDockerHostName, url: dockerUrl, setting: dockerUrlSetting, tls: null, sshKey: null, sshAgent: dockerUrl?.startsWith('ssh://') ? (env.SSH_AUTH_SOCK ?? null) : null },
+      ],
     },
     database: {
       url: overrides.databaseUrl ?? env.DATABASE_URL ?? file.database?.url ?? null,

@@ -28,6 +28,10 @@ export const containerName = z
 export const imageName = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]{0,254}$/, { error: 'is not a valid Docker image reference' });
+/** A `[[docker.hosts]]` name: a short slug. */
+export const dockerHostName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { error: 'must be a short slug: lower-case letters, digits and "-", at most 32 characters' });
 export const dockerNetwork = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, { error: 'is not a valid Docker network name' });
@@ -147,6 +151,15 @@ export const instanceFields = {
   dockerEngineId: { type: 'docker', kind: 'text', detail: null },
   /** Where that Engine was last reached (`unix:///var/run/docker.sock`). */
   dockerEndpoint: { type: 'docker', kind: 'text', detail: null },
+  /** The `[[docker.hosts]]` entry (its name) whose Engine runs the container; null: the first configured host. */
+  dockerHost: {
+    type: 'docker',
+    kind: 'text',
+    input: { schema: dockerHostName, flag: 'docker-host', flagValue: 'name', flagHelp: 'the [[docker.hosts]] entry whose Engine runs the container (default: the first)' },
+    detail: { label: 'Host', cliLabel: 'host' },
+    column: { label: 'Host', cliHeader: 'HOST' },
+    search: 'contains',
+  },
 } as const satisfies Record<string, InstanceFieldSpec>;
 
 type Fields = typeof instanceFields;

@@ -1,6 +1,5 @@
 import { HookSpool, type DrainReport } from './activity/hook-spool.ts';
 import type { Config } from './config.ts';
-import type { DockerDiscoverer } from './discovery/docker-discoverer.ts';
 import type { CcBridgeError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type {
@@ -11,7 +10,6 @@ import type {
   ImportRecord,
   Instance,
   InstanceEvent,
-  InstanceType,
   ListInstancesQuery,
   ListInstancesResult,
   ReadOutputInput,
@@ -33,14 +31,14 @@ import type {
   UpdateOptions,
 } from './reports.ts';
 import { runtimeCallTimeoutMs } from './runtimes/bounds.ts';
-import type { DockerRuntime, TmuxRuntime } from './runtimes/runtime.ts';
+import type { TmuxRuntime } from './runtimes/runtime.ts';
 import { ActivityReports } from './registry/activity.ts';
 import { Actions } from './registry/actions.ts';
 import type { ContainerChange, TerminalCommand } from './runtimes/instance-runtime.ts';
 import type { OutputUpdate } from './runtimes/output-update.ts';
 import { BulkOperations, type BulkOperation, type BulkOptions, type BulkResult, type BulkTarget } from './registry/bulk.ts';
-import { createRuntimes } from './runtimes/runtimes.ts';
-import { currentActor, type RegistryContext } from './registry/context.ts';
+import { createRuntimes, type RuntimeKey } from './runtimes/runtimes.ts';
+import { currentActor, type DockerHostDeps, type RegistryContext } from './registry/context.ts';
 import { Creation } from './registry/create.ts';
 import { DiscoveryApply } from './registry/discovery.ts';
 import { Import } from './registry/import.ts';
@@ -56,14 +54,16 @@ import { ScreenActivity, type ScreenProbeReport } from './registry/screens.ts';
 import { defaultStatusMaxAgeMs, StatusPolicy } from './registry/status-policy.ts';
 import { StatusState } from './registry/status-state.ts';
 import { Statuses } from './registry/status.ts';
-import { LiveRegistry, type ContainerChangesReport, type Reachability } from './live/live-registry.ts';
+import { dockerRuntimeKeys, LiveRegistry, type ContainerChangesReport, type Reachability } from './live/live-registry.ts';
 
 export interface InstanceManagerDeps {
   prisma: PrismaClient;
   tmux: TmuxRuntime;
-  /** Null when Docker support is disabled in the configuration. */
-  docker: DockerRuntime | null;
-  discoverer: DockerDiscoverer | null;
+  /**
+   * One per configured Docker host (`config.docker.hosts`, same order, never empty); their
+   * `docker` and `discoverer` are null when Docker support is disabled in the configuration.
+   */
+  dockerHosts: readonly DockerHostDeps[];
   config: Config;
   logger: Logger;
   /** Recorded in events when a call names no actor. */
@@ -121,9 +121,9 @@ export class InstanceManager {
   constructor(deps: InstanceManagerDeps) {
     const context: RegistryContext = {
       prisma: deps.prisma,
-      docker: deps.docker,
-      discoverer: deps.discoverer,
-      runtimes: createRuntimes({ tmux: deps.tmux, docker: deps.docker, config: deps.config, tmuxStartGraceMs: deps.tmuxStartGraceMs, logger: deps.logger }),
+      docker: deps.dockerHosts[0]?.docker ?? null,
+      dockerHosts: deps.dockerHosts,
+      runtimes: createRuntimes({ tmux: deps.tmux, dockerHosts: deps.dockerHosts, config: deps.config, tmuxStartGraceMs: deps.tmuxStartGraceMs, logger: deps.logger }),
       config: deps.config,
       logger: deps.logger,
       get actor() {
@@ -425,9 +425,14 @@ export class InstanceManager {
 
   // ---- live status (the live follower's calls; see live/live-registry.ts) ----------------------
 
-  /** The Engine's container changes, from when it listens; DOCKER_UNAVAILABLE when it cannot be reached or Docker is off. */
-  followContainerChanges(signal: AbortSignal): Promise<AsyncIterable<ContainerChange>> {
-    return this.#live.followContainerChanges(signal);
+  /** The runtime keys of the Docker hosts the live follower follows (`docker`, `docker:NAME`…); none when Docker is off. */
+  get dockerRuntimeKeys(): RuntimeKey[] {
+    return dockerRuntimeKeys(this.#context);
+  }
+
+  /** One Docker host's container changes (`key`, default the first host's), from when it listens; DOCKER_UNAVAILABLE when it cannot be reached or Docker is off. */
+  followContainerChanges(signal: AbortSignal, key?: RuntimeKey): Promise<AsyncIterable<ContainerChange>> {
+    return this.#live.followContainerChanges(signal, key);
   }
 
   /** A burst of container changes made into registry changes: discovery when needed, one refresh of the records touched. */
@@ -436,18 +441,18 @@ export class InstanceManager {
   }
 
   /** Every record of one runtime refreshed at once (Docker: after a discovery), under the outage rule. */
-  refreshRuntime(type: InstanceType, options: ActorOption = {}): Promise<RefreshReport> {
-    return this.#live.refreshRuntime(type, options);
+  refreshRuntime(key: RuntimeKey, options: ActorOption = {}): Promise<RefreshReport> {
+    return this.#live.refreshRuntime(key, options);
   }
 
   /** Writes a runtime's outage or its end as one event, when it is news to the database; true when written. */
-  recordRuntimeReachability(type: InstanceType, reachability: Reachability, options: ActorOption = {}): Promise<boolean> {
-    return this.#live.recordReachability(type, reachability, options);
+  recordRuntimeReachability(key: RuntimeKey, reachability: Reachability, options: ActorOption = {}): Promise<boolean> {
+    return this.#live.recordReachability(key, reachability, options);
   }
 
   /** The runtimes' outage events, oldest first (`runtime_unreachable`, `runtime_reachable`). */
-  listRuntimeEvents(type?: InstanceType): Promise<InstanceEvent[]> {
-    return this.#live.listRuntimeEvents(type);
+  listRuntimeEvents(key?: RuntimeKey): Promise<InstanceEvent[]> {
+    return this.#live.listRuntimeEvents(key);
   }
 
   // ---- import -------------------------------------------------------------------------------

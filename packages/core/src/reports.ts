@@ -104,8 +104,12 @@ export interface RemovalReport {
 
 export interface DockerHealth {
   enabled: boolean;
+  /** Every configured host's Engine answered. */
   reachable: boolean;
+  /** The first host that did not answer: why. */
   error: SerializedError | null;
+  /** Each `[[docker.hosts]]` entry in order (empty when Docker is disabled). */
+  hosts: { name: string; reachable: boolean; error: SerializedError | null }[];
 }
 
 export interface ImportReport {

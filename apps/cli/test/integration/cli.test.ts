@@ -522,6 +522,33 @@ describe('cc-bridge instances with Docker Engines', () => {
     const shown = await sandbox.run(['instances', 'show', 'keep', '--json'], docker);
     expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'running', runtimeState: 'running', dockerEndpoint: 'unix:///var/run/docker.sock', version: 1 });
   });
+
+  it('puts a record on the [[docker.hosts]] entry --docker-host names, and refuses a host not configured in one line, writing nothing', async (context) => {
+    if (!other) return context.skip(skipped);
+    const sandbox = await createSandbox();
+    const configFile = join(sandbox.dataDir, '..', 'hosts.toml');
+    await writeFile(configFile, `[[docker.hosts]]\nname = "main"\nurl = "unix:///var/run/docker.sock"\n[[docker.hosts]]\nname = "second"\nurl = "${other.host}"\n`);
+    const hosts = { ...docker, CC_BRIDGE_CONFIG: configFile };
+    const containerId = 'd'.repeat(64);
+    const created = await sandbox.run(['instances', 'create', 'far', '--type', 'docker', '--container-id', containerId, '--container-name', 'far', '--docker-host', 'second', '--json'], hosts);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'far', dockerHost: 'second' });
+    const shown = await sandbox.run(['instances', 'show', 'far'], hosts);
+    expect(shown.stdout).toMatch(/^host: +second$/m);
+    const table = await sandbox.run(['instances', 'list', '--skip-discovery'], hosts);
+    expect(table.stdout.split('\n')[0]).toMatch(/\bHOST\b/);
+    expect(table.stdout).toMatch(/^far\b.*\bsecond\b/m);
+
+    const refused = await sandbox.run(['instances', 'create', 'nearby', '--type', 'docker', '--container-id', 'e'.repeat(64), '--container-name', 'nearby', '--docker-host', 'nowhere'], hosts);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(stderrLines(refused)).toEqual([expect.stringMatching(/^cc-bridge: .*Docker host "nowhere" is not configured \(hosts: main, second\)/)]);
+    const invalid = await sandbox.run(['instances', 'create', 'nearby', '--type', 'docker', '--container-id', 'e'.repeat(64), '--container-name', 'nearby', '--docker-host', 'Not A Slug'], hosts);
+    expect(invalid.code).toBe(1);
+    expect(stderrLines(invalid)).toEqual([expect.stringMatching(/^cc-bridge: .*dockerHost.*short slug/)]);
+    const names = JSON.parse((await sandbox.run(['instances', 'list', '--skip-discovery', '--json'], hosts)).stdout) as { items: { name: string }[] } | { name: string }[];
+    expect(JSON.stringify(names)).not.toContain('nearby');
+  });
 });
 
 describe('cc-bridge processes sharing one registry', () => {

@@ -12,7 +12,7 @@ import type { InstanceDetail } from './reads';
 type Field = keyof Instance;
 
 // What core's list search looks in (registry/records.ts listInstances).
-const searchedFields: readonly Field[] = ['name', 'tmuxSession', 'containerName', 'imageName', 'cwd', 'containerId'];
+const searchedFields: readonly Field[] = ['name', 'tmuxSession', 'containerName', 'imageName', 'cwd', 'containerId', 'dockerHost'];
 
 /**
  * The fields that decide whether a record is on a list page and where: what its filters and its

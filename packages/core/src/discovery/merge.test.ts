@@ -40,6 +40,7 @@ function entry(overrides: Partial<RegistryEntry> & { name: string }): RegistryEn
     containerName: null,
     imageName: null,
     dockerNetwork: null,
+    dockerHost: null,
     ...unobservedContainer,
     ...overrides,
   };

@@ -105,12 +105,22 @@ function findEntry(index: EntryIndex, container: ContainerInfo): RegistryEntry |
  * Plans how discovered containers merge into the registry. Pure: the caller applies the plan in
  * one transaction. `allContainers` is everything `engine` listed (not only the candidates), so
  * a record whose container still exists is never marked stopped, and a record another Engine
- * claimed is never marked stopped because this one does not have its container.
+ * claimed is never marked stopped because this one does not have its container. `isOfHost`:
+ * which Docker records belong to the host `engine` serves (`[[docker.hosts]]`); the others are
+ * left alone and only hold their names (default: every record).
  */
-export function planMerge(entries: RegistryEntry[], candidates: Candidate[], allContainers: ContainerInfo[], engine: DockerEngine): MergePlan {
+export function planMerge(
+  allEntries: RegistryEntry[],
+  candidates: Candidate[],
+  allContainers: ContainerInfo[],
+  engine: DockerEngine,
+  isOfHost: (entry: RegistryEntry) => boolean = () => true,
+): MergePlan {
   const plan: MergePlan = { creates: [], updates: [], markStopped: [], otherEngine: [], seen: [] };
   // Keyed in lower case: names are unique regardless of case, so "alpha" holds "Alpha".
-  const heldBy = new Map<string, InstanceType>(entries.map((entry) => [entry.name.toLowerCase(), entry.type]));
+  const heldBy = new Map<string, InstanceType>(allEntries.map((entry) => [entry.name.toLowerCase(), entry.type]));
+  // Docker records of another configured host only hold their names: this Engine says nothing of them.
+  const entries = allEntries.filter((entry) => entry.type !== 'docker' || isOfHost(entry));
   const handled = new Set<string>();
   const index = indexEntries(entries, engine);
 

@@ -1,18 +1,20 @@
 import { serializeError } from '../errors.ts';
-import type { InstanceType } from '../instance.ts';
 import type { Logger } from '../logger.ts';
 import type { RefreshReport } from '../reports.ts';
 import type { ContainerChange } from '../runtimes/instance-runtime.ts';
+import type { RuntimeKey } from '../runtimes/runtimes.ts';
 import type { ContainerChangesReport, Reachability } from './live-registry.ts';
 import { defaultBackoff, followWithReconnect, type BackoffOptions } from './reconnect.ts';
 
 /** What the follower needs of the registry; InstanceManager has it (see live-registry.ts for each call). */
 export interface LiveRegistryPort {
   readonly isDockerEnabled: boolean;
-  followContainerChanges(signal: AbortSignal): Promise<AsyncIterable<ContainerChange>>;
+  /** The Docker hosts' runtime keys (`docker`, `docker:NAME`…), one event stream each; default `['docker']`. */
+  readonly dockerRuntimeKeys?: readonly RuntimeKey[];
+  followContainerChanges(signal: AbortSignal, key: RuntimeKey): Promise<AsyncIterable<ContainerChange>>;
   applyContainerChanges(changes: readonly ContainerChange[]): Promise<ContainerChangesReport>;
-  refreshRuntime(type: InstanceType): Promise<RefreshReport>;
-  recordRuntimeReachability(type: InstanceType, reachability: Reachability): Promise<boolean>;
+  refreshRuntime(key: RuntimeKey): Promise<RefreshReport>;
+  recordRuntimeReachability(key: RuntimeKey, reachability: Reachability): Promise<boolean>;
   /** Applies the hook reports waiting in the spool folder (agent activity). */
   applyHookReports(): Promise<unknown>;
   /** Calls `onReport` when a hook report arrives, until `signal` aborts. */
@@ -27,7 +29,8 @@ export interface LiveRegistryPort {
 /**
  * What the follower is doing, per runtime. Docker: `off` (nobody subscribed), `disabled` (Docker
  * is off in the configuration), `connecting`, `following` (the Engine's event stream is open),
- * `unreachable` (it cannot be reached; trying again with backoff). tmux: `off`, `probing`,
+ * `unreachable` (it cannot be reached; trying again with backoff); with several Docker hosts, the
+ * worst of theirs (unreachable, then connecting, then following). tmux: `off`, `probing`,
  * `unreachable` (its last probe failed).
  */
 export interface LiveState {
@@ -75,7 +78,9 @@ export class LiveFollower {
   readonly #listeners = new Map<symbol, LiveListener | undefined>();
   #state: LiveState = { docker: 'off', tmux: 'off' };
   #stop: AbortController | null = null;
-  #dockerLoop: Promise<void> = Promise.resolve();
+  #dockerLoop: Promise<unknown> = Promise.resolve();
+  /** Each Docker host's own state, by runtime key; `#state.docker` is the worst of them. */
+  readonly #dockerHostStates = new Map<RuntimeKey, 'connecting' | 'following' | 'unreachable'>();
   #dockerLane: Promise<void> = Promise.resolve();
   #pending: ContainerChange[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -144,7 +149,12 @@ export class LiveFollower {
     this.#stop = stop;
     this.#isTmuxReachable = null;
     this.#setState({ docker: this.#registry.isDockerEnabled ? 'connecting' : 'disabled', tmux: 'probing' });
-    if (this.#registry.isDockerEnabled) this.#dockerLoop = this.#followDocker(stop.signal);
+    if (this.#registry.isDockerEnabled) {
+      const keys = this.#registry.dockerRuntimeKeys ?? ['docker'];
+      this.#dockerHostStates.clear();
+      for (const key of keys) this.#dockerHostStates.set(key, 'connecting');
+      this.#dockerLoop = Promise.all(keys.map((key) => this.#followDocker(stop.signal, key)));
+    }
     this.#registry.watchHookReports(stop.signal, () => this.#drainHooks(stop.signal));
     this.#drainHooks(stop.signal);
     this.#probeTmux(stop.signal);
@@ -176,30 +186,37 @@ export class LiveFollower {
     this.#setState({ docker: 'off', tmux: 'off' });
   }
 
-  #followDocker(signal: AbortSignal): Promise<void> {
+  /** One Docker host's event stream (`key`): its outage and its return are its own; the others go on. */
+  #followDocker(signal: AbortSignal, key: RuntimeKey): Promise<void> {
     return followWithReconnect<ContainerChange>({
       signal,
       backoff: this.#backoff,
       random: this.#random,
-      connect: (connectSignal) => this.#registry.followContainerChanges(connectSignal),
+      connect: (connectSignal) => this.#registry.followContainerChanges(connectSignal, key),
       onConnected: () => {
-        this.#setState({ docker: 'following' });
+        this.#setDockerHostState(key, 'following');
         this.#queueDocker(signal, async () => {
-          await this.#registry.recordRuntimeReachability('docker', { reachable: true });
-          await this.#registry.refreshRuntime('docker');
+          await this.#registry.recordRuntimeReachability(key, { reachable: true });
+          await this.#registry.refreshRuntime(key);
         });
       },
       onItem: (change) => this.#gather(signal, change),
-      onLost: (error) => this.#logger.debug('the Docker Engine event stream broke; connecting again', { error: errorMessage(error) }),
+      onLost: (error) => this.#logger.debug(`the Docker Engine event stream (${key}) broke; connecting again`, { error: errorMessage(error) }),
       onUnreachable: (error) => {
-        this.#setState({ docker: 'unreachable' });
+        this.#setDockerHostState(key, 'unreachable');
         this.#queueDocker(signal, async () => {
-          await this.#registry.recordRuntimeReachability('docker', { reachable: false, error: serializeError(error) });
+          await this.#registry.recordRuntimeReachability(key, { reachable: false, error: serializeError(error) });
           // The same outage rule as any refresh: records read `unknown`, without an event each.
-          await this.#registry.refreshRuntime('docker');
+          await this.#registry.refreshRuntime(key);
         });
       },
     });
+  }
+
+  #setDockerHostState(key: RuntimeKey, state: 'connecting' | 'following' | 'unreachable'): void {
+    this.#dockerHostStates.set(key, state);
+    const states = [...this.#dockerHostStates.values()];
+    this.#setState({ docker: states.includes('unreachable') ? 'unreachable' : states.includes('connecting') ? 'connecting' : 'following' });
   }
 
   #gather(signal: AbortSignal, change: ContainerChange): void {

@@ -1,12 +1,13 @@
 import { insertEvents } from '../db/bulk.ts';
-import type { SerializedError } from '../errors.ts';
-import type { Instance, InstanceEvent, InstanceType } from '../instance.ts';
+import { CcBridgeError, type SerializedError } from '../errors.ts';
+import type { Instance, InstanceEvent } from '../instance.ts';
 import type { ActorOption, DiscoveryReport, RefreshReport } from '../reports.ts';
 import type { ContainerChange } from '../runtimes/instance-runtime.ts';
 import { dockerDisabled, eventRow, type RegistryContext } from '../registry/context.ts';
 import type { DiscoveryApply } from '../registry/discovery.ts';
 import type { StatusState } from '../registry/status-state.ts';
 import type { Statuses } from '../registry/status.ts';
+import { runtimeKeyOf, runtimeOfKey, type RuntimeKey } from '../runtimes/runtimes.ts';
 import { hasUnregistered, planContainerWork } from './container-changes.ts';
 
 /** What applying a burst of container changes did. */
@@ -24,9 +25,18 @@ export interface Reachability {
   error?: SerializedError | null;
 }
 
-/** How an outage event names its runtime: no instance name can hold a colon, so it never mixes with an instance's history. */
-export function runtimeEventName(type: InstanceType): string {
-  return `runtime:${type}`;
+/**
+ * How an outage event names its runtime (`runtime:tmux`, `runtime:docker`, `runtime:docker:NAME`
+ * for a Docker host after the first; see RuntimeKey): no instance name can hold a colon, so it
+ * never mixes with an instance's history.
+ */
+export function runtimeEventName(key: RuntimeKey): string {
+  return `runtime:${key}`;
+}
+
+/** The Docker hosts' runtime keys, in configured order (`docker` first); none when Docker is disabled. */
+export function dockerRuntimeKeys(context: RegistryContext): RuntimeKey[] {
+  return context.dockerHosts.filter((host) => host.docker !== null).map((host) => runtimeKeyOf(context.runtimes, { type: 'docker', dockerHost: host.name }));
 }
 
 // Any constant: it keeps two processes that lose the same runtime from writing the outage twice.
@@ -51,17 +61,19 @@ export class LiveRegistry {
   }
 
   /**
-   * The Engine's container changes (GET /events, `type=container`, no label filter: a record may
-   * name a container discovery matched by image, or one registered by hand). Resolves once the
-   * Engine listens; DOCKER_UNAVAILABLE when Docker is disabled or the Engine cannot be reached.
-   * When it connects, the Engine has answered: a silence remembered from a call that timed out
-   * no longer holds back the next status refresh.
+   * One Docker host's container changes (GET /events, `type=container`, no label filter: a
+   * record may name a container discovery matched by image, or one registered by hand); `key`
+   * names the host (default `docker`, the first). Resolves once the Engine listens;
+   * DOCKER_UNAVAILABLE when Docker is disabled or the Engine cannot be reached, INVALID_INPUT for
+   * a key of no host. When it connects, the Engine has answered: a silence remembered from a call
+   * that timed out no longer holds back the next status refresh.
    */
-  async followContainerChanges(signal: AbortSignal): Promise<AsyncIterable<ContainerChange>> {
-    const { docker } = this.#context;
-    if (!docker) throw dockerDisabled();
-    const changes = await docker.watchContainers({ labels: [], signal });
-    this.#state.heard('docker');
+  async followContainerChanges(signal: AbortSignal, key: RuntimeKey = 'docker'): Promise<AsyncIterable<ContainerChange>> {
+    const host = this.#context.dockerHosts.find((candidate) => runtimeKeyOf(this.#context.runtimes, { type: 'docker', dockerHost: candidate.name }) === key);
+    if (!host) throw new CcBridgeError('INVALID_INPUT', `No Docker host has the runtime key "${key}"`);
+    if (!host.docker) throw dockerDisabled();
+    const changes = await host.docker.watchContainers({ labels: [], signal });
+    this.#state.heard(key);
     return changes;
   }
 
@@ -99,16 +111,18 @@ export class LiveRegistry {
   }
 
   /**
-   * Closes any gap in one runtime's records: for Docker a discovery (with `docker.autoDiscovery`)
-   * and then one refresh of every Docker record; for tmux one refresh of every tmux record (one
+   * Closes any gap in one runtime's records (`key`: tmux, or one Docker host): for Docker a
+   * discovery (with `docker.autoDiscovery`, of every host) and then one refresh of the host's records; for tmux one refresh of every tmux record (one
    * `list-panes -a`, and no tmux call at all when there is no tmux record). A runtime that cannot
    * be asked makes its records `unknown` by the outage rule (no event per record).
    */
-  async refreshRuntime(type: InstanceType, options: ActorOption = {}): Promise<RefreshReport> {
+  async refreshRuntime(key: RuntimeKey, options: ActorOption = {}): Promise<RefreshReport> {
     const actor = options.actor ?? this.#context.actor;
-    const { config, docker } = this.#context;
+    const { config, docker, runtimes } = this.#context;
+    const type = runtimeOfKey(runtimes, key).type;
     const discovery = type === 'docker' && docker && config.docker.autoDiscovery ? await this.#discovery.refreshDiscovery({ actor: 'discovery' }) : null;
-    const records = await this.#context.prisma.instance.findMany({ where: { type } });
+    const ofType = await this.#context.prisma.instance.findMany({ where: { type } });
+    const records = ofType.filter((record) => runtimeKeyOf(runtimes, record) === key);
     const { report } = await this.#statuses.refreshRecords(records, actor);
     // Discovery failing is the same outage the refresh reports; it is said once.
     const errors = report.errors.length > 0 ? report.errors : (discovery?.errors ?? []);
@@ -117,14 +131,17 @@ export class LiveRegistry {
 
   /**
    * Writes a runtime's outage, or its end, as one event (`runtime_unreachable` /
-   * `runtime_reachable`, instanceId null, instanceName `runtime:TYPE`) when that is news: the
+   * `runtime_reachable`, instanceId null, instanceName `runtime:KEY`, its message naming the
+   * Docker host when there are several, `to.host` its name) when that is news: the
    * last such event in the database says otherwise (or, for an end, there was an outage). Every
    * process following the runtime sees the same outage; an advisory lock and that check keep it
    * one event. True when the event was written.
    */
-  async recordReachability(type: InstanceType, reachability: Reachability, options: ActorOption = {}): Promise<boolean> {
-    const name = runtimeEventName(type);
-    const label = this.#context.runtimes[type].label;
+  async recordReachability(key: RuntimeKey, reachability: Reachability, options: ActorOption = {}): Promise<boolean> {
+    const name = runtimeEventName(key);
+    const runtime = runtimeOfKey(this.#context.runtimes, key);
+    const { label } = runtime;
+    const host = runtime.type === 'docker' ? this.#context.dockerHosts.find((candidate) => runtimeKeyOf(this.#context.runtimes, { type: 'docker', dockerHost: candidate.name }) === key) : undefined;
     const actor = options.actor ?? this.#context.actor;
     return this.#context.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 AS "locked" FROM pg_advisory_xact_lock(${outageLockKey})`;
@@ -136,18 +153,18 @@ export class LiveRegistry {
       if (wasReachable === reachability.reachable) return false;
       const why = reachability.error?.message;
       const message = reachability.reachable ? `${label} answers again` : `${label} cannot be reached${why ? `: ${why}` : ''}`;
-      await insertEvents(tx, [eventRow({ instanceId: null, instanceName: name, kind: reachability.reachable ? 'runtime_reachable' : 'runtime_unreachable', to: { runtime: type, reachable: reachability.reachable }, message, actor })]);
+      await insertEvents(tx, [eventRow({ instanceId: null, instanceName: name, kind: reachability.reachable ? 'runtime_reachable' : 'runtime_unreachable', to: { runtime: runtime.type, ...(host ? { host: host.name } : {}), reachable: reachability.reachable }, message, actor })]);
       return true;
     });
   }
 
-  /** The runtimes' outage events (see recordReachability), oldest first; of one runtime when `type` is given. */
-  async listRuntimeEvents(type?: InstanceType): Promise<InstanceEvent[]> {
+  /** The runtimes' outage events (see recordReachability), oldest first; of one runtime when `key` is given. */
+  async listRuntimeEvents(key?: RuntimeKey): Promise<InstanceEvent[]> {
     return this.#context.prisma.instanceEvent.findMany({
       where: {
         instanceId: null,
         kind: { in: ['runtime_unreachable', 'runtime_reachable'] },
-        ...(type ? { instanceName: runtimeEventName(type) } : {}),
+        ...(key ? { instanceName: runtimeEventName(key) } : {}),
       },
       orderBy: [{ at: 'asc' }, { id: 'asc' }],
     });

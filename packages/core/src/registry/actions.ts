@@ -6,7 +6,7 @@ import { startInstanceInput, type Instance } from '../instance.ts';
 import type { ActorOption } from '../reports.ts';
 import { isNoAnswer } from '../runtimes/bounds.ts';
 import { otherEngineError, type Observation } from '../runtimes/observation.ts';
-import { runtimeFor } from '../runtimes/runtimes.ts';
+import { runtimeFor, runtimeKeyOf } from '../runtimes/runtimes.ts';
 import { parseInput } from '../validation.ts';
 import { recordEvent, type RegistryContext } from './context.ts';
 import type { Records } from './records.ts';
@@ -60,7 +60,7 @@ export class Actions {
    * message names the re-create. Anything else (the database failing) is thrown.
    */
   async act(instance: Instance, action: InstanceAction, actor: string): Promise<ActionOutcome> {
-    const runtime = runtimeFor(this.#context.runtimes, instance.type);
+    const runtime = runtimeFor(this.#context.runtimes, instance);
     return this.#perform(instance, action, () => runtime[action](instance), actor);
   }
 
@@ -68,7 +68,7 @@ export class Actions {
   async #perform(instance: Instance, action: LoggedAction, run: () => Promise<Observation>, actor: string): Promise<ActionOutcome> {
     let observation: Observation;
     try {
-      const silence = this.#state.silence(instance.type);
+      const silence = this.#state.silence(runtimeKeyOf(this.#context.runtimes, instance));
       if (silence) throw silence;
       observation = await run();
       // A container of another Engine was not acted on (stop leaves it alone): that is a failure.
@@ -76,7 +76,7 @@ export class Actions {
     } catch (thrown) {
       if (!isCcBridgeError(thrown)) throw thrown;
       // An outage as a refresh sees it: warned once, and the next records do not wait for it.
-      if (isNoAnswer(thrown)) this.#state.failed(instance.type, thrown, { push: () => undefined });
+      if (isNoAnswer(thrown)) this.#state.failed(runtimeKeyOf(this.#context.runtimes, instance), thrown, { push: () => undefined });
       // A stop of a gone container is done (gone is stopped); start and restart need it.
       const error = (action === 'start' || action === 'restart') && isCcBridgeError(thrown, 'NOT_FOUND') ? containerGone(instance, action, thrown) : thrown;
       await this.#writeActionEvent(instance, action, actor, error);
@@ -105,7 +105,7 @@ export class Actions {
    */
   async resumeInstance(name: string, options: ActorOption = {}): Promise<Instance> {
     const instance = await this.#records.getInstanceOrThrow(name);
-    const runtime = runtimeFor(this.#context.runtimes, instance.type);
+    const runtime = runtimeFor(this.#context.runtimes, instance);
     const { resume } = runtime;
     if (resume === undefined) {
       throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" runs in ${runtime.label}: only a tmux instance can be resumed (Claude Code is started again in its session)`);
@@ -140,7 +140,7 @@ export class Actions {
   async recreateInstance(name: string, options: ActorOption = {}): Promise<Instance> {
     const actor = options.actor ?? this.#context.actor;
     const instance = await this.#records.getInstanceOrThrow(name);
-    const runtime = runtimeFor(this.#context.runtimes, instance.type);
+    const runtime = runtimeFor(this.#context.runtimes, instance);
     const current = await runtime.observe(instance);
     if (current.otherEngine) throw otherEngineError(instance, current.otherEngine);
     if (current.isSeen) {

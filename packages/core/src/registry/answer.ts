@@ -104,7 +104,7 @@ export class PromptAnswers {
     if (instance.activity !== 'waiting') {
       throw new CcBridgeError('NOT_WAITING', `"${instance.name}" is not waiting for an answer (it is ${instance.activity}); nothing was sent`);
     }
-    const runtime = runtimeFor(this.#context.runtimes, instance.type);
+    const runtime = runtimeFor(this.#context.runtimes, instance);
     const event = { instanceId: instance.id, instanceName: instance.name, kind: 'action' as const, actor };
     const done: Answered = { choice: input.choice, key: pinnedKeys[input.choice], presses: 0, messageChars: 0 };
     try {

@@ -9,16 +9,27 @@ import { currentCaller } from '../audit/caller.ts';
 import { dockerDisabledError, type DockerRuntime } from '../runtimes/runtime.ts';
 import type { Runtimes } from '../runtimes/runtimes.ts';
 
+/** One configured Docker host (`[[docker.hosts]]`): its Engine client and discoverer; both null when Docker is disabled. */
+export interface DockerHostDeps {
+  name: string;
+  docker: DockerRuntime | null;
+  discoverer: DockerDiscoverer | null;
+}
+
 /**
  * What every part of the registry works with: the database, the runtimes, the configuration.
  * Made once by `InstanceManager` from its deps and shared by its modules.
  */
 export interface RegistryContext {
   prisma: PrismaClient;
-  /** Null when Docker support is disabled in the configuration. */
+  /**
+   * The first (default) Docker host's Engine, for what asks one Engine (health, prune, answers'
+   * container settings); null when Docker support is disabled in the configuration.
+   */
   docker: DockerRuntime | null;
-  discoverer: DockerDiscoverer | null;
-  /** What acts on a record, by its type (`runtimeFor`). */
+  /** Every configured Docker host, in order (never empty); discovery asks each. */
+  dockerHosts: readonly DockerHostDeps[];
+  /** What acts on a record, by its type and Docker host (`runtimeFor`). */
   runtimes: Runtimes;
   config: Config;
   logger: Logger;

@@ -3,7 +3,7 @@ import { isCcBridgeError, type ErrorCode } from '../errors.ts';
 import { createInstanceInput, startInstanceInput, type CreateInstanceInput, type Instance } from '../instance.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { CreateOptions } from '../reports.ts';
-import { runtimeFor } from '../runtimes/runtimes.ts';
+import { refuseUnknownDockerHost, runtimeFor } from '../runtimes/runtimes.ts';
 import { parseInput } from '../validation.ts';
 import type { RegistryContext } from './context.ts';
 import type { Records } from './records.ts';
@@ -25,7 +25,8 @@ export class Creation {
     const actor = options.actor ?? this.#context.actor;
     if (options.start) return this.#createAndStart(input, actor);
     const valid = parseInput(createInstanceInput, input, 'instance');
-    const data = { ...valid, ...runtimeFor(this.#context.runtimes, valid.type).recordIdentity(valid) };
+    refuseUnknownDockerHost(this.#context.runtimes, valid.dockerHost);
+    const data = { ...valid, ...runtimeFor(this.#context.runtimes, valid).recordIdentity(valid) };
     return this.#records.insert(data, 'manual', actor);
   }
 
@@ -37,11 +38,12 @@ export class Creation {
    */
   async #createAndStart(input: CreateInstanceInput, actor: string): Promise<Instance> {
     const valid = parseInput(startInstanceInput, input, 'instance');
+    refuseUnknownDockerHost(this.#context.runtimes, valid.dockerHost);
     // Checked before the runtime starts, so a taken name leaves no session or container behind,
     // and a taken session is never started (nor killed by the undo below).
     const holder = await this.#records.getInstance(valid.name);
     if (holder) throw nameTaken(valid.name, holder.name);
-    const runtime = runtimeFor(this.#context.runtimes, valid.type);
+    const runtime = runtimeFor(this.#context.runtimes, valid);
     const identity = runtime.recordIdentity(valid);
     if (identity.tmuxSession) await this.#records.refuseTakenSession(this.#context.prisma, identity.tmuxSession, null);
     const now = this.#context.now();

@@ -41,7 +41,7 @@ export class Import {
       const input = { name: record.name, type: record.type, ...Object.fromEntries(fields.map((field) => [field, record[field]])) };
       const parsed = createInstanceInput.safeParse(input);
       const containerId = parsed.success ? (parsed.data.containerId ?? null) : null;
-      const session = parsed.success ? (runtimeFor(this.#context.runtimes, parsed.data.type).recordIdentity(parsed.data).tmuxSession ?? null) : null;
+      const session = parsed.success ? (runtimeFor(this.#context.runtimes, parsed.data).recordIdentity(parsed.data).tmuxSession ?? null) : null;
       const nameHolder = parsed.success ? names.get(parsed.data.name.toLowerCase()) : undefined;
       const sessionHolder = session === null ? undefined : sessions.get(session);
       if (!parsed.success) {

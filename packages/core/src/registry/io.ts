@@ -50,7 +50,7 @@ export class InstanceIo {
   async readOutput(name: string, options: ReadOutputInput = {}): Promise<string> {
     const valid = parseInput(readOutputInput, options, 'output request');
     const instance = await this.#records.getInstanceOrThrow(name);
-    return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).readOutput(instance, valid));
+    return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance).readOutput(instance, valid));
   }
 
   /**
@@ -64,7 +64,7 @@ export class InstanceIo {
   async followOutput(name: string, options: FollowOutputInput): Promise<AsyncIterable<OutputUpdate>> {
     const valid = parseInput(followOutputInput, options, 'follow request');
     const instance = await this.#records.getInstanceOrThrow(name);
-    return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance.type).followOutput(instance, valid));
+    return onRuntime(instance, () => runtimeFor(this.#context.runtimes, instance).followOutput(instance, valid));
   }
 
   /**
@@ -82,7 +82,7 @@ export class InstanceIo {
     const sent: InputSent = { chars: Array.from(input.text).length, enter: input.enter };
     const written = `${sent.chars} character${sent.chars === 1 ? '' : 's'}${sent.enter ? ' and Enter' : ''}`;
     await this.#acting(instance, 'send', options, { ...sent }, `typed ${written}`, () =>
-      runtimeFor(this.#context.runtimes, instance.type).sendInput(instance, input),
+      runtimeFor(this.#context.runtimes, instance).sendInput(instance, input),
     );
     return sent;
   }
@@ -96,7 +96,7 @@ export class InstanceIo {
   async attachTerminal(name: string, options: ActorOption = {}): Promise<TerminalCommand> {
     const instance = await this.#records.getInstanceOrThrow(name);
     return this.#acting(instance, 'attach', options, {}, 'attached a terminal', () =>
-      runtimeFor(this.#context.runtimes, instance.type).terminalCommand(instance),
+      runtimeFor(this.#context.runtimes, instance).terminalCommand(instance),
     );
   }
 

@@ -17,6 +17,7 @@ import {
   type UpdateInstancePatch,
 } from '../instance.ts';
 import type { UpdateOptions } from '../reports.ts';
+import { refuseUnknownDockerHost } from '../runtimes/runtimes.ts';
 import { parseInput } from '../validation.ts';
 import { z } from 'zod';
 import { recordEvent, recordEvents, type RegistryContext, type Tx } from './context.ts';
@@ -214,6 +215,7 @@ export class Records {
 
   async updateInstance(name: string, patch: UpdateInstancePatch, options: UpdateOptions = {}): Promise<Instance> {
     const valid = parseInput(updateInstancePatch, patch, 'update');
+    refuseUnknownDockerHost(this.#context.runtimes, valid.dockerHost);
     const expected = options.expectedVersion === undefined ? undefined : parseInput(expectedVersionSchema, options.expectedVersion, 'expected version');
     const current = await this.getInstanceOrThrow(name);
     if (expected !== undefined && expected !== current.version) throw conflict(current);

@@ -38,7 +38,7 @@ export class Removal {
 
   /** True when there was a session or container to remove. */
   #removeRuntime(instance: Instance): Promise<boolean> {
-    return runtimeFor(this.#context.runtimes, instance.type).remove(instance);
+    return runtimeFor(this.#context.runtimes, instance).remove(instance);
   }
 
   /** Removes stopped records (never runtimes), optionally of one type and older than a duration. */

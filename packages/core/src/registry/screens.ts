@@ -1,8 +1,8 @@
 import { emptyScreenHold, holdScreenReading, readPane, standingActivity, type HookReport, type ScreenHold } from '../activity/screen-activity.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
-import { instanceActivity, instanceTypes, type InstanceActivity } from '../instance.ts';
+import { instanceActivity, type InstanceActivity } from '../instance.ts';
 import type { AgentScreen } from '../runtimes/instance-runtime.ts';
-import { runtimeFor } from '../runtimes/runtimes.ts';
+import { groupByRuntime } from '../runtimes/runtimes.ts';
 import { recordEvent, type RegistryContext } from './context.ts';
 
 /** What one reading of the screens did. */
@@ -56,13 +56,12 @@ export class ScreenActivity {
 
     const screens = new Map<string, AgentScreen | null>();
     const errors: SerializedError[] = [];
-    for (const type of instanceTypes) {
-      const ofType = records.filter((record) => record.type === type);
+    for (const { runtime, records: ofRuntime } of groupByRuntime(runtimes, records)) {
       try {
         // Called with none too: a runtime frees what it followed for records no longer running.
-        for (const [id, screen] of await runtimeFor(runtimes, type).readScreens(ofType, options)) screens.set(id, screen);
+        for (const [id, screen] of await runtime.readScreens(ofRuntime, options)) screens.set(id, screen);
       } catch (error) {
-        if (ofType.length > 0) errors.push(serializeError(error));
+        if (ofRuntime.length > 0) errors.push(serializeError(error));
       }
     }
     if (screens.size === 0) return { read: 0, changed: 0, errors };

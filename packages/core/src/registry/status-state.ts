@@ -1,8 +1,8 @@
 import { CcBridgeError, isCcBridgeError, serializeError, type SerializedError } from '../errors.ts';
-import type { InstanceStatus, InstanceType } from '../instance.ts';
+import type { InstanceStatus } from '../instance.ts';
 import type { Logger } from '../logger.ts';
 import { isNoAnswer } from '../runtimes/bounds.ts';
-import { runtimeFor, type Runtimes } from '../runtimes/runtimes.ts';
+import { runtimeOfKey, type RuntimeKey, type Runtimes } from '../runtimes/runtimes.ts';
 
 /** Where a runtime's failures are written (an array, or one that also keeps them apart by runtime). */
 export interface ErrorSink {
@@ -33,10 +33,10 @@ export class StatusState {
   /** When the last refresh of every record asked the runtimes; null before the first. */
   lastFullRefreshAt: Date | null = null;
   readonly #logger: Logger;
-  /** Runtimes (by the type they serve) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
-  readonly #failing = new Set<InstanceType>();
+  /** Runtimes (by key: tmux, each Docker host) whose last call failed: an outage is logged when it starts and ends, not on every refresh. */
+  readonly #failing = new Set<RuntimeKey>();
   /** Runtimes whose last call got no answer in time, with that error and when it came. */
-  readonly #unanswered = new Map<InstanceType, { error: CcBridgeError; at: number }>();
+  readonly #unanswered = new Map<RuntimeKey, { error: CcBridgeError; at: number }>();
   readonly #noAnswerRetryMs: number;
   readonly #runtimes: Runtimes;
 
@@ -56,7 +56,7 @@ export class StatusState {
    * runtime that just failed to answer in time is not asked again for `noAnswerRetryMs`: its
    * error answers at once, so a command that asks twice (discovery, then statuses) waits once.
    */
-  async ask<T>(runtime: InstanceType, call: () => Promise<T>, errors: ErrorSink): Promise<T | null> {
+  async ask<T>(runtime: RuntimeKey, call: () => Promise<T>, errors: ErrorSink): Promise<T | null> {
     const silence = this.#unanswered.get(runtime);
     if (silence && Date.now() - silence.at < this.#noAnswerRetryMs) return this.failed(runtime, silence.error, errors);
     let result: T;
@@ -66,7 +66,7 @@ export class StatusState {
       return this.failed(runtime, error, errors);
     }
     this.#unanswered.delete(runtime);
-    if (this.#failing.delete(runtime)) this.#logger.info(`${runtimeFor(this.#runtimes, runtime).label} answers again`);
+    if (this.#failing.delete(runtime)) this.#logger.info(`${runtimeOfKey(this.#runtimes, runtime).label} answers again`);
     return result;
   }
 
@@ -75,7 +75,7 @@ export class StatusState {
    * remembered from a call that timed out no longer answers for it. The outage itself ends, with
    * its log line, at the next call that succeeds.
    */
-  heard(runtime: InstanceType): void {
+  heard(runtime: RuntimeKey): void {
     this.#unanswered.delete(runtime);
   }
 
@@ -83,13 +83,13 @@ export class StatusState {
    * The error of a runtime that did not answer in time less than `noAnswerRetryMs` ago, or null.
    * An action fails with it at once instead of waiting out the bound again for every record.
    */
-  silence(runtime: InstanceType): CcBridgeError | null {
+  silence(runtime: RuntimeKey): CcBridgeError | null {
     const silence = this.#unanswered.get(runtime);
     return silence && Date.now() - silence.at < this.#noAnswerRetryMs ? silence.error : null;
   }
 
   /** Records a runtime's failure (a CcBridgeError; anything else is thrown) in `errors` and the outage tracking. */
-  failed(runtime: InstanceType, error: unknown, errors: ErrorSink): null {
+  failed(runtime: RuntimeKey, error: unknown, errors: ErrorSink): null {
     if (!isCcBridgeError(error)) throw error;
     if (!this.#failing.has(runtime)) this.#logger.warn(error.message);
     this.#failing.add(runtime);

@@ -2,10 +2,10 @@ import { insertEvents, markSeen, updateInstances, type EventRow } from '../db/bu
 import { lastAnnouncedStatuses } from '../db/status-history.ts';
 import { serializeError, type SerializedError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { instanceTypes, type Instance, type InstanceStatus, type InstanceType } from '../instance.ts';
+import type { Instance, InstanceStatus } from '../instance.ts';
 import type { ActorOption, RefreshReport, StatusChange, StatusResult } from '../reports.ts';
 import { hasNewDockerFacts, isContainerGone, otherEngineError, unanswered, type Observation } from '../runtimes/observation.ts';
-import { runtimeFor } from '../runtimes/runtimes.ts';
+import { groupByRuntime, runtimeFor, runtimeKeyOf, type RuntimeKey } from '../runtimes/runtimes.ts';
 import type { DockerEngine } from '../runtimes/runtime.ts';
 import { markAgentsEnded } from './activity.ts';
 import { eventRow, type RegistryContext } from './context.ts';
@@ -49,7 +49,7 @@ export class Statuses {
     }
     const errors: SerializedError[] = [];
     const before = await statusesBeforeOutage(this.#context.prisma, [instance]);
-    const observation = (await this.#state.ask(instance.type, () => this.#observe(instance, before.get(instance.id) ?? instance.status), errors)) ?? unanswered;
+    const observation = (await this.#state.ask(runtimeKeyOf(this.#context.runtimes, instance), () => this.#observe(instance, before.get(instance.id) ?? instance.status), errors)) ?? unanswered;
     if (observation.otherEngine) errors.push(serializeError(otherEngineError(instance, observation.otherEngine)));
     const { instances } = await this.#applyObservations([{ instance, observation }], before, this.#context.actor);
     const result = instances[0] ?? instance;
@@ -60,7 +60,7 @@ export class Statuses {
 
   /** `statusBefore`: the stored status, or the one before an outage for a record it made `unknown`. */
   #observe(instance: Instance, statusBefore: InstanceStatus): Promise<Observation> {
-    return runtimeFor(this.#context.runtimes, instance.type).observe(instance, statusBefore);
+    return runtimeFor(this.#context.runtimes, instance).observe(instance, statusBefore);
   }
 
   /**
@@ -87,18 +87,18 @@ export class Statuses {
     const before = await statusesBeforeOutage(prisma, instances);
     const errors: SerializedError[] = [];
     // Each runtime's failure, beside the report's list, so every record can say why it is `unknown`.
-    const failures = new Map<InstanceType, SerializedError>();
-    const sink = (type: InstanceType) => ({
+    const failures = new Map<RuntimeKey, SerializedError>();
+    const sink = (key: RuntimeKey) => ({
       push: (error: SerializedError) => {
         errors.push(error);
-        failures.set(type, error);
+        failures.set(key, error);
       },
     });
+    // One call per runtime: tmux, and each Docker host on its own (one host failing leaves the others' records observed).
     const asked = await Promise.all(
-      instanceTypes.map(async (type) => {
-        const ofType = instances.filter((instance) => instance.type === type);
-        if (ofType.length === 0) return null;
-        return this.#state.ask(type, () => runtimeFor(runtimes, type).observeAll(ofType, before), sink(type));
+      groupByRuntime(runtimes, instances).map(async ({ key, runtime, records }) => {
+        if (records.length === 0) return null;
+        return this.#state.ask(key, () => runtime.observeAll(records, before), sink(key));
       }),
     );
     const observed = new Map<string, Observation>();
@@ -113,7 +113,7 @@ export class Statuses {
     const checkedAt = this.#context.now();
     for (const instance of updated) this.#state.cache.set(instance.id, { status: instance.status, checkedAt });
     const outcomes = observations.map(({ instance, observation }, index): RefreshOutcome => {
-      const error = observation.otherEngine ? serializeError(otherEngineError(instance, observation.otherEngine)) : (failures.get(instance.type) ?? null);
+      const error = observation.otherEngine ? serializeError(otherEngineError(instance, observation.otherEngine)) : (failures.get(runtimeKeyOf(runtimes, instance)) ?? null);
       return { instance: updated[index] ?? instance, error };
     });
     return { report: { checked: instances.length, changed, errors, engine, otherEngine }, outcomes };

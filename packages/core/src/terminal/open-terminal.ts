@@ -29,13 +29,18 @@ export interface OpenTerminalOptions extends TerminalSize {
   readOnly: boolean;
   /** `[tmux] socket` (tmux -S); null: tmux's default server. */
   tmuxSocket: string | null;
-  /** The Engine client for Docker records (core's createDockerClient). */
+  /** The Engine client for Docker records that name no host (core's createDockerClient): the first host's. */
   docker: Dockerode | null;
+  /**
+   * The Engine client of each `[[docker.hosts]]` entry by name (null: it cannot be used), for
+   * records that name their host; absent: every Docker record gets `docker`.
+   */
+  dockerHosts?: ReadonlyMap<string, Dockerode | null>;
 }
 
 /**
  * Opens a terminal on `instance`. tmux: a PTY running `tmux attach-session -t =SESSION` (exact
- * match). Docker: the Engine's exec of `sh` with a TTY, sized through the Engine's resize call.
+ * match). Docker: the exec of `sh` with a TTY on the Engine of the record's host, sized through the Engine's resize call.
  * Throws INVALID_INPUT when the record names no session or container, TMUX_ERROR when the PTY
  * cannot be spawned, DOCKER_ERROR/DOCKER_UNAVAILABLE when the exec fails.
  */
@@ -49,8 +54,10 @@ export async function openTerminal(instance: Instance, options: OpenTerminalOpti
     return attachTmux(instance.tmuxSession, options);
   }
   if (!instance.containerId) throw new CcBridgeError('INVALID_INPUT', `instance ${instance.name} names no container`);
-  if (!options.docker) throw new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker is not enabled');
-  return execInContainer(options.docker, instance.containerId, options);
+  const docker = instance.dockerHost === null || options.dockerHosts === undefined ? options.docker : options.dockerHosts.get(instance.dockerHost);
+  if (docker === undefined) throw new CcBridgeError('INVALID_INPUT', `"${instance.name}" is on Docker host "${instance.dockerHost}", which is not configured ([[docker.hosts]])`);
+  if (!docker) throw new CcBridgeError('DOCKER_UNAVAILABLE', 'Docker is not enabled');
+  return execInContainer(docker, instance.containerId, options);
 }
 
 const execFile = promisify(execFileCallback);

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile as execFileCallback, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { createDockerClient } from '../runtimes/docker/docker-client.ts';
 
 /** A Docker Engine of a test's own, beside the machine's. */
@@ -13,12 +14,18 @@ export interface TestEngine {
   host: string;
   /** Its `ID` from GET /info: different from the machine's Engine. */
   id: string;
+  /**
+   * With `tls`: where it also listens on loopback TCP with TLS, requiring a client certificate
+   * signed by `ca` (`url` tcp://127.0.0.1:PORT; PEM file paths).
+   */
+  tls: { url: string; ca: string; cert: string; key: string } | null;
   /** Stops the Engine and removes its folders. */
   dispose(): Promise<void>;
 }
 
 export type TestEngineStart = { engine: TestEngine; skipped: null } | { engine: null; skipped: string };
 
+const execFile = promisify(execFileCallback);
 const readyTimeoutMs = 30_000;
 const stopTimeoutMs = 15_000;
 
@@ -46,8 +53,10 @@ async function stop(child: ChildProcess): Promise<void> {
  * identity, so it has an ID of its own. It needs root and Debian's `docker.io`; when it cannot
  * start, `skipped` says why, so a test can skip with that reason instead of failing.
  */
-export async function startSecondEngine(): Promise<TestEngineStart> {
+export async function startSecondEngine(options: { tls?: boolean } = {}): Promise<TestEngineStart> {
   const dir = await mkdtemp(join(tmpdir(), 'ccb-engine-'));
+  const tls = options.tls ? await makeTestCertificates(dir) : null;
+  const tlsPort = tls ? await freePort() : 0;
   const socket = join(dir, 'docker.sock');
   const host = `unix://${socket}`;
   // Engine 20.10 derives its ID from the key in /etc/docker unless told otherwise: both
@@ -63,6 +72,7 @@ export async function startSecondEngine(): Promise<TestEngineStart> {
     '--pidfile', join(dir, 'docker.pid'),
     // The machine's Engine owns the bridge and the iptables rules; this one touches neither.
     '--bridge=none', '--iptables=false', '--ip-masq=false',
+    ...(tls ? ['--host', `tcp://127.0.0.1:${tlsPort}`, '--tlsverify', '--tlscacert', tls.ca, '--tlscert', tls.serverCert, '--tlskey', tls.serverKey] : []),
   ];
   const log = openSync(logFile, 'w');
   let child: ChildProcess;
@@ -100,6 +110,7 @@ export async function startSecondEngine(): Promise<TestEngineStart> {
     engine: {
       host,
       id,
+      tls: tls ? { url: `tcp://127.0.0.1:${tlsPort}`, ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } : null,
       async dispose() {
         await stop(running);
         process.removeListener('exit', killOnExit);
@@ -107,6 +118,26 @@ export async function startSecondEngine(): Promise<TestEngineStart> {
       },
     },
   };
+}
+
+/**
+ * A throw-away CA with a server certificate for 127.0.0.1 and a client certificate it signed,
+ * made by `openssl` in `dir` (PEM files), valid for a day.
+ */
+async function makeTestCertificates(dir: string): Promise<{ ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string }> {
+  const file = (name: string) => join(dir, name);
+  await execFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca-key.pem'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=cc-bridge test CA']);
+  const issue = async (name: string, extensions: string) => {
+    await writeFile(file(`${name}.ext`), extensions);
+    await execFile('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file(`${name}-key.pem`), '-out', file(`${name}.csr`), '-subj', `/CN=${name}`]);
+    await execFile('openssl', [
+      'x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca-key.pem'), '-CAcreateserial',
+      '-out', file(`${name}-cert.pem`), '-days', '1', '-extfile', file(`${name}.ext`),
+    ]);
+  };
+  await issue('server', 'subjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n');
+  await issue('client', 'extendedKeyUsage = clientAuth\n');
+  return { ca: file('ca.pem'), serverCert: file('server-cert.pem'), serverKey: file('server-key.pem'), clientCert: file('client-cert.pem'), clientKey: file('client-key.pem') };
 }
 
 /** A loopback TCP port nothing listens on (yet). */

@@ -20,6 +20,7 @@ export function testInstance(fields: Partial<Instance> & Pick<Instance, 'name' |
     containerName: null,
     imageName: null,
     dockerNetwork: null,
+    dockerHost: null,
     ...unobservedContainer,
     ...noActivity,
     version: 1,

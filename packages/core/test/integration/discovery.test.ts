@@ -232,7 +232,7 @@ describe.each([
   ['disabled', false, 'DOCKER_UNAVAILABLE'],
   ['misconfigured (not a URL)', 'garbage', 'CONFIG_INVALID'],
   ['misconfigured (invalid URL)', 'tcp://bad host:2375', 'CONFIG_INVALID'],
-  ['misconfigured (ssh)', 'ssh://me@docker-box', 'CONFIG_INVALID'],
+  ['misconfigured (ssh with a path)', 'ssh://me@docker-box/var/run/docker.sock', 'CONFIG_INVALID'],
   ['misconfigured (named pipe)', 'npipe:////./pipe/docker_engine', 'CONFIG_INVALID'],
 ] as const)('with the Docker Engine %s', (_, docker, code) => {
   let tmux: TestTmux;

@@ -168,7 +168,7 @@ describe('a Docker host setting that cannot be used', () => {
     const bridge = await openTestBridge({ tmuxSocket: tmux.socket, docker: 'http://[::1', logger: createLogger('info', (line) => lines.push(line.trim())) });
     try {
       expect(lines).toEqual([
-        'cc-bridge warn: DOCKER_HOST "http://[::1" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port. ' +
+        'cc-bridge warn: DOCKER_HOST "http://[::1" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host. ' +
           'Docker cannot be used until this is fixed; tmux instances work as usual',
       ]);
       await bridge.manager.createDockerInstance({ name: 'box', containerId: 'c'.repeat(64), containerName: 'box' });

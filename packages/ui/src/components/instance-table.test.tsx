@@ -19,6 +19,7 @@ function row(overrides: Partial<InstanceRow> & Pick<InstanceRow, 'name'>): Insta
     containerId: null,
     containerName: null,
     imageName: null,
+    dockerHost: null,
     createdAt: new Date('2026-11-28T11:57:00.000Z'),
     lastSeenAt: null,
     version: 1,
@@ -44,6 +45,7 @@ const rows: InstanceRow[] = [
     containerId: '4f1c2b3a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a',
     containerName: 'cc-bravo',
     imageName: 'claude-code:latest',
+    dockerHost: 'build',
     createdAt: '2026-11-26T12:00:00.000Z',
   }),
 ];
@@ -83,11 +85,11 @@ describe('InstanceTable', () => {
     expect(within(second ?? document.body).getAllByRole('cell')[0]?.textContent).toBe('bravo');
   });
 
-  it('shows type, status, activity, origin, session or container with short id, image and times as text', () => {
+  it('shows type, status, activity, origin, session or container with short id, image, Docker host and times as text', () => {
     renderTable();
     const [tmuxRow, dockerRow] = bodyRows();
     const tmuxCells = within(tmuxRow ?? document.body).getAllByRole('cell').map((cell) => cell.textContent);
-    expect(tmuxCells.slice(1)).toEqual(['tmux', 'running', 'waiting: Bash: rm -rf build5 min ago', 'manual', 'alpha-session', '—none', '3 min ago', 'just now']);
+    expect(tmuxCells.slice(1)).toEqual(['tmux', 'running', 'waiting: Bash: rm -rf build5 min ago', 'manual', 'alpha-session', '—none', '—none', '3 min ago', 'just now']);
     const dockerCells = within(dockerRow ?? document.body).getAllByRole('cell').map((cell) => cell.textContent);
     expect(dockerCells.slice(1)).toEqual([
       'docker',
@@ -96,6 +98,7 @@ describe('InstanceTable', () => {
       'discovered',
       'cc-bravo4f1c2b3a9d8e',
       'claude-code:latest',
+      'build',
       '2 days ago',
       'never',
     ]);

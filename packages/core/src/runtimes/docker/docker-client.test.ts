@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { isCcBridgeError } from '../../errors.ts';
 import { createDockerClient, describeDockerEndpoint, dockerErrorFrom, isRemovalInProgress, parseDockerHost } from './docker-client.ts';
+import { dockerCliTlsFlags } from './docker-host.ts';
 
 describe('parseDockerHost', () => {
   it('uses the default socket without a host', () => {
@@ -15,27 +16,42 @@ describe('parseDockerHost', () => {
     expect(parseDockerHost('tcp://[::1]:2375')).toEqual({ host: '::1', port: 2375 });
   });
 
+  it('reads ssh forms', () => {
+    expect(parseDockerHost('ssh://me@box')).toEqual({ ssh: { host: 'box', port: 22, username: 'me' } });
+    expect(parseDockerHost('ssh://box.lan:2222')).toEqual({ ssh: { host: 'box.lan', port: 2222, username: null } });
+  });
+
   it('rejects other forms as invalid config', () => {
-    for (const host of ['ssh://me@box', 'unix://', '/var/run/docker.sock', 'tcp://']) {
+    for (const host of ['ssh://', 'ssh://me@box/var/run', 'unix://', '/var/run/docker.sock', 'tcp://']) {
       expect(() => parseDockerHost(host), host).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     }
   });
 
   it('says what is wrong with a value it cannot use, naming the setting', () => {
     const cases: [string, string][] = [
-      ['garbage', 'DOCKER_HOST "garbage" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['tcp://bad host:2375', 'DOCKER_HOST "tcp://bad host:2375" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['http://[::1', 'DOCKER_HOST "http://[::1" is not a valid URL; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['tcp://', 'DOCKER_HOST "tcp://" names no host; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['npipe:////./pipe/docker_engine', 'DOCKER_HOST "npipe:////./pipe/docker_engine" is not supported: Windows named pipes are not available here; use unix:///path/to/docker.sock or tcp://host:port'],
-      ['http://127.0.0.1:2375', 'DOCKER_HOST "http://127.0.0.1:2375" is not supported: http:// is not a Docker host transport cc-bridge speaks; use unix:///path/to/docker.sock or tcp://host:port'],
+      ['garbage', 'DOCKER_HOST "garbage" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['tcp://bad host:2375', 'DOCKER_HOST "tcp://bad host:2375" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['http://[::1', 'DOCKER_HOST "http://[::1" is not a valid URL; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['tcp://', 'DOCKER_HOST "tcp://" names no host; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['npipe:////./pipe/docker_engine', 'DOCKER_HOST "npipe:////./pipe/docker_engine" is not supported: Windows named pipes are not available here; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
+      ['http://127.0.0.1:2375', 'DOCKER_HOST "http://127.0.0.1:2375" is not supported: http:// is not a Docker host transport cc-bridge speaks; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host'],
     ];
     for (const [host, message] of cases) {
       expect(() => parseDockerHost(host, 'DOCKER_HOST'), host).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message }));
     }
-    expect(() => parseDockerHost('ssh://me@box', '[docker] host in /etc/cc.toml')).toThrow(
-      expect.objectContaining({ message: expect.stringMatching(/^\[docker\] host in \/etc\/cc\.toml "ssh:\/\/me@box" is not supported: .*over SSH.*unix:\/\/\/tmp\/docker\.sock$/) }),
+    expect(() => parseDockerHost('ssh://me@box/x', '[docker] host in /etc/cc.toml')).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^\[docker\] host in \/etc\/cc\.toml "ssh:\/\/me@box\/x" has a path/) }),
     );
+  });
+});
+
+describe('dockerCliTlsFlags', () => {
+  it("gives the docker CLI the host's TLS files, verifying when asked", () => {
+    expect(dockerCliTlsFlags(null)).toEqual([]);
+    expect(dockerCliTlsFlags({ ca: '/c/ca.pem', cert: '/c/cert.pem', key: '/c/key.pem', verify: true })).toEqual([
+      '--tlsverify', '--tlscacert', '/c/ca.pem', '--tlscert', '/c/cert.pem', '--tlskey', '/c/key.pem',
+    ]);
+    expect(dockerCliTlsFlags({ ca: null, cert: null, key: null, verify: false })).toEqual(['--tls']);
   });
 });
 
@@ -46,10 +62,20 @@ describe('createDockerClient', () => {
     try {
       expect(describeDockerEndpoint(createDockerClient(null))).toBe('unix:///var/run/docker.sock');
       expect(describeDockerEndpoint(createDockerClient('tcp://127.0.0.1:2380'))).toBe('tcp://127.0.0.1:2380');
+      expect(describeDockerEndpoint(createDockerClient('ssh://me@box.lan:2222'))).toBe('ssh://me@box.lan:2222');
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;
     }
+  });
+});
+
+describe('createDockerClient with a host entry', () => {
+  it('names the setting and the file when a TLS file cannot be read', () => {
+    const settings = { url: 'tcp://127.0.0.1:2376', setting: '[[docker.hosts]] "b" in /x.toml', tls: { ca: '/nonexistent/ca.pem', cert: null, key: null, verify: true }, sshKey: null, sshAgent: null };
+    expect(() => createDockerClient(settings)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('[[docker.hosts]] "b" in /x.toml: cannot read the CA certificate /nonexistent/ca.pem') }),
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { instanceEnvVar } from '../../activity/hook-report.ts';
+import { defaultDockerHostName } from '../../config.ts';
 import { CcBridgeError, isCcBridgeError } from '../../errors.ts';
 import type { Instance } from '../../instance.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
@@ -27,6 +28,12 @@ export interface DockerInstanceRuntimeOptions {
   hookSpoolDir?: string | null;
   /** Where following a container's screen failing is told (debug); default silent. */
   logger?: Logger;
+  /** The `[[docker.hosts]]` name of this Engine, written into launched records' `dockerHost`; default `local`. */
+  host?: string;
+  /** How messages name this Engine (`Runtime.label`); default `the Docker Engine`. */
+  label?: string;
+  /** docker CLI flags after `-H ENDPOINT` in `terminalCommand` (the host's TLS files, dockerCliTlsFlags); default none. */
+  cliFlags?: readonly string[];
 }
 
 /** Where a launched container finds the hook reports' spool folder (its hook command's argument). */
@@ -47,7 +54,8 @@ function containerOf(instance: Instance): string {
  * belongs to another Engine: then it is not judged (DOCKER_UNAVAILABLE, see otherEngineError).
  */
 export function createDockerInstanceRuntime(client: DockerRuntime | null, options: DockerInstanceRuntimeOptions): Runtime {
-  if (!client) return disabledDockerInstanceRuntime();
+  const label = options.label ?? 'the Docker Engine';
+  if (!client) return disabledDockerInstanceRuntime(label);
   // Narrowed once for the functions below, which TypeScript would not narrow.
   const docker = client;
   const screens = new ContainerScreens(docker, options.logger ?? silentLogger);
@@ -90,7 +98,7 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
 
   return {
     type: 'docker',
-    label: 'the Docker Engine',
+    label,
 
     observe,
 
@@ -116,6 +124,7 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
           containerId: container.id,
           containerName: container.name,
           dockerNetwork: container.networks[0] ?? input.dockerNetwork ?? null,
+          dockerHost: options.host ?? defaultDockerHostName,
           status: statusFromContainerState(container),
           ...observeDockerContainer(container, engine),
         },
@@ -221,7 +230,7 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
       const { endpoint } = await docker.getEngine();
       // A shell beside the agent rather than an attach to its own TTY: leaving it (exit, Ctrl-D)
       // never stops the agent, an attach's Ctrl-C could, and it works without a TTY or OpenStdin.
-      return { file: 'docker', args: ['-H', endpoint, 'exec', '-it', settings.id, 'sh'], description: `a shell in the container ${settings.name} (leave with exit or Ctrl-D)` };
+      return { file: 'docker', args: ['-H', endpoint, ...(options.cliFlags ?? []), 'exec', '-it', settings.id, 'sh'], description: `a shell in the container ${settings.name} (leave with exit or Ctrl-D)` };
     },
 
     readScreens: (instances, { signal }) =>
@@ -238,11 +247,11 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
  * Docker switched off in the configuration: every call is DOCKER_UNAVAILABLE before it looks at
  * the record, and there is no change feed.
  */
-function disabledDockerInstanceRuntime(): Runtime {
+function disabledDockerInstanceRuntime(label: string): Runtime {
   const fail = () => Promise.reject(dockerDisabledError());
   return {
     type: 'docker',
-    label: 'the Docker Engine',
+    label,
     recordIdentity: () => ({}),
     launch: fail,
     observe: fail,

@@ -21,6 +21,8 @@ export interface DockerRuntimeOptions {
    * says nothing (a wedged Engine, DOCKER_HOST naming another service).
    */
   requestTimeoutMs?: number;
+  /** The `[[docker.hosts]]` name, for error messages (`… at unix:///x.sock (host "second")`); absent: the endpoint alone. */
+  hostName?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export function createDockerRuntime(docker: Dockerode, options: DockerRuntimeOpt
 
   /** Every failure goes through here: an unreachable Engine may come back as a different one. */
   function failure(error: unknown) {
-    const failed = dockerErrorFrom(error, endpoint, requestTimeoutMs);
+    const failed = dockerErrorFrom(error, options.hostName === undefined ? endpoint : `${endpoint} (host "${options.hostName}")`, requestTimeoutMs);
     if (failed.code === 'DOCKER_UNAVAILABLE') engine = null;
     return failed;
   }

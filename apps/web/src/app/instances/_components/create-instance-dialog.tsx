@@ -1,6 +1,7 @@
 'use client';
 
 import { Banner, CheckboxField, SelectField, TextField, useToast } from '@cc-bridge/ui';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { instanceTypes, typeSpecs, type InstanceType } from '@/lib/core-schemas';
 import { clashFieldErrors, describeError, toSerializedError } from '@/lib/error-messages';
@@ -16,6 +17,7 @@ import {
   type FormValues,
 } from '@/lib/instance-form';
 import { useCreateInstance } from '@/lib/mutations';
+import { dockerHealthQuery } from '@/lib/queries';
 import { FormDialog } from './form-dialog';
 
 export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
@@ -26,6 +28,11 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
   const [formError, setFormError] = useState<{ title: string; detail: string | null } | null>(null);
   const create = useCreateInstance();
   const { toast } = useToast();
+  // The configured Docker hosts ([[docker.hosts]]), as the health read lists them: a choice only when there are several.
+  const { data: health } = useQuery({ ...dockerHealthQuery(), refetchInterval: false });
+  const hostNames = health?.hosts.map((host) => host.name) ?? [];
+  const [dockerHost, setDockerHost] = useState<string | null>(null);
+  const isHostChosen = type === 'docker' && hostNames.length > 1;
 
   // The chosen type's fields, plus any field of the other type still holding text, so the
   // mismatch is shown and named rather than silently dropped.
@@ -38,7 +45,10 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
   }
 
   function handleSubmit() {
-    const request = { start, fields: toCreateFields(type, values) };
+    const fields = toCreateFields(type, values);
+    // Unchosen: the first host, as core's default.
+    if (isHostChosen) fields.dockerHost = dockerHost ?? hostNames[0];
+    const request = { start, fields };
     const parsed = createInstanceRequest.safeParse(request);
     if (!parsed.success) {
       setFieldErrors(fieldErrorsOf(parsed.error));
@@ -99,6 +109,16 @@ export function CreateInstanceDialog({ onClose }: { onClose: () => void }) {
         onChange={(event) => setType(instanceTypes.find((value) => value === event.target.value) ?? 'tmux')}
         error={firstError(fieldErrors, 'type')}
       />
+      {isHostChosen ? (
+        <SelectField
+          label="Host"
+          name="dockerHost"
+          options={hostNames.map((name) => ({ value: name, label: name }))}
+          value={dockerHost ?? hostNames[0]}
+          onChange={(event) => setDockerHost(event.target.value)}
+          error={firstError(fieldErrors, 'dockerHost')}
+        />
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
         {visibleFields.map((field) => (
           <TextField
