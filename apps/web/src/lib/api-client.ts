@@ -1,33 +1,11 @@
-import type { DockerHealth, Instance, InstanceEvent, ListInstancesResult, SerializedError, StatusResult } from '@cc-bridge/core';
+import type { DockerHealth, Instance, ListInstancesResult, SerializedError } from '@cc-bridge/core';
+import { eventFromJson, instanceFromJson, statusFromJson, type Json } from '@cc-bridge/core/json';
 import { ActionError } from './error-messages';
 import type { Inbox } from './inbox';
 import type { FleetSummary, InstanceDetail, InstancesById } from './reads';
 
-/** A value as JSON carries it: dates become ISO strings. */
-type Json<T> = T extends Date ? string : T extends (infer Item)[] ? Json<Item>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
-
-const dateOf = (text: string): Date => new Date(text);
-const dateOrNull = (text: string | null): Date | null => (text === null ? null : new Date(text));
-
-// The dates JSON turned into strings, turned back, so the views get core's own types.
-function instanceOf(json: Json<Instance>): Instance {
-  return {
-    ...json,
-    createdAt: dateOf(json.createdAt),
-    updatedAt: dateOf(json.updatedAt),
-    lastSeenAt: dateOrNull(json.lastSeenAt),
-    lastActivityAt: dateOrNull(json.lastActivityAt),
-    activitySince: dateOrNull(json.activitySince),
-  };
-}
-
-function statusOf(json: Json<StatusResult>): StatusResult {
-  return { ...json, instance: instanceOf(json.instance), checkedAt: dateOf(json.checkedAt) };
-}
-
-function eventOf(json: Json<InstanceEvent>): InstanceEvent {
-  return { ...json, at: dateOf(json.at) };
-}
+// The dates JSON turned into strings are turned back (core's json.ts, which the CLI's remote mode
+// uses too), so the views get core's own types.
 
 function isErrorBody(body: unknown): body is { error: SerializedError } {
   if (typeof body !== 'object' || body === null || !('error' in body)) return false;
@@ -60,7 +38,7 @@ async function getJson(path: string, signal: AbortSignal | undefined): Promise<u
 export async function fetchInstanceList(path: string, signal?: AbortSignal): Promise<ListInstancesResult> {
   const body = await getJson(path, signal);
   const list = body as Json<ListInstancesResult>;
-  return { ...list, items: list.items.map(instanceOf) };
+  return { ...list, items: list.items.map(instanceFromJson) };
 }
 
 /** null when there is no such instance (the route's 404). */
@@ -68,7 +46,7 @@ export async function fetchInstanceDetail(name: string, signal?: AbortSignal): P
   try {
     const body = await getJson(`/api/instances/${encodeURIComponent(name)}`, signal);
     const detail = body as Json<InstanceDetail>;
-    return { instance: instanceOf(detail.instance), status: statusOf(detail.status), events: detail.events.map(eventOf), audit: detail.audit.map((entry) => ({ ...entry, at: dateOf(entry.at) })), tokens: detail.tokens };
+    return { instance: instanceFromJson(detail.instance), status: statusFromJson(detail.status), events: detail.events.map(eventFromJson), audit: detail.audit.map((entry) => ({ ...entry, at: new Date(entry.at) })), tokens: detail.tokens };
   } catch (error) {
     if (error instanceof ActionError && error.error.code === 'NOT_FOUND') return null;
     throw error;
@@ -78,7 +56,7 @@ export async function fetchInstanceDetail(name: string, signal?: AbortSignal): P
 /** GET /api/instances?ids=…: the records that still exist among these ids (at most 200). */
 export async function fetchInstancesByIds(ids: readonly string[], signal?: AbortSignal): Promise<Instance[]> {
   const body = await getJson(`/api/instances?ids=${ids.map(encodeURIComponent).join(',')}`, signal);
-  return (body as Json<InstancesById>).items.map(instanceOf);
+  return (body as Json<InstancesById>).items.map(instanceFromJson);
 }
 
 export async function fetchFleetSummary(signal?: AbortSignal): Promise<FleetSummary> {
@@ -93,5 +71,5 @@ export async function fetchDockerHealth(signal?: AbortSignal): Promise<DockerHea
 /** GET /api/inbox: the waiting instances, longest waiting first. */
 export async function fetchInbox(signal?: AbortSignal): Promise<Inbox> {
   const body = await getJson('/api/inbox', signal);
-  return { items: (body as Json<Inbox>).items.map(instanceOf) };
+  return { items: (body as Json<Inbox>).items.map(instanceFromJson) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCcBridgeError, type CcBridgeError } from '../errors.ts';
+import { caught } from '../testing/errors.ts';
 import type { Instance } from '../instance.ts';
 import { testInstance } from '../testing/instances.ts';
 import { RemoteRegistry } from './remote-registry.ts';
@@ -20,16 +20,6 @@ function registryAnswering(answer: (url: URL, init: RequestInit) => Answer) {
     return Promise.resolve(new Response(typeof result.body === 'string' ? result.body : JSON.stringify(result.body), { status: result.status }));
   }) as typeof fetch;
   return { registry: new RemoteRegistry({ base: 'http://127.0.0.1:3000', token: 'ccb_test', fetch: fakeFetch }), requests };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<CcBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCcBridgeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a CcBridgeError');
 }
 
 /** GET /api/v1/instances/NAME's answer for a record. */
@@ -57,7 +47,7 @@ describe('RemoteRegistry', () => {
 
   it('refuses a bad query before asking the server', async () => {
     const { registry, requests } = registryAnswering(() => ({ status: 200, body: {} }));
-    expect((await refusal(registry.listInstances({ search: 'x'.repeat(201) }))).code).toBe('INVALID_INPUT');
+    expect((await caught(registry.listInstances({ search: 'x'.repeat(201) }))).code).toBe('INVALID_INPUT');
     expect(requests).toEqual([]);
   });
 
@@ -66,22 +56,22 @@ describe('RemoteRegistry', () => {
       status: 400,
       body: { error: { code: 'INVALID_INPUT', message: 'Invalid body', fieldErrors: { 'fields.name': ['is too long'] } } },
     }));
-    const error = await refusal(registry.createInstance({ name: 'x', type: 'tmux' }));
+    const error = await caught(registry.createInstance({ name: 'x', type: 'tmux' }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', message: 'Invalid body', fieldErrors: { 'fields.name': ['is too long'] } });
   });
 
   it('says an unknown token is the token’s setting to fix, naming the server', async () => {
     const { registry } = registryAnswering(() => ({ status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'The API token is not valid' } } }));
-    const error = await refusal(registry.getInstanceOrThrow('x'));
+    const error = await caught(registry.getInstanceOrThrow('x'));
     expect(error.code).toBe('UNAUTHENTICATED');
     expect(error.message).toBe('http://127.0.0.1:3000: The API token is not valid; check CC_BRIDGE_TOKEN, [server] token or token_file, or --token-stdin');
   });
 
   it('reports an answer that is not the API’s, and a server it cannot reach, as INTERNAL naming the URL', async () => {
     const proxy = registryAnswering(() => ({ status: 502, body: '<html>Bad Gateway</html>' }));
-    expect(await refusal(proxy.registry.listEvents('x'))).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('GET http://127.0.0.1:3000/api/v1/instances/x/events answered 502') as unknown });
+    expect(await caught(proxy.registry.listEvents('x'))).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('GET http://127.0.0.1:3000/api/v1/instances/x/events answered 502') as unknown });
     const down = registryAnswering(() => new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3000'), { code: 'ECONNREFUSED' }) }));
-    expect((await refusal(down.registry.listEvents('x'))).message).toBe('cannot reach the team server at http://127.0.0.1:3000: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:3000)');
+    expect((await caught(down.registry.listEvents('x'))).message).toBe('cannot reach the team server at http://127.0.0.1:3000: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:3000)');
   });
 
   it('updates at the version it just read when none is given, and at the given one otherwise', async () => {
