@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { CcBridgeError } from '../errors.ts';
 import type { Instance, InstanceType } from '../instance.ts';
 import type { Logger } from '../logger.ts';
-import { createDockerInstanceRuntime } from './docker/docker-instance-runtime.ts';
+import { createDockerInstanceRuntime, failingDockerRuntime } from './docker/docker-instance-runtime.ts';
 import type { Runtime } from './instance-runtime.ts';
 import type { DockerRuntime, TmuxRuntime } from './runtime.ts';
 import { createTmuxInstanceRuntime } from './tmux/tmux-instance-runtime.ts';
@@ -107,7 +107,7 @@ function dockerHostOf(runtimes: Runtimes, record: RuntimeRecord): DockerHostRunt
 export function runtimeFor(runtimes: Runtimes, record: RuntimeRecord): Runtime {
   if (record.type === 'tmux') return runtimes.tmux;
   const host = dockerHostOf(runtimes, record);
-  return host ? host.runtime : unconfiguredHostRuntime(unknownDockerHost(runtimes, record.dockerHost ?? ''));
+  return host ? host.runtime : failingDockerRuntime('an unconfigured Docker host', () => unknownDockerHost(runtimes, record.dockerHost ?? ''));
 }
 
 /** The key the outage tracking knows a record's runtime by (see RuntimeKey). */
@@ -150,26 +150,4 @@ export function groupByRuntime<T extends RuntimeRecord>(runtimes: Runtimes, reco
     group.records.push(record);
   }
   return [...groups.values()];
-}
-
-/** A Docker runtime for records of a host the configuration does not list: every call fails with `error`. */
-function unconfiguredHostRuntime(error: CcBridgeError): Runtime {
-  const fail = () => Promise.reject(error);
-  return {
-    type: 'docker',
-    label: 'an unconfigured Docker host',
-    recordIdentity: () => ({}),
-    launch: fail,
-    observe: fail,
-    observeAll: fail,
-    start: fail,
-    stop: fail,
-    restart: fail,
-    remove: fail,
-    readOutput: fail,
-    followOutput: fail,
-    sendInput: fail,
-    terminalCommand: fail,
-    readScreens: fail,
-  };
 }

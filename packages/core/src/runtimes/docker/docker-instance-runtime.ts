@@ -55,7 +55,7 @@ function containerOf(instance: Instance): string {
  */
 export function createDockerInstanceRuntime(client: DockerRuntime | null, options: DockerInstanceRuntimeOptions): Runtime {
   const label = options.label ?? 'the Docker Engine';
-  if (!client) return disabledDockerInstanceRuntime(label);
+  if (!client) return failingDockerRuntime(label, dockerDisabledError);
   // Narrowed once for the functions below, which TypeScript would not narrow.
   const docker = client;
   const screens = new ContainerScreens(docker, options.logger ?? silentLogger);
@@ -244,11 +244,12 @@ export function createDockerInstanceRuntime(client: DockerRuntime | null, option
 }
 
 /**
- * Docker switched off in the configuration: every call is DOCKER_UNAVAILABLE before it looks at
- * the record, and there is no change feed.
+ * A Docker runtime that cannot be used (Docker switched off in the configuration: DOCKER_UNAVAILABLE;
+ * a record of a host the configuration does not list): every call fails with `error` before it
+ * looks at the record, and there is no change feed.
  */
-function disabledDockerInstanceRuntime(label: string): Runtime {
-  const fail = () => Promise.reject(dockerDisabledError());
+export function failingDockerRuntime(label: string, error: () => Error): Runtime {
+  const fail = () => Promise.reject(error());
   return {
     type: 'docker',
     label,
