@@ -224,7 +224,7 @@ describe('a DOCKER_HOST that cannot be used', () => {
     ['garbage', 'is not a valid URL'],
     ['tcp://bad host:2375', 'is not a valid URL'],
     ['http://[::1', 'is not a valid URL'],
-    ['ssh://me@docker-box', 'is not supported: cc-bridge does not reach the Engine over SSH'],
+    ['ssh://me@docker-box/var/run/docker.sock', 'has a path; an ssh:// host is ssh://user@host[:port]'],
     ['npipe:////./pipe/docker_engine', 'is not supported: Windows named pipes'],
   ] as const;
 
