@@ -59,11 +59,14 @@ export class DiscoveryApply {
     if (discoverer === null) return;
     const runtimes = this.#context.runtimes;
     const key = runtimeKeyOf(runtimes, { type: 'docker', dockerHost: host.name });
-    const entriesRead = tx.instance.findMany({
+    // The records first, the Engine after: a status refresh (which does not take this lock) may
+    // write a newer status in between, and then the compare-and-set below skips what this run
+    // saw. Listed first, an older listing could overwrite that newer status (a started container
+    // read `created` for good on one of two servers).
+    const entries: RegistryEntry[] = await tx.instance.findMany({
       select: { id: true, name: true, type: true, status: true, ...dockerFieldSelect },
     });
     const discovery = await this.#state.ask(key, () => discoverer.discover(), report.errors);
-    const entries: RegistryEntry[] = await entriesRead;
     if (!discovery) return;
     report.engine ??= discovery.engine;
     report.found += discovery.candidates.length;
